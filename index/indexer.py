@@ -1,0 +1,162 @@
+"""Files in, chunks in the store out: load → clean → parse → chunk → embed → store."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+
+from .chunking import chunk_letter
+from .cleaning import clean_text
+from .errors import GovqaError, InputFileError, UnknownDocumentError
+from .loaders import iter_input_files, load_file
+from .registry import Registry
+from .settings import Settings
+from .store import ChunkStore
+from .structure import parse_letter
+from .types import Chunk, DocumentRecord, Letter
+
+Status = Literal["indexed", "replaced", "unchanged", "duplicate", "failed"]
+
+
+class PassageEmbedder(Protocol):
+    """What the indexer needs of an embedding model."""
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class IndexOutcome:
+    """What happened to one file."""
+
+    path: str
+    status: Status
+    doc_id: str | None = None
+    display_name: str | None = None
+    chunk_count: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What happened to every file of one run."""
+
+    outcomes: tuple[IndexOutcome, ...] = field(default_factory=tuple)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def failures(self) -> list[IndexOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
+
+
+class Indexer:
+    """Keeps the store and the registry in step with the files given to it."""
+
+    def __init__(self, settings: Settings, *, store: ChunkStore, registry: Registry, embedder: PassageEmbedder) -> None:
+        self._settings = settings
+        self._store = store
+        self._registry = registry
+        self._embedder = embedder
+
+    def recover(self) -> list[str]:
+        """Undo documents a crash left half-written; returns their ids."""
+        leftovers = self._registry.pending()
+        for doc_id in leftovers:
+            self._store.delete_document(doc_id)
+            self._registry.remove(doc_id)
+        known = {record.doc_id for record in self._registry.documents()}
+        orphans = sorted(self._store.doc_ids() - known)
+        for doc_id in orphans:
+            self._store.delete_document(doc_id)
+        return leftovers + orphans
+
+    def index_paths(self, paths: Iterable[Path], *, on_file: Callable[[IndexOutcome], None] | None = None,
+                    on_start: Callable[[int], None] | None = None) -> IndexReport:
+        """Index every supported file under ``paths``; one bad file never stops the rest."""
+        self.recover()
+        files = iter_input_files(paths)
+        if on_start:
+            on_start(len(files))
+        outcomes = []
+        for path in files:
+            outcome = self.index_file(path)
+            outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
+        return IndexReport(tuple(outcomes))
+
+    def index_file(self, path: Path) -> IndexOutcome:
+        """Index one file, replacing an older version from the same path."""
+        source = str(path.resolve())
+        try:
+            return self._index(path, source)
+        except GovqaError as error:
+            return IndexOutcome(source, "failed", error=str(error))
+
+    def remove(self, doc_id: str) -> DocumentRecord:
+        """Delete a document and all its chunks."""
+        record = self._registry.get(doc_id)
+        if record is None:
+            raise UnknownDocumentError(doc_id)
+        self._store.delete_document(record.doc_id)
+        self._registry.remove(record.doc_id)
+        return record
+
+    def _index(self, path: Path, source: str) -> IndexOutcome:
+        content_hash = _file_hash(path, self._settings.index.max_file_bytes)
+        known = self._registry.by_hash(content_hash)
+        if known:
+            status: Status = "unchanged" if known.source_path == source else "duplicate"
+            return IndexOutcome(source, status, known.doc_id, known.display_name, known.chunk_count)
+        letter = self._parse(path, source, content_hash)
+        chunks = chunk_letter(letter, max_chars=self._settings.index.chunk_max_chars,
+                              overlap_sentences=self._settings.index.chunk_overlap_sentences)
+        if not chunks:
+            raise InputFileError(path, "no text to index after cleaning.")
+        self._store_letter(letter, chunks)
+        replaced = self._drop_older_versions(source, keep=letter.doc_id)
+        return IndexOutcome(source, "replaced" if replaced else "indexed", letter.doc_id, letter.display_name, len(chunks))
+
+    def _parse(self, path: Path, source: str, content_hash: str) -> Letter:
+        raw = load_file(path, max_bytes=self._settings.index.max_file_bytes)
+        text = clean_text(raw.text)
+        if not text.strip():
+            raise InputFileError(path, "the file has no text once blank lines and page numbers are removed.")
+        return parse_letter(text, source_path=source, content_hash=content_hash, doc_id=content_hash[:16])
+
+    def _store_letter(self, letter: Letter, chunks: list[Chunk]) -> None:
+        embeddings = self._embed(chunks)
+        self._registry.begin(DocumentRecord(
+            doc_id=letter.doc_id, source_path=letter.source_path, content_hash=letter.content_hash,
+            display_name=letter.display_name, metadata=letter.metadata, chunk_count=len(chunks),
+        ))
+        self._store.add(chunks, embeddings)
+        self._registry.complete(letter.doc_id)
+
+    def _embed(self, chunks: list[Chunk]) -> np.ndarray:
+        batch = self._settings.index.embed_batch_size
+        texts = [chunk.embed_text for chunk in chunks]
+        parts = [self._embedder.embed_passages(texts[i:i + batch]) for i in range(0, len(texts), batch)]
+        return np.concatenate(parts)
+
+    def _drop_older_versions(self, source: str, keep: str) -> bool:
+        older = [record for record in self._registry.by_source(source) if record.doc_id != keep]
+        for record in older:
+            self._store.delete_document(record.doc_id)
+            self._registry.remove(record.doc_id)
+        return bool(older)
+
+
+def _file_hash(path: Path, max_bytes: int) -> str:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputFileError(path, f"is {size:,} bytes, over the {max_bytes:,}-byte limit (GOVQA_INDEX__MAX_FILE_BYTES).")
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as error:
+        raise InputFileError(path, f"cannot be read ({error.strerror or error}).") from error
