@@ -1,0 +1,199 @@
+"""Facts of a reply letter (答复函) read from its header and sign-off lines.
+
+The functions here see plain lines only (no offsets, no sections).
+``index.structure`` uses the line classifiers (``is_salutation``,
+``is_signoff_line``, ``is_label_line``) to find where the header ends and the
+sign-off begins, then calls ``extract_metadata`` on the three parts.
+Every extractor returns ``None`` when the fact is absent.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from index.types import LetterMetadata
+
+
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fffA-Za-z]{1,10}\s*[〔\[［（(【]\s*(?:19|20)\d{2}\s*[〕\]］）)】]\s*第?\s*\d{1,5}\s*号"
+)
+_NUMBER = r"([A-Za-z]?\d[\d\-－]*)"
+PROPOSAL_NUMBER = re.compile(
+    rf"第\s*{_NUMBER}\s*号\s*(?:代表|委员)?(?:提案|建议|议案)"
+    rf"|(?:提案|建议|议案)\s*第\s*{_NUMBER}\s*号"
+)
+TITLE_END = re.compile(r"(?:函|答复|回复|意见|报告)$")
+
+_YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
+_MONTH = r"\d{1,2}|[一二三四五六七八九十]{1,2}"
+_DAY = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
+DATE = re.compile(rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_MONTH})\s*月\s*(?P<d>{_DAY})\s*日")
+DATE_LINE = re.compile(rf"^[（(]?\s*(?:日期\s*[：:]\s*)?(?P<date>{DATE.pattern})\s*[）)]?$")
+_ORG_SUFFIX = r"(?:委员会|办公室|局|委|办|厅|部|政府|中心|院|署|会|所|处|公司|集团|站|队|社|馆|行)"
+_ORG = rf"[\u4e00-\u9fff（）()]{{1,30}}{_ORG_SUFFIX}"
+# Joint replies put several agencies on one line, separated by spaces; some
+# sign-offs put the date on the agency's line.
+AGENCY_LINE = re.compile(
+    rf"^(?P<org>{_ORG}(?:\s+{_ORG})*)(?:文件)?(?:\s*(?:{DATE.pattern}))?$"
+)
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+# Lines of the sign-off (and some headers) that start with a label.
+LABEL_LINE = re.compile(
+    r"^[（(]?\s*(?:联系人|联系电话|电话|联系方式|经办人|承办人|公开方式|公开属性|信息公开"
+    r"|抄\s*送|主\s*送|签发人|附件|此件|本件)"
+)
+CATEGORY = re.compile(r"^[（(【\[]?\s*(?:(?:答复)?类别\s*[：:]\s*)?([A-DＡ-Ｄ])\s*类\s*[）)】\]]?$")
+SALUTATION = re.compile(r"^(?:尊敬的)?(?P<who>[^：:。；;，,！!？?]{2,40}?)\s*[：:]$")
+_NOT_SALUTATION = re.compile(r"如下|以下")
+
+CONTACT = re.compile(r"(?:联系人|经办人|承办人)\s*[：:]\s*([^\s，,；;、：:（）()]+)")
+PHONE = re.compile(r"(?:联系电话|电话|联系方式|手机)\s*[：:]\s*(\+?[\d（(][\d\-－—（）()转\s]*\d)")
+DISCLOSURE = re.compile(
+    r"公开(?:方式|属性)\s*[：:]\s*([^\s。；;，,）)]+)|此件(主动公开|依申请公开|不予公开|不公开|公开发布)"
+)
+MAIN_RECIPIENT = re.compile(r"^主\s*送\s*[：:]\s*(.+?)[\s。．.]*$")
+CC = re.compile(r"^[（(]?\s*抄\s*送\s*[：:]\s*(.+?)[\s。．.）)]*$")
+
+
+def is_salutation(line: str) -> bool:
+    """True for a salutation line such as "彭诗敏委员：" (not "现答复如下：" or "附件：")."""
+    return bool(SALUTATION.match(line) and not LABEL_LINE.match(line)
+                and not _NOT_SALUTATION.search(line))
+
+
+def is_label_line(line: str) -> bool:
+    """True for labelled lines like "联系人：…", "抄送：…", "签发人：…", "（此件主动公开）"."""
+    return bool(LABEL_LINE.match(line))
+
+
+def is_signoff_line(line: str) -> bool:
+    """True for lines that can make up a sign-off: agency, date, labels, category."""
+    return bool(AGENCY_LINE.match(line) or DATE_LINE.match(line)
+                or LABEL_LINE.match(line) or CATEGORY.match(line))
+
+
+def date_to_iso(date: str) -> str | None:
+    """"2022年6月14日" or "二〇二二年六月十四日" → "2022-06-14"; None if not a valid date."""
+    match = DATE.search(date)
+    if not match:
+        return None
+    try:
+        day = datetime.date(_year(match["y"]), _numeral(match["m"]), _numeral(match["d"]))
+    except (ValueError, KeyError):
+        return None
+    return day.isoformat()
+
+
+def _year(token: str) -> int:
+    """A year written digit by digit, in Arabic or Chinese numerals."""
+    if token.isdigit():
+        return int(token)
+    return int("".join(str(_CN_DIGITS[char]) for char in token))
+
+
+def _numeral(token: str) -> int:
+    """A month or day number: "6", "06", "六", "十", "十四", "二十", "三十一"."""
+    if token.isdigit():
+        return int(token)
+    if "十" not in token:
+        return _CN_DIGITS[token]
+    tens, _, ones = token.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def extract_metadata(header: Sequence[str], body: Sequence[str],
+                     signoff: Sequence[str]) -> LetterMetadata:
+    """Read a letter's metadata from its header, body and sign-off paragraphs.
+
+    The sign-off is searched before the header for contact, date and the like;
+    the proposal number is looked for in the title, the header and the first
+    body paragraphs (the intro "您提出的《…》(提案第131082号)收悉").
+    """
+    title = find_title(header)
+    date = _date(signoff) or _date(header)
+    ends = [*signoff, *header]
+    return LetterMetadata(
+        agency=_agency(header, signoff, title),
+        doc_number=_first(DOC_NUMBER, header),
+        title=title,
+        addressee=_addressee(header),
+        proposal_number=_first(PROPOSAL_NUMBER, [title or "", *header, *body[:3]]),
+        date=date,
+        date_iso=date_to_iso(date) if date else None,
+        contact=_first(CONTACT, ends),
+        phone=_first(PHONE, ends),
+        disclosure=_first(DISCLOSURE, ends),
+        cc=_first(CC, ends),
+        category=_category(ends),
+    )
+
+
+def _first(pattern: re.Pattern[str], lines: Iterable[str]) -> str | None:
+    """The first match in ``lines``: its first non-empty group, or the whole match."""
+    for line in lines:
+        match = pattern.search(line)
+        if match:
+            value = next((group for group in match.groups() if group), match.group(0))
+            return value.strip()
+    return None
+
+
+def find_title(header: Sequence[str]) -> str | None:
+    """The "…关于…的函/答复/复函/意见" line (joined with the next if the title wraps),
+    else the first long header line that is not some other known field."""
+    for index, line in enumerate(header):
+        if "关于" not in line or is_salutation(line):
+            continue
+        if TITLE_END.search(line):
+            return line
+        following = header[index + 1] if index + 1 < len(header) else ""
+        if TITLE_END.search(following) and not DOC_NUMBER.search(following):
+            return line + following
+    return next((line for line in header if len(line) >= 12 and not _is_known_line(line)), None)
+
+
+def _is_known_line(line: str) -> bool:
+    return bool(is_signoff_line(line) or is_salutation(line) or DOC_NUMBER.search(line))
+
+
+def _agency(header: Sequence[str], signoff: Sequence[str], title: str | None) -> str | None:
+    """The header's organisation line, else the sign-off's, else the title's prefix."""
+    for line in [*header, *signoff]:
+        match = AGENCY_LINE.match(line)
+        if match:
+            return match["org"]
+    prefix = title.partition("关于")[0] if title else ""
+    match = AGENCY_LINE.match(prefix)
+    return match["org"] if match else None
+
+
+def _addressee(header: Sequence[str]) -> str | None:
+    """The salutation without "尊敬的" and the colon ("彭诗敏委员：" → "彭诗敏委员"),
+    else a "主送：…" line's value."""
+    for line in reversed(header):
+        if is_salutation(line):
+            return SALUTATION.match(line)["who"].strip()
+    return _first(MAIN_RECIPIENT, header)
+
+
+def _date(lines: Sequence[str]) -> str | None:
+    """A date as written: a line that is only a date first, else any date in the lines."""
+    for line in lines:
+        match = DATE_LINE.match(line)
+        if match:
+            return match["date"]
+    for line in lines:
+        match = DATE.search(line)
+        if match:
+            return match.group(0)
+    return None
+
+
+def _category(lines: Sequence[str]) -> str | None:
+    """"(A类)" or "答复类别：A类" → "A类" (full-width letters are normalised)."""
+    letter = _first(CATEGORY, lines)
+    return f"{unicodedata.normalize('NFKC', letter)}类" if letter else None

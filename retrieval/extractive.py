@@ -1,0 +1,238 @@
+"""The offline answerer: picks the clause that answers the question, or says the letters do not."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from index.types import Chunk, DocumentRecord
+
+from .evidence import RANK_WORDS, Candidate, Matcher, Sentence, sentences_of, trim_filler, typed_values, units_of
+from .lexicon import normalize
+from .question import Question, QuestionAnalyser
+from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
+
+MAX_ANSWER_CHARS = 160
+_TYPED_KINDS = ("quantity", "money", "percent", "date", "rank")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How much of a question must be found around an answer before it is given."""
+
+    coverage_zh: float = 0.6
+    coverage_en: float = 0.45
+    focus: float = 0.5
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A question ready to answer: analysed, with context from the conversation."""
+
+    question: Question
+    search_text: str
+    preferred_doc: str | None
+
+
+class ExtractiveAnswerer:
+    """Answers from the retrieved text alone: no model generates anything."""
+
+    def __init__(self, analyser: QuestionAnalyser, matcher: Matcher, *, document: "callable[[str], DocumentRecord | None]",
+                 chunks_of: "callable[[str], list[Chunk]]", thresholds: Thresholds = Thresholds()) -> None:
+        self._analyser = analyser
+        self._matcher = matcher
+        self._document = document
+        self._chunks_of = chunks_of
+        self._thresholds = thresholds
+
+    def prepare(self, text: str, history: list[Answer]) -> Prepared:
+        """Analyse a question; an elliptic follow-up borrows the previous question's ideas."""
+        question = self._analyser.analyse(text)
+        if not history:
+            return Prepared(question, text, None)
+        previous = history[-1]
+        preferred = previous.citations[0].doc_id if previous.answered and previous.citations else None
+        if not self._analyser.is_follow_up(question) or question.fields:
+            return Prepared(question, text, preferred)
+        context = self._analyser.analyse(_standalone(history))
+        return Prepared(question.with_context(context), f"{_standalone(history)} {text}", preferred)
+
+    def answer(self, prepared: Prepared, hits: list[Hit]) -> Answer:
+        """The answer to a prepared question from its hits."""
+        started = time.perf_counter()
+        question = prepared.question
+        hits = _prefer_document(hits, prepared.preferred_doc)
+        answer = None
+        if question.fields:
+            answer = self._from_metadata(question, hits, prepared.preferred_doc)
+        if answer is None:
+            answer = self._from_text(question, hits)
+        return replace(answer, timings_ms={**answer.timings_ms, "answer": (time.perf_counter() - started) * 1000})
+
+    # --- answers from the text -------------------------------------------------
+
+    def _from_text(self, question: Question, hits: list[Hit]) -> Answer:
+        sentences = sentences_of(hits)
+        parts = question.parts or (question,)
+        chosen = [self._best(part, sentences) for part in parts]
+        if not sentences or any(c is None or not self._supported(part, c) for part, c in zip(parts, chosen)):
+            return self._refusal(question, hits)
+        return Answer(question.text, _join_answers(chosen), True, self._citations(chosen, sentences))
+
+    def _best(self, question: Question, sentences: list[Sentence]) -> Candidate | None:
+        candidates = [c for s in sentences for c in self._candidates(question, s)]
+        return max(candidates, key=lambda c: c.score, default=None)
+
+    def _candidates(self, question: Question, sentence: Sentence) -> list[Candidate]:
+        total = sum(self._matcher.weight(g) for g in question.groups) or 1.0
+        context_score = self._matcher.score(question, sentence.context)
+        prior = 0.15 * total / (1 + sentence.rank)
+        found = []
+        for index, clause in enumerate(sentence.clauses):
+            span = self._span(question, sentence, index)
+            if span is None:
+                continue
+            first, last, value = span
+            norm = normalize(clause)
+            own = self._matcher.score(question, norm, skip=RANK_WORDS if question.kind == "rank" else ())
+            bonus = self._kind_bonus(question, clause) * total
+            score = own + 0.5 * context_score + prior + bonus - 0.002 * len(clause)
+            found.append(Candidate(sentence, first, last, score, value))
+        return found
+
+    def _span(self, question: Question, sentence: Sentence, index: int) -> tuple[int, int, str] | None:
+        """The clauses an answer starting at ``index`` spans, with its value; None if it has none."""
+        clause = sentence.clauses[index]
+        if question.kind not in _TYPED_KINDS:
+            return index, index, ""
+        values = typed_values(question.kind, clause)
+        if values:
+            return index, index, values[0]
+        if question.kind == "rank" and index + 1 < len(sentence.clauses):
+            following = typed_values("rank", sentence.clauses[index + 1])
+            if following and not typed_values("rank", clause):
+                return index, index + 1, following[0]
+        return None
+
+    def _kind_bonus(self, question: Question, clause: str) -> float:
+        if question.unit:
+            return 0.3 if question.unit in units_of(clause) else -0.2
+        if question.kind == "list":
+            return 0.2 if ("、" in clause or "《" in clause) else 0.0
+        return 0.0
+
+    def _supported(self, question: Question, candidate: Candidate) -> bool:
+        """Is the question really answered here, or only something near it?"""
+        sentence = candidate.sentence
+        context = sentence.context
+        limit = self._thresholds.coverage_en if question.english else self._thresholds.coverage_zh
+        if self._matcher.coverage(question, context) < limit:
+            return False
+        if any(self._matcher.match(question.groups[i], context) < self._thresholds.focus for i in question.focus):
+            return False
+        chunk_text = normalize(sentence.hit.chunk.section + sentence.hit.chunk.text)
+        if any(year not in chunk_text for year in question.years):
+            return False
+        return all(self._place_known(place, sentence.hit.chunk) for place in question.places)
+
+    def _place_known(self, place: str, chunk: Chunk) -> bool:
+        record = self._document(chunk.doc_id)
+        where = chunk.text + chunk.display_name
+        if record:
+            where += " ".join(value for _, value in record.metadata.as_pairs())
+        return normalize(place) in normalize(where)
+
+    def _citations(self, chosen: list[Candidate], sentences: list[Sentence]) -> tuple[Citation, ...]:
+        cited = list(dict.fromkeys(c.sentence for c in chosen))
+        for sentence in sentences:
+            if len(cited) >= 3:
+                break
+            if sentence.hit.chunk.chunk_id not in {s.hit.chunk.chunk_id for s in cited}:
+                cited.append(sentence)
+        return tuple(_citation(s.hit.chunk, s.text) for s in cited[:3])
+
+    def _refusal(self, question: Question, hits: list[Hit]) -> Answer:
+        text = NOT_IN_LETTERS_EN if question.english else NOT_IN_LETTERS
+        nearest = tuple(_citation(hit.chunk, hit.chunk.text[:120]) for hit in hits[:2])
+        return Answer(question.text, text, False, nearest)
+
+    # --- answers from the header and sign-off ------------------------------------
+
+    def _from_metadata(self, question: Question, hits: list[Hit], preferred: str | None) -> Answer | None:
+        doc_id = preferred or (hits[0].chunk.doc_id if hits else None)
+        record = self._document(doc_id) if doc_id else None
+        if record is None:
+            return None
+        values = [(field, _field_value(record, field, question.english)) for field in question.fields]
+        values = [(field, value) for field, value in values if value]
+        if len(values) < len(question.fields):
+            return None
+        text = "，".join(value for _, value in values)
+        citations = self._metadata_citations(record, [_raw_field(record, f) for f, _ in values])
+        return Answer(question.text, text, True, citations)
+
+    def _metadata_citations(self, record: DocumentRecord, raw_values: list[str]) -> tuple[Citation, ...]:
+        chunks = self._chunks_of(record.doc_id)
+        cited = [c for c in chunks if any(v and normalize(v) in normalize(c.text) for v in raw_values)]
+        return tuple(_citation(c, _lines_with(c.text, raw_values)) for c in cited[:3])
+
+
+_FIELD_LABELS = {
+    "doc_number": "文号：{}", "proposal_number": "第{}号", "contact": "联系人：{}", "phone": "电话：{}",
+    "addressee": "{}", "date": "{}", "agency": "{}", "disclosure": "公开方式：{}", "cc": "抄送：{}",
+}
+
+
+def _raw_field(record: DocumentRecord, field: str) -> str:
+    meta = record.metadata
+    return {"doc_number": meta.doc_number, "proposal_number": meta.proposal_number, "contact": meta.contact,
+            "phone": meta.phone, "addressee": meta.addressee, "date": meta.date, "agency": meta.agency,
+            "disclosure": meta.disclosure, "cc": meta.cc}.get(field) or ""
+
+
+def _field_value(record: DocumentRecord, field: str, english: bool) -> str:
+    raw = _raw_field(record, field)
+    if not raw:
+        return ""
+    text = _FIELD_LABELS[field].format(raw)
+    if field == "date" and english and record.metadata.date_iso:
+        text += f" ({record.metadata.date_iso})"
+    return text
+
+
+def _lines_with(text: str, values: list[str]) -> str:
+    lines = [line for line in text.splitlines() if any(v and normalize(v) in normalize(line) for v in values)]
+    return " ".join(lines) or text[:200]
+
+
+def _citation(chunk: Chunk, quote: str) -> Citation:
+    return Citation(document=chunk.display_name, section=chunk.section, quote=quote, doc_id=chunk.doc_id)
+
+
+def _join_answers(chosen: list[Candidate]) -> str:
+    texts = []
+    for candidate in chosen:
+        text = trim_filler(candidate.text)
+        if len(text) > MAX_ANSWER_CHARS:
+            text = _around(text, candidate.value)
+        if text not in texts:
+            texts.append(text)
+    return "，".join(texts)
+
+
+def _around(text: str, value: str) -> str:
+    """A window of the text around its value, for over-long clauses."""
+    at = text.find(value) if value else 0
+    start = max(0, at - MAX_ANSWER_CHARS // 2)
+    return ("…" if start else "") + text[start:start + MAX_ANSWER_CHARS] + "…"
+
+
+def _prefer_document(hits: list[Hit], doc_id: str | None) -> list[Hit]:
+    """Hits of the conversation's current document first."""
+    if not doc_id:
+        return hits
+    return sorted(hits, key=lambda h: h.chunk.doc_id != doc_id)
+
+
+def _standalone(history: list[Answer]) -> str:
+    """The last question that was not itself elliptic, with the one after it."""
+    return " ".join(a.question for a in history[-2:])

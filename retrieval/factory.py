@@ -1,0 +1,62 @@
+"""Build a ready AnswerService from settings: model, store, registry, BM25, chain."""
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+
+from index.embedding_model import load_embedder
+from index.indexer import Indexer
+from index.registry import Registry
+from index.settings import Settings
+from index.store import ChunkStore
+
+from .chain import ChainAnswerer, build_chain
+from .conversation import SessionStore
+from .crosslingual import EnglishToChinese
+from .evidence import Matcher
+from .extractive import ExtractiveAnswerer
+from .knowledge import KnowledgeView
+from .lexicon import Segmenter
+from .question import QuestionAnalyser
+from .retriever import HybridRetriever
+from .service import AnswerService
+
+
+class _LazyDictionary:
+    """CC-CEDICT's reverse index takes seconds to build: build it once, on first use or in the background."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def __call__(self) -> EnglishToChinese:
+        return self.dictionary
+
+    @cached_property
+    def dictionary(self) -> EnglishToChinese:
+        with self._lock:
+            return EnglishToChinese()
+
+    def warm_up(self) -> None:
+        threading.Thread(target=lambda: self.dictionary, daemon=True, name="cedict-warm-up").start()
+
+
+def build_service(settings: Settings, *, embedder=None, read_only: bool = False) -> AnswerService:
+    """An AnswerService over the configured index; pass ``embedder`` to reuse a loaded model."""
+    embedder = embedder or load_embedder(settings)
+    store = ChunkStore.open(settings)
+    registry = Registry(settings.registry_path)
+    segmenter = Segmenter()
+    knowledge = KnowledgeView(store, segmenter)
+    dictionary = _LazyDictionary()
+    dictionary.warm_up()
+    analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known)
+    matcher = Matcher(knowledge.idf, knowledge.known, segmenter.sub_words)
+    extractive = ExtractiveAnswerer(analyser, matcher, document=registry.get, chunks_of=knowledge.chunks_of)
+    retrieval = settings.retrieval
+    retriever = HybridRetriever(store=store, knowledge=knowledge, embedder=embedder, k=retrieval.top_k,
+                                dense_k=retrieval.dense_k, sparse_k=retrieval.sparse_k, rrf_k=retrieval.rrf_k)
+    answerer = ChainAnswerer(build_chain(extractive, retriever))
+    indexer = None if read_only else Indexer(settings, store=store, registry=registry, embedder=embedder)
+    sessions = SessionStore(max_turns=retrieval.session_turns, max_sessions=retrieval.max_sessions)
+    return AnswerService(settings, answerer=answerer, registry=registry, indexer=indexer, sessions=sessions,
+                         on_index_change=knowledge.refresh)

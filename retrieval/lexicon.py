@@ -1,0 +1,82 @@
+"""Words: Chinese segmentation (jieba), English words, stop words and question words."""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+
+import jieba
+import jieba.posseg
+
+# Words that carry no topic: function words, question words, generic verbs of asking.
+STOP_WORDS_ZH = frozenset("""
+的 了 是 在 和 与 及 或 等 有 为 对 将 把 被 从 于 以 之 其 这 那 该 此 这份 这个 那个 本 我 我们 你 您 他 她 它
+什么 多少 几 几个 几项 几期 哪 哪个 哪些 哪家 哪位 哪天 哪一天 哪里 哪年 谁 怎么 怎么样 怎样 如何 吗 呢 吧 啊 么 一共 共 总共 合计
+是否 有没有 请问 请 告诉 一下 目前 现在 已经 已 都 也 还 又 就 而 并 但 个 家 项 期 名 次 位 人 得 地 着 过 一 上 下 中 内
+答复 答复函 回复 这封 封 函 份 今年 去年 明年 本年 当年 近年 近年来 截至 截止 截止至 年底 年末
+""".split())
+
+STOP_WORDS_EN = frozenset("""
+a an the of to in on at by for from with and or as is are was were be been being do does did have has had
+how many much what which who whom whose when where why this that these those it its there their they them he she
+his her we our you your i me my can could would should will shall may might please tell about into than then
+so such any all some total number amount letter reply document
+""".split())
+
+_LATIN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?%?")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_PUNCT_OR_SPACE = re.compile(r"^[\W_]+$")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width to half-width), lower-cased Latin; CJK unchanged."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def is_english(text: str) -> bool:
+    """True when a question is written in English (few or no CJK characters)."""
+    cjk = len(_CJK.findall(text))
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    return latin > 0 and cjk * 3 < latin
+
+
+class Segmenter:
+    """A jieba tokenizer of our own (jieba's default is a module global)."""
+
+    def __init__(self) -> None:
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        self._tagger = jieba.posseg.POSTokenizer(self._jieba)
+
+    def words(self, text: str) -> list[str]:
+        """Search-mode words of ``text`` (long words and their parts), normalised, no punctuation."""
+        return [w for w in (w.strip() for w in self._jieba.cut_for_search(normalize(text))) if w and not _PUNCT_OR_SPACE.match(w)]
+
+    def index_terms(self, text: str) -> list[str]:
+        """Terms for BM25: search-mode words minus stop words."""
+        return [w for w in self.words(text) if w not in STOP_WORDS_ZH]
+
+    def content_words(self, text: str) -> list[str]:
+        """Topic words of a Chinese question, in order, de-duplicated."""
+        seen: dict[str, None] = {}
+        for word in self._jieba.cut(normalize(text)):
+            word = word.strip()
+            if word and not _PUNCT_OR_SPACE.match(word) and word not in STOP_WORDS_ZH:
+                seen.setdefault(word, None)
+        return list(seen)
+
+    def places(self, text: str) -> list[str]:
+        """Place names (jieba's ``ns`` tag) of two or more characters."""
+        return [pair.word for pair in self._tagger.cut(normalize(text)) if pair.flag == "ns" and len(pair.word) >= 2]
+
+    def sub_words(self, word: str) -> list[str]:
+        """The parts jieba's search mode finds inside a long word (empty for short words)."""
+        if len(word) < 3:
+            return []
+        return [w for w in self._jieba.cut_for_search(word) if w != word and len(w) >= 2]
+
+
+def english_words(text: str) -> list[str]:
+    """Lower-cased Latin words and numbers of ``text``."""
+    return [match.group(0) for match in _LATIN.finditer(normalize(text))]

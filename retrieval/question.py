@@ -1,0 +1,158 @@
+"""What a question asks: its kind of answer, its words, its anchors, its parts."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .crosslingual import EnglishToChinese, TermGroup
+from .lexicon import Segmenter, english_words, is_english, normalize
+from .values import MEASURE_WORDS, years_in
+
+# Kinds of answer, tried in this order; the first pattern found decides.
+_KINDS_ZH = [
+    ("rank", r"第几|排名|排第|名次|排在|位列"),
+    ("percent", r"占比|比例|比重|百分之|百分比|覆盖率|增长率|增速"),
+    ("date", r"哪天|哪一天|什么时候|何时|哪年|哪一年|几月|日期|什么时间"),
+    ("money", r"(资金|金额|经费|费用|[^工]费|投资|奖励|补贴|补助|奖金|预算)[^，。？]*(多少|几)|多少钱"),
+    ("quantity", r"多少|几[个家项期人套次批名所座条台件户场份篇部种类位倍年天]|几$|几？|数量|总数"),
+    ("list", r"哪些|有什么|有哪|包括什么|分别是|哪几"),
+    ("entity", r"哪个|哪家|哪位|哪一|谁|什么|哪|何种"),
+]
+_KINDS_EN = [
+    ("rank", r"\brank|\branking|\bplace[sd]?\b|\bposition"),
+    ("percent", r"percent|proportion|\bshare\b|\brate\b"),
+    ("date", r"\bwhen\b|what date|which day|what year|\bdate\b"),
+    ("money", r"how much (money|funding|fund)|\bfunding\b|\bfunds?\b|\bcost\b|\bfee\b|\bbudget\b|\byuan\b"),
+    ("quantity", r"how many|how much|number of|\bcount\b"),
+    ("list", r"\bwhich\b.*\b(are|were|have)\b|\bwhat are\b|\blist\b"),
+    ("entity", r"\bwho\b|\bwhich\b|\bwhat\b"),
+]
+# Facts every letter's header or sign-off holds, and how people ask for them.
+_FIELDS_ZH = [
+    ("doc_number", r"文号|发文字号|发文编号"),
+    ("proposal_number", r"(提案|建议|议案)的?(编号|号码|号是)|编号是多少|编号为"),
+    ("contact", r"联系人"),
+    ("phone", r"电话|联系方式"),
+    ("addressee", r"哪位(委员|代表)|回复(给)?谁|答复(给)?谁|谁的(提案|建议)|提案人|建议人|哪位.*(提案|建议)"),
+    ("date", r"(落款|发文|印发|签发|成文|答复|回复)(的)?(日期|时间)|(哪天|什么时候|何时)(答复|回复|发出|印发)"),
+    ("agency", r"哪个(单位|部门|机关)(答复|回复|发)|发文(机关|单位)|答复单位|落款单位"),
+    ("disclosure", r"公开方式|是否公开"),
+    ("cc", r"抄送"),
+]
+_FIELDS_EN = [
+    ("doc_number", r"document number|reference number|file number|\bserial number"),
+    ("proposal_number", r"(proposal|motion|suggestion) (number|no)"),
+    ("contact", r"contact person|\bcontact\b"),
+    ("phone", r"phone|telephone"),
+    ("addressee", r"addressed to|who (submitted|proposed|made|raised)|which (member|deputy|delegate)"),
+    ("date", r"when (was|is) (this|the) (reply|letter|response|answer)|date of (this|the) (reply|letter)|(reply|letter) (dated|issued|sent|signed)"),
+    ("agency", r"which (agency|department|bureau|office) (replied|issued|wrote|sent)|issuing (agency|authority)"),
+    ("disclosure", r"disclos|made public"),
+    ("cc", r"\bcc\b|copied to|carbon cop"),
+]
+_QUESTION_WORD_ZH = re.compile(r"多少|几|第几|哪些|哪个|哪家|哪位|哪天|哪一天|什么|谁|怎么样|如何|是否")
+_QUESTION_WORD_EN = re.compile(r"\b(how many|how much|what|which|who|when|where|how)\b")
+_UNIT_AFTER_QUESTION = re.compile(rf"(?:多少|几)({MEASURE_WORDS})")
+_PART_SPLIT = re.compile(r"[，,；;？?]")
+_FOLLOW_UP_START = re.compile(r"^(那|那么|那它|它|其|该|这个|这些|这项|此|还有|另外|分别|and\b|what about|how about|its?\b|they\b|their\b)", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question, analysed."""
+
+    text: str
+    english: bool
+    kind: str                          # rank, percent, date, money, quantity, list, entity, generic
+    unit: str | None                   # measure word asked for (家 in 多少家)
+    groups: tuple[TermGroup, ...]      # the ideas whose words should appear near the answer
+    focus: tuple[int, ...]             # indices into groups: what the question is about
+    years: frozenset[str]
+    places: tuple[str, ...]            # place names that must appear in the letter
+    fields: tuple[str, ...]            # header/sign-off facts asked for
+    parts: tuple["Question", ...] = ()  # sub-questions of a compound question
+
+    @property
+    def search_words(self) -> list[str]:
+        """Words for BM25."""
+        return [alt for group in self.groups for alt in group.alternatives]
+
+    def with_context(self, previous: "Question") -> "Question":
+        """This (elliptic) follow-up with the previous question's ideas added after its own."""
+        own = {alt for group in self.groups for alt in group.alternatives}
+        extra = tuple(g for g in previous.groups if not own.intersection(g.alternatives))
+        return replace(self, groups=self.groups + extra, years=self.years | previous.years,
+                       focus=self.focus or tuple(len(self.groups) + i for i in range(len(extra)))[:1])
+
+
+class QuestionAnalyser:
+    """Builds Question objects; holds the word tools it needs."""
+
+    def __init__(self, segmenter: Segmenter, dictionary: "callable[[], EnglishToChinese]", known: "callable[[str], bool]") -> None:
+        self._segmenter = segmenter
+        self._dictionary = dictionary
+        self._known = known
+
+    def analyse(self, text: str) -> Question:
+        """Analyse a whole question, splitting it into parts when it asks several things."""
+        question = self._analyse_one(text)
+        pieces = [p for p in _PART_SPLIT.split(text) if p.strip()]
+        if question.english or len(pieces) < 2:
+            return question
+        parts = [self._analyse_one(piece) for piece in pieces]
+        asking = [part for part in parts if part.kind != "generic" or part.fields]
+        if len(asking) < 2:
+            return question
+        subject = asking[0]
+        asking = [asking[0]] + [p if len(p.groups) > 1 else p.with_context(subject) for p in asking[1:]]
+        return replace(question, parts=tuple(asking))
+
+    def is_follow_up(self, question: Question) -> bool:
+        """True when a question leans on the one before it (few words of its own, or a pronoun)."""
+        content = [g for g in question.groups if len(g.source) > 1]
+        return len(content) <= 2 or bool(_FOLLOW_UP_START.match(question.text.strip()))
+
+    def _analyse_one(self, text: str) -> Question:
+        english = is_english(text)
+        norm = normalize(text)
+        kind = _first_match(_KINDS_EN if english else _KINDS_ZH, norm) or "generic"
+        fields = tuple(name for name, pattern in (_FIELDS_EN if english else _FIELDS_ZH) if re.search(pattern, norm))
+        groups = self._english_groups(text) if english else self._chinese_groups(text)
+        unit = None if english else _unit(norm)
+        focus = _english_focus(norm, groups) if english else self._chinese_focus(norm, groups)
+        places = () if english else tuple(self._segmenter.places(text))
+        return Question(text, english, kind, unit, tuple(groups), focus, frozenset(years_in(norm)), places, fields)
+
+    def _chinese_groups(self, text: str) -> list[TermGroup]:
+        words = [w for w in self._segmenter.content_words(text) if len(w) > 1 or w.isascii()]
+        return [TermGroup(word, (word,)) for word in words if not re.fullmatch(r"\d{4}", word)]
+
+    def _english_groups(self, text: str) -> list[TermGroup]:
+        groups = self._dictionary().term_groups(text, keep=self._known)
+        return [g for g in groups if not re.fullmatch(r"\d{4}", g.source)]
+
+    def _chinese_focus(self, norm: str, groups: list[TermGroup]) -> tuple[int, ...]:
+        """The idea next to the question word: after 多少家/哪个, else just before it."""
+        match = _QUESTION_WORD_ZH.search(norm)
+        if not match or not groups:
+            return ()
+        positions = [norm.find(g.source) for g in groups]
+        after = [i for i, pos in enumerate(positions) if pos >= match.end() and pos - match.end() <= 2]
+        before = [i for i, pos in enumerate(positions) if 0 <= pos < match.start()]
+        if after:
+            return (after[0],)
+        return (max(before, key=lambda i: positions[i]),) if before else ()
+
+
+def _english_focus(norm: str, groups: list[TermGroup]) -> tuple[int, ...]:
+    """The first idea after the question word (how many X, what is the X)."""
+    return (0,) if groups else ()
+
+
+def _first_match(table: list[tuple[str, str]], text: str) -> str | None:
+    return next((name for name, pattern in table if re.search(pattern, text)), None)
+
+
+def _unit(norm: str) -> str | None:
+    match = _UNIT_AFTER_QUESTION.search(norm)
+    return match.group(1) if match else None

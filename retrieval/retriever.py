@@ -1,0 +1,81 @@
+"""Hybrid retrieval: dense search in Chroma plus BM25 over jieba words, fused by reciprocal rank."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from index.store import ChunkStore
+from index.types import Chunk
+
+from .knowledge import KnowledgeView
+from .types import Hit
+
+
+class QueryEmbedder(Protocol):
+    """What retrieval needs of an embedding model."""
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+def fuse(rankings: Sequence[Sequence[Chunk]], *, k: int, rrf_k: int) -> list[Hit]:
+    """Reciprocal-rank fusion of several rankings of chunks."""
+    scores: dict[str, float] = {}
+    chunks: dict[str, Chunk] = {}
+    ranks: dict[str, list[int | None]] = {}
+    for which, ranking in enumerate(rankings):
+        for rank, chunk in enumerate(ranking):
+            scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + 1.0 / (rrf_k + rank + 1)
+            chunks[chunk.chunk_id] = chunk
+            ranks.setdefault(chunk.chunk_id, [None] * len(rankings))[which] = rank
+    best = sorted(scores, key=lambda cid: -scores[cid])[:k]
+    return [Hit(chunks[cid], scores[cid], *ranks[cid][:2]) for cid in best]
+
+
+class HybridRetriever(BaseRetriever):
+    """A LangChain retriever over one govqa index.
+
+    ``invoke(question, words=[...], doc_ids=[...])``: ``words`` are the BM25 query
+    words (the question's own segmentation or, for English, its Chinese
+    translations); ``doc_ids`` restricts the search to some documents.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: ChunkStore
+    knowledge: KnowledgeView
+    embedder: Any
+    k: int = 8
+    dense_k: int = 30
+    sparse_k: int = 30
+    rrf_k: int = 60
+
+    def hits(self, query: str, *, words: Sequence[str], doc_ids: Sequence[str] | None = None,
+             embedding: np.ndarray | None = None) -> list[Hit]:
+        """The fused hits, best first."""
+        if embedding is None:
+            embedding = self.embedder.embed_query(query)
+        dense = [hit.chunk for hit in self.store.search(embedding, self.dense_k, doc_ids)]
+        sparse = [chunk for chunk, _ in self.knowledge.sparse.search(words, self.sparse_k, doc_ids)]
+        return fuse([dense, sparse], k=self.k, rrf_k=self.rrf_k)
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                words: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None,
+                                **_: Any) -> list[Document]:
+        words = list(words) if words is not None else self.knowledge.sparse.query_words(query)
+        return [hit_to_document(hit) for hit in self.hits(query, words=words, doc_ids=doc_ids)]
+
+
+def hit_to_document(hit: Hit) -> Document:
+    """A LangChain Document carrying a hit's chunk and scores."""
+    chunk = hit.chunk
+    return Document(page_content=chunk.text, id=chunk.chunk_id, metadata={
+        "doc_id": chunk.doc_id, "display_name": chunk.display_name, "section": chunk.section,
+        "section_path": list(chunk.section_path), "start": chunk.start, "end": chunk.end,
+        "ordinal": chunk.ordinal, "score": hit.score, "dense_rank": hit.dense_rank, "sparse_rank": hit.sparse_rank,
+    })

@@ -1,0 +1,59 @@
+"""BM25 over jieba words (bm25s), plus the document frequencies the answerer weighs words by."""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import bm25s
+import numpy as np
+
+from index.types import Chunk
+
+from .lexicon import Segmenter
+
+
+class SparseIndex:
+    """A BM25 index of chunks; rebuilt from the store whenever documents change."""
+
+    def __init__(self, chunks: Sequence[Chunk], segmenter: Segmenter) -> None:
+        self._segmenter = segmenter
+        self.chunks: list[Chunk] = list(chunks)
+        tokenized = [segmenter.index_terms(chunk.embed_text) for chunk in self.chunks]
+        self._df = Counter(term for terms in tokenized for term in set(terms))
+        self._bm25 = bm25s.BM25()
+        self._doc_of = np.array([chunk.doc_id for chunk in self.chunks], dtype=object)
+        if self.chunks:
+            self._bm25.index([terms or [""] for terms in tokenized], show_progress=False)
+        self._vocab = set(self._df)
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; a word the letters never use gets the highest weight."""
+        n = max(len(self.chunks), 1)
+        return math.log(1 + (n - self._df.get(term, 0) + 0.5) / (self._df.get(term, 0) + 0.5))
+
+    def known(self, term: str) -> bool:
+        """True when some chunk contains ``term`` as a word."""
+        return term in self._vocab
+
+    def query_words(self, text: str) -> list[str]:
+        """BM25 query words of a (Chinese) text."""
+        return self._segmenter.index_terms(text)
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        """Every chunk of one document, in reading order."""
+        return [chunk for chunk in self.chunks if chunk.doc_id == doc_id]
+
+    def search(self, terms: Sequence[str], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
+        """The ``k`` best chunks for the query words (only among ``doc_ids`` when given)."""
+        query = [term for term in terms if term in self._vocab]
+        if not query or not self.chunks:
+            return []
+        scores = self._bm25.get_scores(query)
+        if doc_ids:
+            scores = np.where(np.isin(self._doc_of, list(doc_ids)), scores, 0.0)
+        order = np.argsort(-scores)[:k]
+        return [(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]

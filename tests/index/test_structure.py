@@ -1,0 +1,418 @@
+"""Tests for index.structure (layout, sections, display name) and index.metadata."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.metadata import date_to_iso, extract_metadata
+from index.structure import parse_heading, parse_letter, display_name
+from index.types import HEADER_SECTION, SIGNOFF_SECTION, Letter, LetterMetadata, Paragraph
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "samples" / "zhongshan-gxj-2022-53.txt"
+LETTERS = ROOT / "tests" / "data" / "letters"
+# The sample's two sentences broken by a page break, as the cleaner joins them.
+SAMPLE_BROKEN_LINE_ENDS = ("截止至", "热管理材料")
+
+TOP_A = "一、关于强基础——因企施策促发展的建议"
+TOP_D = "四、关于引人才——加大专项资金支持建议"
+
+
+def clean(raw: str, join_after: tuple[str, ...] = ()) -> str:
+    """A stand-in for the cleaner: drop blank lines, join lines ending with ``join_after``."""
+    lines: list[str] = []
+    for line in (line.strip() for line in raw.splitlines()):
+        if not line:
+            continue
+        if lines and lines[-1].endswith(join_after):
+            lines[-1] += line
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def load(path: Path, join_after: tuple[str, ...] = ()) -> Letter:
+    text = clean(path.read_text(encoding="utf-8"), join_after)
+    return parse_letter(text, source_path=str(path), content_hash="hash", doc_id=path.stem)
+
+
+def parse(text: str) -> Letter:
+    return parse_letter(text, source_path="letters/x.txt", content_hash="h", doc_id="x")
+
+
+def find(letter: Letter, needle: str) -> Paragraph:
+    matches = [p for p in letter.paragraphs if needle in p.text]
+    assert len(matches) == 1, f"{needle!r} found in {len(matches)} paragraphs"
+    return matches[0]
+
+
+@pytest.fixture(scope="module")
+def sample() -> Letter:
+    return load(SAMPLE, SAMPLE_BROKEN_LINE_ENDS)
+
+
+@pytest.fixture(scope="module")
+def baiyun() -> Letter:
+    return load(LETTERS / "baiyun-zjj-2021-8.txt")
+
+
+@pytest.fixture(scope="module")
+def gdkjt() -> Letter:
+    return load(LETTERS / "gdkjt-2023-112.txt")
+
+
+@pytest.fixture(scope="module")
+def qingxin() -> Letter:
+    return load(LETTERS / "qingxin-nyj-2022-15.txt")
+
+
+# --- the sample letter -------------------------------------------------------
+
+def test_sample_metadata(sample: Letter) -> None:
+    meta = sample.metadata
+    assert meta.agency == "中山市工业和信息化局"
+    assert meta.doc_number == "中工信函〔2022〕53号"
+    assert meta.title == "中山市工业和信息化局关于市政协十三届 一次会议第131082号提案答复的函"
+    assert meta.addressee == "彭诗敏委员"
+    assert meta.proposal_number == "131082"
+    assert meta.date == "2022年6月14日"
+    assert meta.date_iso == "2022-06-14"
+    assert meta.contact == "李金吉"
+    assert meta.phone == "88308273"
+    assert meta.disclosure == "主动公开"
+    assert meta.cc is not None and "市政协提案委" in meta.cc
+    assert meta.category == "A类"
+
+
+def test_sample_display_name_is_doc_number(sample: Letter) -> None:
+    assert sample.display_name == "中工信函〔2022〕53号"
+    assert sample.doc_id == "zhongshan-gxj-2022-53"
+
+
+def test_sample_section_of_45_companies(sample: Letter) -> None:
+    assert find(sample, "45家企业").section_path == (TOP_D, "（三）推广首席信息官制度")
+
+
+def test_sample_section_of_6451_base_stations(sample: Letter) -> None:
+    path = find(sample, "6451个").section_path
+    assert path[0] == TOP_A
+    assert "持续加强5G等新型基础设施建设" in path[1]
+    assert path == (TOP_A, "(一)持续加强5G等新型基础设施建设")  # brackets kept as written
+
+
+def test_sample_top_sections_and_children(sample: Letter) -> None:
+    children: dict[str, set[str]] = {}
+    for paragraph in sample.paragraphs:
+        path = paragraph.section_path
+        if path and path[0] not in (HEADER_SECTION, SIGNOFF_SECTION):
+            children.setdefault(path[0], set()).update(path[1:2])
+    assert {top[:2]: len(subs) for top, subs in children.items()} == {
+        "一、": 3, "二、": 2, "三、": 3, "四、": 3,
+    }
+    assert list(children) == [TOP_A, "二、关于掌方向——构筑产业新生态的建议",
+                              "三、关于搭平台——赋能产业集群建议", TOP_D]
+
+
+def test_sample_header_intro_and_signoff_paths(sample: Letter) -> None:
+    paths = [p.section_path for p in sample.paragraphs]
+    assert paths[:5] == [(HEADER_SECTION,)] * 5
+    assert sample.paragraphs[4].text == "彭诗敏委员："
+    assert paths[5:7] == [(), ()]  # the intro, before the first heading
+    assert paths[-6:] == [(SIGNOFF_SECTION,)] * 6
+    assert sample.paragraphs[-6].text.startswith("专此答复")
+    assert find(sample, "2022年6月14日").section_path == (SIGNOFF_SECTION,)
+    assert find(sample, "联系人：李金吉").section_path == (SIGNOFF_SECTION,)
+
+
+def test_sample_heading_paragraph_keeps_full_text(sample: Letter) -> None:
+    paragraph = find(sample, "6451个")
+    assert paragraph.text.startswith("(一)持续加强5G等新型基础设施建设。近年来")
+    assert paragraph.text.endswith("注入新动能。")
+
+
+def test_sample_page_break_continuation_stays_in_its_section(sample: Letter) -> None:
+    assert find(sample, "资金支持。二是").section_path == (TOP_D, "（二）引育数字化领域的高层次、复合型人才")
+
+
+def test_sample_inline_enumeration_is_not_a_heading(sample: Letter) -> None:
+    assert all("一是" not in part for p in sample.paragraphs for part in p.section_path)
+
+
+@pytest.mark.parametrize("name", ["sample", "baiyun", "gdkjt", "qingxin"])
+def test_offsets_are_exact(name: str, request: pytest.FixtureRequest) -> None:
+    letter: Letter = request.getfixturevalue(name)
+    assert letter.paragraphs
+    assert len(letter.paragraphs) == len(letter.text.split("\n"))
+    for paragraph in letter.paragraphs:
+        assert letter.text[paragraph.start:paragraph.end] == paragraph.text
+    starts = [p.start for p in letter.paragraphs]
+    assert starts == sorted(starts)
+
+
+# --- a district 住建局 reply to a 人大建议: "1." / "（1）", date before agency -----
+
+def test_baiyun_metadata(baiyun: Letter) -> None:
+    assert baiyun.metadata == LetterMetadata(
+        agency="广州市白云区住房和城乡建设局",
+        doc_number="云建复〔2021〕8号",
+        title="广州市白云区住房和城乡建设局关于区十八届人大六次会议第20210047号建议的答复",
+        addressee="陈立华代表",
+        proposal_number="20210047",
+        date="2021年9月10日",
+        date_iso="2021-09-10",
+        contact="黄嘉怡",
+        phone="020-36218457",
+    )
+
+
+def test_baiyun_sections(baiyun: Letter) -> None:
+    assert find(baiyun, "6840万元").section_path == ("1.既有住宅加装电梯工作进展", "（2）加大财政补助")
+    assert find(baiyun, "712台").section_path == ("1.既有住宅加装电梯工作进展",)
+    assert find(baiyun, "8.6万元").section_path == ("2.存在的主要困难", "（2）管线迁改费用较高")
+
+
+def test_baiyun_number_at_line_start_is_not_a_heading(baiyun: Letter) -> None:
+    assert find(baiyun, "1.2亿元").section_path == ("3.下一步工作措施", "（2）推动管线单位让利")
+
+
+def test_baiyun_signoff_with_date_before_agency(baiyun: Letter) -> None:
+    signoff = [p.text for p in baiyun.paragraphs if p.section_path == (SIGNOFF_SECTION,)]
+    assert signoff[0].startswith("以上答复")
+    assert signoff[1:] == ["2021年9月10日", "广州市白云区住房和城乡建设局",
+                           "联系人：黄嘉怡", "联系电话：020-36218457"]
+
+
+# --- a provincial 科技厅 reply, HB/T header with 签发人, no headings ------------
+
+def test_gdkjt_metadata(gdkjt: Letter) -> None:
+    meta = gdkjt.metadata
+    assert meta.agency == "广东省科学技术厅"
+    assert meta.doc_number == "粤科函〔2023〕112号"
+    assert meta.title == "广东省科学技术厅关于省政协十三届一次会议第20230386号提案答复的函"
+    assert meta.addressee == "林婉清委员"
+    assert meta.proposal_number == "20230386"
+    assert (meta.date, meta.date_iso) == ("2023年6月28日", "2023-06-28")
+    assert (meta.contact, meta.phone) == ("郑晓琳", "020-83163952")
+    assert meta.disclosure == "依申请公开"
+    assert meta.cc == "省政协提案委员会，省财政厅，省教育厅，汕头市科学技术局，湛江市科学技术局"
+    assert meta.category is None
+
+
+def test_gdkjt_without_headings_has_empty_body_paths(gdkjt: Letter) -> None:
+    assert find(gdkjt, "签发人：周振邦").section_path == (HEADER_SECTION,)
+    for needle in ("收悉", "287家", "1.86亿元", "11.6%", "500万元"):
+        assert find(gdkjt, needle).section_path == ()
+    assert find(gdkjt, "衷心感谢").section_path == (SIGNOFF_SECTION,)
+    assert find(gdkjt, "特此函复").section_path == (SIGNOFF_SECTION,)
+
+
+# --- a district 农业农村局 reply: 一、/①/1、, Chinese-numeral date, 此复 --------
+
+def test_qingxin_metadata(qingxin: Letter) -> None:
+    meta = qingxin.metadata
+    assert meta.agency == "清远市清新区农业农村局"
+    assert meta.doc_number == "清新农建议〔2022〕第15号"
+    assert meta.addressee == "罗志强代表"
+    assert meta.proposal_number == "2022015"
+    assert (meta.date, meta.date_iso) == ("二〇二二年七月八日", "2022-07-08")
+    assert (meta.contact, meta.phone) == ("冯嘉欣", "0763-5812376")
+    assert meta.disclosure == "主动公开"
+    assert meta.category == "B类"
+    assert qingxin.display_name == "清新农建议〔2022〕第15号"
+
+
+def test_qingxin_sections(qingxin: Letter) -> None:
+    assert find(qingxin, "16.8万亩").section_path == ("一、基本情况",)
+    assert find(qingxin, "560万元").section_path == ("二、已开展的工作", "②培育龙头企业")
+    assert find(qingxin, "18万亩").section_path == ("三、下一步计划", "1、扩大种植规模")
+    assert find(qingxin, "2.6万户").section_path == ("三、下一步计划", "2、申报国家地理标志")
+    assert find(qingxin, "此复").section_path == (SIGNOFF_SECTION,)
+
+
+# --- shapes not in the letters above ----------------------------------------
+
+MINIMAL = "\n".join([
+    "您好！您提出的关于增设社区公交接驳线路的建议收悉。",
+    "经研究，我局已于2022年3月开通微循环公交线路2条，日均客流约1900人次。",
+    "二〇二二年四月二十日",
+    "某市交通运输局",
+    "联系人：王某；联系电话：0760-88308273",
+])
+
+
+def test_letter_without_header_or_headings() -> None:
+    letter = parse(MINIMAL)
+    assert [p.section_path for p in letter.paragraphs] == [(), (), *[(SIGNOFF_SECTION,)] * 3]
+    meta = letter.metadata
+    assert meta.agency == "某市交通运输局"
+    assert (meta.date, meta.date_iso) == ("二〇二二年四月二十日", "2022-04-20")
+    assert (meta.contact, meta.phone) == ("王某", "0760-88308273")
+    assert meta.doc_number is None and meta.title is None
+    assert letter.display_name == "您好！您提出的关于增设社区公交接驳线路的建议收悉。"
+
+
+def test_new_top_heading_resets_deeper_levels() -> None:
+    letter = parse("\n".join([
+        "张三委员：", "一、关于资金", "（一）加大投入。今年安排3000万元。", "1.细则。已印发。",
+        "二、关于人才", "（一）引进人才。引进博士12名。", "此复。",
+    ]))
+    assert [p.section_path for p in letter.paragraphs] == [
+        (HEADER_SECTION,),
+        ("一、关于资金",),
+        ("一、关于资金", "（一）加大投入"),
+        ("一、关于资金", "（一）加大投入", "1.细则"),
+        ("二、关于人才",),
+        ("二、关于人才", "（一）引进人才"),
+        (SIGNOFF_SECTION,),
+    ]
+
+
+def test_chapter_and_article_headings() -> None:
+    letter = parse("\n".join([
+        "第一章 总则", "第一条 为规范专项资金管理，制定本办法。", "第二条 本办法适用于市级资金。",
+        "第二章 支持范围", "第三条 支持对象为规模以上企业。",
+    ]))
+    assert [p.section_path for p in letter.paragraphs] == [
+        ("第一章 总则",),
+        ("第一章 总则", "第一条 为规范专项资金管理，制定本办法"),
+        ("第一章 总则", "第二条 本办法适用于市级资金"),
+        ("第二章 支持范围",),
+        ("第二章 支持范围", "第三条 支持对象为规模以上企业"),
+    ]
+
+
+@pytest.mark.parametrize(("paragraph", "kind", "heading"), [
+    ("一、关于强基础——因企施策促发展的建议", "cn", "一、关于强基础——因企施策促发展的建议"),
+    ("十一、其他事项", "cn", "十一、其他事项"),
+    ("（二）强化政策支撑。中山市委…", "cn_paren", "（二）强化政策支撑"),
+    ("(十)加强宣传：通过…。", "cn_paren", "(十)加强宣传"),
+    ("1.既有住宅加装电梯工作进展", "arabic", "1.既有住宅加装电梯工作进展"),
+    ("12、完善考核。将指标纳入考核。", "arabic", "12、完善考核"),
+    ("（3）加强监管。", "arabic_paren", "（3）加强监管"),
+    ("⑵加强监管。", "arabic_paren", "⑵加强监管"),
+    ("2）优化流程。", "arabic_half_paren", "2）优化流程"),
+    ("④打响品牌。", "circled", "④打响品牌"),
+    ("二、下一步工作：", "cn", "二、下一步工作"),
+    ("二、关于资金：加大投入", "cn", "二、关于资金：加大投入"),
+])
+def test_parse_heading(paragraph: str, kind: str, heading: str) -> None:
+    assert parse_heading(paragraph) == (kind, heading)
+
+
+@pytest.mark.parametrize("paragraph", [
+    "1.3亿元专项资金已下达。", "1、2号楼已完成改造。", "2021年，我市新建基站1809个。",
+    "2022.6.14", "一是加大投入。二是优化服务。", "一、二期工程已竣工。", "三、四季度将开工。", "您提出的（一）项建议收悉。",
+    "第一，加快推进。",
+])
+def test_not_a_heading(paragraph: str) -> None:
+    assert parse_heading(paragraph) is None
+
+
+def test_long_run_in_heading_is_capped() -> None:
+    heading = parse_heading("（一）" + "推进" * 30 + "。我局…")
+    assert heading is not None
+    assert len(heading.text) == 41 and heading.text.endswith("…")
+
+
+def test_offsets_survive_indentation_and_crlf() -> None:
+    text = "\u3000\u3000彭诗敏委员：\r\n\r\n  您提出的建议收悉。 \r\n\u3000一、关于资金\r\n此复。"
+    letter = parse(text)
+    assert [p.text for p in letter.paragraphs] == ["彭诗敏委员：", "您提出的建议收悉。", "一、关于资金", "此复。"]
+    for paragraph in letter.paragraphs:
+        assert text[paragraph.start:paragraph.end] == paragraph.text
+
+
+def test_empty_text() -> None:
+    letter = parse("")
+    assert letter.paragraphs == ()
+    assert letter.metadata == LetterMetadata()
+    assert letter.display_name == "x.txt"
+
+
+# --- metadata variants ----------------------------------------------------------
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("穗建复〔2021〕8号", "穗建复〔2021〕8号"),
+    ("中工信函[2022]53号", "中工信函[2022]53号"),
+    ("中工信函（2022）53号", "中工信函（2022）53号"),
+    ("海建议(2022)第15号", "海建议(2022)第15号"),
+    ("粤科函〔2023〕112号    签发人：周振邦", "粤科函〔2023〕112号"),
+])
+def test_doc_number_variants(line: str, expected: str) -> None:
+    assert extract_metadata([line], [], []).doc_number == expected
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("您提出的《关于…的建议》(提案第131082号)收悉。", "131082"),
+    ("您提出的第20220123号建议收悉。", "20220123"),
+    ("关于市人大十六届二次会议第B0045号代表建议的答复", "B0045"),
+])
+def test_proposal_number_variants(line: str, expected: str) -> None:
+    assert extract_metadata([], [line], []).proposal_number == expected
+
+
+@pytest.mark.parametrize(("lines", "contact", "phone"), [
+    (["（联系人：李金吉，电话：88308273）"], "李金吉", "88308273"),
+    (["联系人：王某；联系电话：0760-88308273"], "王某", "0760-88308273"),
+    (["联系人：黄嘉怡", "联系电话：020-36218457"], "黄嘉怡", "020-36218457"),
+    (["经办人：赵敏  联系方式：（020）83163952"], "赵敏", "（020）83163952"),
+])
+def test_contact_variants(lines: list[str], contact: str, phone: str) -> None:
+    meta = extract_metadata([], [], lines)
+    assert (meta.contact, meta.phone) == (contact, phone)
+
+
+def test_signoff_fields_and_header_only_letter() -> None:
+    meta = extract_metadata(
+        ["（Ａ类）", "某区财政局文件", "尊敬的李四代表："], [],
+        ["某区财政局 2023年1月9日", "公开方式：依申请公开", "抄送：区人大常委会。"],
+    )
+    assert meta.category == "A类"
+    assert meta.agency == "某区财政局"
+    assert meta.addressee == "李四代表"
+    assert (meta.date, meta.date_iso) == ("2023年1月9日", "2023-01-09")
+    assert (meta.disclosure, meta.cc) == ("依申请公开", "区人大常委会")
+
+
+@pytest.mark.parametrize(("date", "iso"), [
+    ("2022年6月14日", "2022-06-14"),
+    ("二〇二二年六月十四日", "2022-06-14"),
+    ("二〇二一年十二月三十一日", "2021-12-31"),
+    ("二零二三年十月一日", "2023-10-01"),
+    ("二〇二二年二月二十日", "2022-02-20"),
+    ("2022 年 06 月 05 日", "2022-06-05"),
+    ("二〇二三年二月三十日", None),
+    ("六月十四日", None),
+])
+def test_date_to_iso(date: str, iso: str | None) -> None:
+    assert date_to_iso(date) == iso
+
+
+# --- display name -----------------------------------------------------------------
+
+def test_display_name_rules() -> None:
+    text = "(A类)\n\n某局关于某事项的函\n正文。"
+    assert display_name(LetterMetadata(doc_number="穗建复〔2021〕8号", title="T"), text, "f.txt") \
+        == "穗建复〔2021〕8号"
+    assert display_name(LetterMetadata(title="某局关于某事项的函"), text, "f.txt") == "某局关于某事项的函"
+    assert display_name(LetterMetadata(), text, "f.txt") == "某局关于某事项的函"
+    assert display_name(LetterMetadata(), "\n  \n", "f.txt") == "f.txt"
+    long_line = "关" * 60
+    assert display_name(LetterMetadata(), long_line, "f.txt") == "关" * 40 + "…"
+
+
+def test_display_name_of_letter_without_doc_number() -> None:
+    letter = parse("某局关于增设公交线路建议的答复\n张三代表：\n您提出的建议收悉。\n此复。")
+    assert letter.metadata.doc_number is None
+    assert letter.display_name == "某局关于增设公交线路建议的答复"
+
+
+def test_wrapped_title_and_main_recipient() -> None:
+    meta = extract_metadata(
+        ["中山市工业和信息化局关于市政协十三届一次会议", "第131082号提案答复的函", "主送：市政协提案委"], [], [],
+    )
+    assert meta.title == "中山市工业和信息化局关于市政协十三届一次会议第131082号提案答复的函"
+    assert meta.proposal_number == "131082"
+    assert meta.addressee == "市政协提案委"
+    assert meta.agency == "中山市工业和信息化局"  # from the title's prefix
