@@ -31,6 +31,7 @@ class Prepared:
     question: Question
     search_text: str
     preferred_doc: str | None
+    previous_answer: str | None = None
 
 
 class ExtractiveAnswerer:
@@ -54,7 +55,8 @@ class ExtractiveAnswerer:
         if not self._analyser.is_follow_up(question) or question.fields:
             return Prepared(question, text, preferred)
         context = self._analyser.analyse(_standalone(history))
-        return Prepared(question.with_context(context), f"{_standalone(history)} {text}", preferred)
+        previous_answer = normalize(trim_filler(previous.text)) if previous.answered else None
+        return Prepared(question.with_context(context), f"{_standalone(history)} {text}", preferred, previous_answer)
 
     def answer(self, prepared: Prepared, hits: list[Hit]) -> Answer:
         """The answer to a prepared question from its hits."""
@@ -65,24 +67,24 @@ class ExtractiveAnswerer:
         if question.fields:
             answer = self._from_metadata(question, hits, prepared.preferred_doc)
         if answer is None:
-            answer = self._from_text(question, hits)
+            answer = self._from_text(question, hits, prepared.previous_answer)
         return replace(answer, timings_ms={**answer.timings_ms, "answer": (time.perf_counter() - started) * 1000})
 
     # --- answers from the text -------------------------------------------------
 
-    def _from_text(self, question: Question, hits: list[Hit]) -> Answer:
+    def _from_text(self, question: Question, hits: list[Hit], previous_answer: str | None) -> Answer:
         sentences = sentences_of(hits)
         parts = question.parts or (question,)
-        chosen = [self._best(part, sentences) for part in parts]
+        chosen = [self._best(part, sentences, previous_answer) for part in parts]
         if not sentences or any(c is None or not self._supported(part, c) for part, c in zip(parts, chosen)):
             return self._refusal(question, hits)
         return Answer(question.text, _join_answers(chosen), True, self._citations(chosen, sentences))
 
-    def _best(self, question: Question, sentences: list[Sentence]) -> Candidate | None:
-        candidates = [c for s in sentences for c in self._candidates(question, s)]
+    def _best(self, question: Question, sentences: list[Sentence], previous_answer: str | None) -> Candidate | None:
+        candidates = [c for s in sentences for c in self._candidates(question, s, previous_answer)]
         return max(candidates, key=lambda c: c.score, default=None)
 
-    def _candidates(self, question: Question, sentence: Sentence) -> list[Candidate]:
+    def _candidates(self, question: Question, sentence: Sentence, previous_answer: str | None) -> list[Candidate]:
         total = sum(self._matcher.weight(g) for g in question.groups) or 1.0
         context_score = self._matcher.score(question, sentence.context)
         prior = 0.15 * total / (1 + sentence.rank)
@@ -95,6 +97,8 @@ class ExtractiveAnswerer:
             norm = normalize(clause)
             own = self._matcher.score(question, norm, skip=RANK_WORDS if question.kind == "rank" else ())
             bonus = self._kind_bonus(question, clause) * total
+            if previous_answer and previous_answer in normalize(clause):
+                bonus += 0.3 * total  # a follow-up is most likely about what was just answered
             score = own + 0.5 * context_score + prior + bonus - 0.002 * len(clause)
             found.append(Candidate(sentence, first, last, score, value))
         return found

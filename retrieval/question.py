@@ -50,7 +50,7 @@ _FIELDS_EN = [
     ("disclosure", r"disclos|made public"),
     ("cc", r"\bcc\b|copied to|carbon cop"),
 ]
-_QUESTION_WORD_ZH = re.compile(r"多少|几|第几|哪些|哪个|哪家|哪位|哪天|哪一天|什么|谁|怎么样|如何|是否")
+_COUNTING_WORD_ZH = re.compile(r"多少|几")
 _QUESTION_WORD_EN = re.compile(r"\b(how many|how much|what|which|who|when|where|how)\b")
 _UNIT_AFTER_QUESTION = re.compile(rf"(?:多少|几)({MEASURE_WORDS})")
 _PART_SPLIT = re.compile(r"[，,；;？?]")
@@ -132,8 +132,12 @@ class QuestionAnalyser:
         return [g for g in groups if not re.fullmatch(r"\d{4}", g.source)]
 
     def _chinese_focus(self, norm: str, groups: list[TermGroup]) -> tuple[int, ...]:
-        """The idea next to the question word: after 多少家/哪个, else just before it."""
-        match = _QUESTION_WORD_ZH.search(norm)
+        """What a quantity question counts: the idea after 多少家 or just before 是多少.
+
+        After 哪个/什么/谁 comes the kind of thing the answer is (哪家企业), which
+        the answer's sentence need not name, so those questions have no focus.
+        """
+        match = _COUNTING_WORD_ZH.search(norm)
         if not match or not groups:
             return ()
         positions = [norm.find(g.source) for g in groups]

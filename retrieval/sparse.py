@@ -10,7 +10,7 @@ import numpy as np
 
 from index.types import Chunk
 
-from .lexicon import Segmenter
+from .lexicon import Segmenter, normalize
 
 
 class SparseIndex:
@@ -26,6 +26,10 @@ class SparseIndex:
         if self.chunks:
             self._bm25.index([terms or [""] for terms in tokenized], show_progress=False)
         self._vocab = set(self._df)
+        self._texts = [normalize(chunk.embed_text) for chunk in self.chunks]
+        self._corpus = "\n".join(self._texts)
+        self._bigrams = {self._corpus[i:i + 2] for i in range(len(self._corpus) - 1)}
+        self._substring_df: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -33,11 +37,23 @@ class SparseIndex:
     def idf(self, term: str) -> float:
         """Inverse document frequency; a word the letters never use gets the highest weight."""
         n = max(len(self.chunks), 1)
-        return math.log(1 + (n - self._df.get(term, 0) + 0.5) / (self._df.get(term, 0) + 0.5))
+        df = self._df.get(term) or self._chunks_containing(term)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def known(self, term: str) -> bool:
-        """True when some chunk contains ``term`` as a word."""
-        return term in self._vocab
+        """True when some chunk contains ``term``, as a word or inside a longer one (首席信息官)."""
+        return term in self._vocab or self._chunks_containing(term) > 0
+
+    def _chunks_containing(self, term: str) -> int:
+        """How many chunks contain ``term`` as a substring (cached; most words fail the bigram test at once)."""
+        cached = self._substring_df.get(term)
+        if cached is None:
+            if len(term) >= 2 and term[:2] not in self._bigrams or term not in self._corpus:
+                cached = 0
+            else:
+                cached = sum(term in text for text in self._texts)
+            self._substring_df[term] = cached
+        return cached
 
     def query_words(self, text: str) -> list[str]:
         """BM25 query words of a (Chinese) text."""
