@@ -1,6 +1,7 @@
 """The `govqa` command line: thin commands over the index and the answer API."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -78,6 +79,114 @@ def _index_with_progress(indexer, paths: list[Path]):
             progress.update(task, advance=1, description=f"indexing {escape(Path(outcome.path).name[:40])}")
 
         return indexer.index_paths(paths, on_file=on_file, on_start=on_start)
+
+
+@app.command("ask")
+def ask_command(
+    question: Annotated[str | None, typer.Argument(help="The question, in Chinese or English.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Read {\"question\", \"session\"?} JSON lines from stdin; write one JSON line each.")] = False,
+    document: Annotated[str | None, typer.Option("--document", "-d", help="Only this document (id from `govqa docs`).")] = None,
+) -> None:
+    """Answer a question from the indexed letters, with citations."""
+    from bot.render import answer_as_rich
+    from retrieval.factory import build_service
+
+    if not jsonl and not question:
+        raise GovqaError("Give a question (govqa ask \"问题\"), or --jsonl to read questions from stdin.")
+    with err.status("Loading the model and the index…"):
+        service = build_service(Settings(), read_only=True)
+    if jsonl:
+        _ask_lines(service, sys.stdin, document)
+        return
+    answer = service.ask(question, document=document)
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        out.print(answer_as_rich(answer))
+
+
+def _ask_lines(service, lines, document: str | None) -> None:
+    """One JSON answer line per JSON question line; a bad line gets an error line, not a crash."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            answer = service.ask(item["question"], session_id=item.get("session"), document=item.get("document") or document)
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        except (json.JSONDecodeError, KeyError, TypeError, GovqaError) as error:
+            message = str(error) if isinstance(error, GovqaError) else f"line {number}: expected a JSON object with a \"question\""
+            print(json.dumps({"question": None, "answer": "", "answered": False, "citations": [], "error": message},
+                             ensure_ascii=False), flush=True)
+
+
+@app.command("eval")
+def eval_command(
+    gold: Annotated[Path, typer.Argument(help="Gold questions, JSON lines (see `govqa eval --help`).", exists=True, dir_okay=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
+    show_failures: Annotated[bool, typer.Option("--show-failures", help="List the items that failed.")] = False,
+) -> None:
+    """Run a gold file and print answer, citation, evidence and refusal accuracy plus latency p50/p95.
+
+    Each gold line: {"question", "session"?, "expect"?: [[alternatives], ...], "forbid"?: [...],
+    "section"?: heading, "document"?: name, "answerable"?: false}.
+    """
+    import time
+
+    from retrieval.evaluation import load_gold, percentile, score
+    from retrieval.factory import build_service
+
+    items = load_gold(gold)
+    with err.status("Loading the model and the index…"):
+        service = build_service(Settings(), read_only=True)
+    answers, latencies = [], []
+    for item in items:
+        started = time.perf_counter()
+        answers.append(service.ask(item["question"], session_id=item.get("session"), document=item.get("document_id")).to_dict())
+        latencies.append((time.perf_counter() - started) * 1000)
+    result = score(items, answers)
+    result["latency_ms"] = {"p50": round(percentile(latencies, 50), 1), "p95": round(percentile(latencies, 95), 1)}
+    failures = result.pop("failures")
+    if as_json:
+        print(json.dumps(result | ({"failures": failures} if show_failures else {}), ensure_ascii=False))
+        return
+    for key, value in result.items():
+        out.print(f"{key}: {value}")
+    for failure in failures if show_failures else []:
+        err.print(f"FAIL {escape(str(failure['id']))} | {escape(failure['question'])} | {escape(str(failure['answer']))} | {failure['why']}")
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str | None, typer.Option(help="Interface (default GOVQA_HTTP__HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default GOVQA_HTTP__PORT or 8000).")] = None,
+) -> None:
+    """Serve the HTTP API (/v1/ask, /v1/documents, OpenAI-compatible /v1/chat/completions)."""
+    from bot.http_api import serve
+
+    settings = Settings()
+    if host:
+        settings.http.host = host
+    if port is not None:
+        settings.http.port = port
+    serve(settings)
+
+
+@app.command("telegram")
+def telegram_command() -> None:
+    """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN)."""
+    from bot.telegram_bot import run
+
+    run(Settings())
+
+
+@app.command("chat")
+def chat_command() -> None:
+    """Chat in the terminal: follow-up questions, /sources, /docs, /reset, /help, /quit."""
+    from bot.chat import start_chat
+
+    start_chat(Settings())
 
 
 @docs_app.callback()

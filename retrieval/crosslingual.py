@@ -46,11 +46,16 @@ class EnglishToChinese:
         self._stemmer = snowballstemmer.stemmer("english")
         self._stems: dict[str, str] = {}
         self._index: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        self._in_short_gloss: dict[str, set[str]] = defaultdict(set)
         for simplified, glosses in _entries():
             for gloss in glosses:
                 key = self._key(gloss)
                 if key and len(key) <= _MAX_PHRASE:
                     self._index[key].add(simplified)
+                content = [stem for stem in key if stem not in ("and", "or", "of")]
+                if 2 <= len(content) <= 3:  # "examine and approve" → 审批 is found from "approved" too
+                    for stem in content:
+                        self._in_short_gloss[stem].add(simplified)
 
     def term_groups(self, question: str, keep: "callable[[str], bool]" = lambda word: True) -> list[TermGroup]:
         """The question's ideas, longest phrases first; alternatives filtered by ``keep``."""
@@ -72,6 +77,8 @@ class EnglishToChinese:
             if phrase[-1] in STOP_WORDS_EN:
                 continue
             found = {w for w in self._lookup(phrase) if keep(w)}
+            if size == 1:
+                found |= {w for stem in self._variants(phrase[0]) for w in self._in_short_gloss.get(stem, ()) if keep(w)}
             if found or size == 1:
                 alternatives = tuple(sorted(found, key=len, reverse=True))
                 if size == 1 and not found:
@@ -87,7 +94,10 @@ class EnglishToChinese:
 
     def _variants(self, word: str) -> list[str]:
         """The word's stem, and a looser one where the stemmer keeps an adjective's i (provincial/province)."""
-        stem = self._stem(_IRREGULAR.get(word, word))
+        word = _IRREGULAR.get(word, word)
+        if word.endswith(("ise", "ised", "ises", "ising", "isation")):  # British spelling: recognise → recognize
+            word = word.replace("is", "iz")
+        stem = self._stem(word)
         return [stem, stem[:-1]] if stem.endswith("i") and len(stem) > 3 else [stem]
 
     def _key(self, gloss: str) -> tuple[str, ...]:

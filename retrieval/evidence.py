@@ -85,12 +85,18 @@ class Matcher:
         return 0.0
 
     def coverage(self, question: Question, text: str) -> float:
-        """The weighted share of the question's ideas found in ``text``."""
-        weights = [self.weight(g) for g in question.groups]
+        """The weighted share of the question's ideas found in ``text``.
+
+        Place names are left out: they say which letter, not which sentence, and
+        are checked against the whole letter instead.
+        """
+        places = {place.source for place in question.places}
+        groups = [g for g in question.groups if g.source not in places]
+        weights = [self.weight(g) for g in groups]
         total = sum(weights)
         if not total:
             return 0.0
-        return sum(w * self.match(g, text) for g, w in zip(question.groups, weights)) / total
+        return sum(w * self.match(g, text) for g, w in zip(groups, weights)) / total
 
     def score(self, question: Question, text: str, *, skip: tuple[str, ...] = ()) -> float:
         """Sum of the weights of the ideas found in ``text``."""

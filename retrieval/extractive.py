@@ -7,12 +7,14 @@ from dataclasses import dataclass, replace
 from index.types import Chunk, DocumentRecord
 
 from .evidence import RANK_WORDS, Candidate, Matcher, Sentence, sentences_of, trim_filler, typed_values, units_of
+from .crosslingual import TermGroup
 from .lexicon import normalize
 from .question import Question, QuestionAnalyser
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 
 MAX_ANSWER_CHARS = 160
 _TYPED_KINDS = ("quantity", "money", "percent", "date", "rank")
+_INHERITING_KINDS = ("quantity", "money", "percent", "date")
 
 
 @dataclass(frozen=True)
@@ -89,17 +91,23 @@ class ExtractiveAnswerer:
         context_score = self._matcher.score(question, sentence.context)
         prior = 0.15 * total / (1 + sentence.rank)
         found = []
+        earlier = ""
         for index, clause in enumerate(sentence.clauses):
+            norm = normalize(clause)
+            # A clause without its own subject inherits the one before it (方案4500余套，被企业采纳并实施2000余套).
+            inherited = self._matcher.score(question, earlier) if earlier and question.kind in _INHERITING_KINDS else 0.0
+            earlier += norm + " "
             span = self._span(question, sentence, index)
             if span is None:
                 continue
             first, last, value = span
-            norm = normalize(clause)
             own = self._matcher.score(question, norm, skip=RANK_WORDS if question.kind == "rank" else ())
+            # The focus (what is counted, 实施 in 采纳并实施了多少套) tells apart clauses sharing a subject.
+            own += 2 * sum(self._matcher.weight(question.groups[i]) * self._matcher.match(question.groups[i], norm) for i in question.focus)
             bonus = self._kind_bonus(question, clause) * total
             if previous_answer and previous_answer in normalize(clause):
                 bonus += 0.3 * total  # a follow-up is most likely about what was just answered
-            score = own + 0.5 * context_score + prior + bonus - 0.002 * len(clause)
+            score = own + 0.5 * inherited + 0.5 * context_score + prior + bonus - 0.002 * len(clause)
             found.append(Candidate(sentence, first, last, score, value))
         return found
 
@@ -109,6 +117,8 @@ class ExtractiveAnswerer:
         if question.kind not in _TYPED_KINDS:
             return index, index, ""
         values = typed_values(question.kind, clause)
+        if values and question.kind == "rank" and _bare_rank(clause):
+            return None  # "全省排名第8" answers for the clause before it, which names what is ranked
         if values:
             return index, index, values[0]
         if question.kind == "rank" and index + 1 < len(sentence.clauses):
@@ -138,12 +148,10 @@ class ExtractiveAnswerer:
             return False
         return all(self._place_known(place, sentence.hit.chunk) for place in question.places)
 
-    def _place_known(self, place: str, chunk: Chunk) -> bool:
-        record = self._document(chunk.doc_id)
-        where = chunk.text + chunk.display_name
-        if record:
-            where += " ".join(value for _, value in record.metadata.as_pairs())
-        return normalize(place) in normalize(where)
+    def _place_known(self, place: TermGroup, chunk: Chunk) -> bool:
+        """A place the question names must be named somewhere in the answer's letter."""
+        where = normalize(" ".join(c.text for c in self._chunks_of(chunk.doc_id)) or chunk.text)
+        return any(normalize(alt) in where for alt in place.alternatives)
 
     def _citations(self, chosen: list[Candidate], sentences: list[Sentence]) -> tuple[Citation, ...]:
         cited = list(dict.fromkeys(c.sentence for c in chosen))
@@ -210,6 +218,16 @@ def _lines_with(text: str, values: list[str]) -> str:
 
 def _citation(chunk: Chunk, quote: str) -> Citation:
     return Citation(document=chunk.display_name, section=chunk.section, quote=quote, doc_id=chunk.doc_id)
+
+
+def _bare_rank(clause: str) -> bool:
+    """A clause that is only a ranking, with nothing to say what is ranked."""
+    rest = clause
+    for word in (*RANK_WORDS, "在", "位居", "位列", "居"):
+        rest = rest.replace(word, "")
+    for value in typed_values("rank", clause):
+        rest = rest.replace(value, "")
+    return len(rest.strip()) <= 2
 
 
 def _join_answers(chosen: list[Candidate]) -> str:

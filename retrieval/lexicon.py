@@ -13,7 +13,7 @@ STOP_WORDS_ZH = frozenset("""
 的 了 是 在 和 与 及 或 等 有 为 对 将 把 被 从 于 以 之 其 这 那 该 此 这份 这个 那个 本 我 我们 你 您 他 她 它
 什么 多少 几 几个 几项 几期 哪 哪个 哪些 哪家 哪位 哪天 哪一天 哪里 哪年 谁 怎么 怎么样 怎样 如何 吗 呢 吧 啊 么 一共 共 总共 合计
 是否 有没有 请问 请 告诉 一下 目前 现在 已经 已 都 也 还 又 就 而 并 但 个 家 项 期 名 次 位 人 得 地 着 过 一 上 下 中 内
-答复 答复函 回复 这封 封 函 份 第几 全市 我市 本市 全区 我区 本区 全县 我县 本县 今年 去年 明年 本年 当年 近年 近年来 截至 截止 截止至 年底 年末
+答复 答复函 回复 这封 封 函 份 第几 超过 超 达到 达 约 大约 近 将近 左右 以上 以下 不少 不少于 至少 累计 总计 全市 我市 本市 全区 我区 本区 全县 我县 本县 今年 去年 明年 本年 当年 近年 近年来 截至 截止 截止至 年底 年末
 """.split())
 
 STOP_WORDS_EN = frozenset("""
@@ -23,7 +23,7 @@ his her we our you your i me my can could would should will shall may might plea
 so such any all some total number amount letter reply document
 """.split())
 
-_LATIN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?%?")
+_LATIN = re.compile(r"[a-z0-9]+(?:&[a-z]+)?(?:\.[0-9]+)?%?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # "基站数是多少" segments as 基站/数是/多少 unless the copula is split off first.
 _COPULA_BEFORE_QUESTION = re.compile(r"((?:是|为|有)(?:多少|几|什么|哪))")

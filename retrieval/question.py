@@ -51,7 +51,6 @@ _FIELDS_EN = [
     ("cc", r"\bcc\b|copied to|carbon cop"),
 ]
 _COUNTING_WORD_ZH = re.compile(r"多少|几")
-_QUESTION_WORD_EN = re.compile(r"\b(how many|how much|what|which|who|when|where|how)\b")
 _UNIT_AFTER_QUESTION = re.compile(rf"(?:多少|几)({MEASURE_WORDS})")
 _PART_SPLIT = re.compile(r"[，,；;？?]")
 _FOLLOW_UP_START = re.compile(r"^(那|那么|那它|它|其|该|这个|这些|这项|此|还有|另外|分别|and\b|what about|how about|its?\b|they\b|their\b)", re.I)
@@ -68,7 +67,7 @@ class Question:
     groups: tuple[TermGroup, ...]      # the ideas whose words should appear near the answer
     focus: tuple[int, ...]             # indices into groups: what the question is about
     years: frozenset[str]
-    places: tuple[str, ...]            # place names that must appear in the letter
+    places: tuple[TermGroup, ...]      # place names that must appear in the letter
     fields: tuple[str, ...]            # header/sign-off facts asked for
     parts: tuple["Question", ...] = ()  # sub-questions of a compound question
 
@@ -120,7 +119,9 @@ class QuestionAnalyser:
         groups = self._english_groups(text) if english else self._chinese_groups(text)
         unit = None if english else _unit(norm)
         focus = _english_focus(norm, groups) if english else self._chinese_focus(norm, groups)
-        places = () if english else tuple(self._segmenter.places(text))
+        if kind == "rank":
+            focus = ()  # 排名第几: what is ranked comes from the words, the rank word itself is everywhere
+        places = _proper_names(text, groups) if english else tuple(TermGroup(p, (p,)) for p in self._segmenter.places(text))
         return Question(text, english, kind, unit, tuple(groups), focus, frozenset(years_in(norm)), places, fields)
 
     def _chinese_groups(self, text: str) -> list[TermGroup]:
@@ -146,6 +147,12 @@ class QuestionAnalyser:
         if after:
             return (after[0],)
         return (max(before, key=lambda i: positions[i]),) if before else ()
+
+
+def _proper_names(text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:
+    """Ideas written with a capital letter inside an English sentence (Zhongshan, Guangzhou)."""
+    names = {word.lower() for word in re.findall(r"(?<=[a-z0-9,] )[A-Z][a-z]+", text)}
+    return tuple(g for g in groups if g.source in names)
 
 
 def _english_focus(norm: str, groups: list[TermGroup]) -> tuple[int, ...]:

