@@ -80,7 +80,7 @@ class ExtractiveAnswerer:
         chosen = [self._best(part, sentences, previous_answer) for part in parts]
         if not sentences or any(c is None or not self._supported(part, c) for part, c in zip(parts, chosen)):
             return self._refusal(question, hits)
-        return Answer(question.text, _join_answers(chosen), True, self._citations(chosen, sentences))
+        return Answer(question.text, _join_answers(chosen), True, self._citations(question, chosen, sentences))
 
     def _best(self, question: Question, sentences: list[Sentence], previous_answer: str | None) -> Candidate | None:
         candidates = [c for s in sentences for c in self._candidates(question, s, previous_answer)]
@@ -153,19 +153,28 @@ class ExtractiveAnswerer:
         where = normalize(" ".join(c.text for c in self._chunks_of(chunk.doc_id)) or chunk.text)
         return any(normalize(alt) in where for alt in place.alternatives)
 
-    def _citations(self, chosen: list[Candidate], sentences: list[Sentence]) -> tuple[Citation, ...]:
+    def _citations(self, question: Question, chosen: list[Candidate], sentences: list[Sentence]) -> tuple[Citation, ...]:
+        """The answer's sentences first, then up to two other sentences that say much about the question."""
         cited = list(dict.fromkeys(c.sentence for c in chosen))
-        for sentence in sentences:
-            if len(cited) >= 3:
+        chunks = {s.hit.chunk.chunk_id for s in cited}
+        related = sorted((s for s in sentences if s.hit.chunk.chunk_id not in chunks and len(s.text) >= 12),
+                         key=lambda s: -self._matcher.coverage(question, s.context))
+        for sentence in related:
+            if len(cited) >= 3 or self._matcher.coverage(question, sentence.context) < 0.5:
                 break
-            if sentence.hit.chunk.chunk_id not in {s.hit.chunk.chunk_id for s in cited}:
+            if sentence.hit.chunk.chunk_id not in chunks:
                 cited.append(sentence)
-        return tuple(_citation(s.hit.chunk, s.text) for s in cited[:3])
+                chunks.add(sentence.hit.chunk.chunk_id)
+        return tuple(self._cite(s.hit.chunk, s.text) for s in cited[:3])
 
     def _refusal(self, question: Question, hits: list[Hit]) -> Answer:
         text = NOT_IN_LETTERS_EN if question.english else NOT_IN_LETTERS
-        nearest = tuple(_citation(hit.chunk, hit.chunk.text[:120]) for hit in hits[:2])
+        nearest = tuple(self._cite(hit.chunk, hit.chunk.text[:120]) for hit in hits[:2])
         return Answer(question.text, text, False, nearest)
+
+    def _cite(self, chunk: Chunk, quote: str) -> Citation:
+        label = document_label(self._document(chunk.doc_id), chunk.display_name)
+        return Citation(document=label, section=chunk.section, quote=quote, doc_id=chunk.doc_id)
 
     # --- answers from the header and sign-off ------------------------------------
 
@@ -185,7 +194,7 @@ class ExtractiveAnswerer:
     def _metadata_citations(self, record: DocumentRecord, raw_values: list[str]) -> tuple[Citation, ...]:
         chunks = self._chunks_of(record.doc_id)
         cited = [c for c in chunks if any(v and normalize(v) in normalize(c.text) for v in raw_values)]
-        return tuple(_citation(c, _lines_with(c.text, raw_values)) for c in cited[:3])
+        return tuple(self._cite(c, _lines_with(c.text, raw_values)) for c in cited[:3])
 
 
 _FIELD_LABELS = {
@@ -216,8 +225,13 @@ def _lines_with(text: str, values: list[str]) -> str:
     return " ".join(lines) or text[:200]
 
 
-def _citation(chunk: Chunk, quote: str) -> Citation:
-    return Citation(document=chunk.display_name, section=chunk.section, quote=quote, doc_id=chunk.doc_id)
+def document_label(record: DocumentRecord | None, fallback: str) -> str:
+    """How a citation names its letter: 文号 and title when known (people quote either)."""
+    if record is None:
+        return fallback
+    parts = [record.metadata.doc_number, record.metadata.title]
+    label = " ".join(dict.fromkeys(p for p in parts if p))
+    return label or record.display_name or fallback
 
 
 def _bare_rank(clause: str) -> bool:
@@ -236,8 +250,9 @@ def _join_answers(chosen: list[Candidate]) -> str:
         text = trim_filler(candidate.text)
         if len(text) > MAX_ANSWER_CHARS:
             text = _around(text, candidate.value)
-        if text not in texts:
-            texts.append(text)
+        if any(text in kept for kept in texts):
+            continue
+        texts = [kept for kept in texts if kept not in text] + [text]
     return "，".join(texts)
 
 
