@@ -35,7 +35,7 @@ _FIELDS_ZH = [
     ("phone", r"电话|联系方式"),
     ("addressee", r"哪位(委员|代表)|回复(给)?谁|答复(给)?谁|谁的(提案|建议)|提案人|建议人|哪位.*(提案|建议)"),
     ("date", r"(落款|发文|印发|签发|成文|答复|回复)(的)?(日期|时间)|(哪天|什么时候|何时)(答复|回复|发出|印发)"),
-    ("agency", r"哪个(单位|部门|机关)(答复|回复|发)|发文(机关|单位)|答复单位|落款单位"),
+    ("agency", r"哪个(单位|部门|机关)(答复|回复|复函)|发文(机关|单位)|答复单位|落款单位"),
     ("disclosure", r"公开方式|是否公开"),
     ("cc", r"抄送"),
 ]
@@ -44,7 +44,7 @@ _FIELDS_EN = [
     ("proposal_number", r"(proposal|motion|suggestion) (number|no)"),
     ("contact", r"contact person|\bcontact\b"),
     ("phone", r"phone|telephone"),
-    ("addressee", r"addressed to|who (submitted|proposed|made|raised)|which (member|deputy|delegate)"),
+    ("addressee", r"addressed to|who (submitted|proposed|made|raised|wrote)|which (\w+ )?(member|deputy|delegate)|(member|deputy|delegate|representative)\b.*\b(submit|propos|rais|made|wrote)"),
     ("date", r"when (was|is) (this|the) (reply|letter|response|answer)|date of (this|the) (reply|letter)|(reply|letter) (dated|issued|sent|signed)"),
     ("agency", r"which (agency|department|bureau|office) (replied|issued|wrote|sent)|issuing (agency|authority)"),
     ("disclosure", r"disclos|made public"),
