@@ -38,16 +38,23 @@ class AnswerService:
         self._on_index_change = on_index_change
         self._write_lock = threading.Lock()
 
-    def ask(self, question: str, *, session_id: str | None = None, document: str | None = None) -> Answer:
-        """Answer one question; with a session id, earlier turns give it context."""
+    def ask(self, question: str, *, session_id: str | None = None, document: str | None = None,
+            history: list[Answer] | None = None) -> Answer:
+        """Answer one question; earlier turns give it context.
+
+        The turns come from ``history`` when the caller keeps the conversation
+        (the OpenAI endpoint gets it in every request), else from the session.
+        """
         question = self._checked(question)
         doc_ids = [self._document(document).doc_id] if document else None
         started = time.perf_counter()
-        history = self._sessions.history(session_id) if session_id else []
+        keep_session = session_id is not None and history is None
+        if history is None:
+            history = self._sessions.history(session_id) if session_id else []
         answer = self._answerer.answer(question, history=history, doc_ids=doc_ids)
         timings = dict(answer.timings_ms, total=(time.perf_counter() - started) * 1000)
         answer = _replace(answer, session_id=session_id, timings_ms=timings)
-        if session_id:
+        if keep_session:
             self._sessions.record(session_id, answer)
         return answer
 

@@ -136,6 +136,7 @@ class ChatTurn:
     question: str
     session_id: str
     first_turn: bool
+    history: tuple[Answer, ...] = ()
 
 
 def chat_turn(request: ChatCompletionRequest) -> ChatTurn:
@@ -150,7 +151,25 @@ def chat_turn(request: ChatCompletionRequest) -> ChatTurn:
         raise QuestionError("The messages contain no user message to answer.")
     key = json.dumps([request.user or "", user_texts[0]], ensure_ascii=False).encode()
     session_id = "chat-" + hashlib.sha256(key).hexdigest()[:24]
-    return ChatTurn(question=user_texts[-1], session_id=session_id, first_turn=len(user_texts) == 1)
+    return ChatTurn(question=user_texts[-1], session_id=session_id, first_turn=len(user_texts) == 1,
+                    history=_earlier_turns(request))
+
+
+def _earlier_turns(request: ChatCompletionRequest) -> tuple[Answer, ...]:
+    """The request's earlier user questions with the replies that followed them, as Answers.
+
+    Chat clients resend the whole conversation every time, so the context of a
+    follow-up is in the request itself; no server-side session is needed.
+    """
+    turns: list[Answer] = []
+    messages = request.messages[:-1] if request.messages and request.messages[-1].role == "user" else request.messages
+    for message in messages:
+        if message.role == "user":
+            turns.append(Answer(question=message.text, text="", answered=False))
+        elif message.role == "assistant" and turns:
+            reply = message.text.split(f"\n\n{SOURCES_LABEL}")[0].strip()
+            turns[-1] = Answer(question=turns[-1].question, text=reply, answered=bool(reply) and reply != NOT_IN_LETTERS)
+    return tuple(turns)
 
 
 def content_pieces(answer: Answer) -> list[str]:

@@ -45,6 +45,4 @@ def get_model(model_id: str) -> ModelPublic:
 
 
 def _ask(service: AnswerService, turn: ChatTurn) -> Answer:
-    if turn.first_turn:
-        service.reset(turn.session_id)  # a new conversation that opens like an old one starts afresh
-    return service.ask(turn.question, session_id=turn.session_id)
+    return service.ask(turn.question, session_id=turn.session_id, history=list(turn.history))
