@@ -13,6 +13,7 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .errors import StoreError
 from .types import DocumentRecord, LetterMetadata
 
 _SCHEMA = """
@@ -37,10 +38,14 @@ class Registry:
     """The documents table of one data directory."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(f"Cannot open the document registry at {path}: {error}. "
+                             "Check GOVQA_DATA_DIR points to a writable folder.") from error
 
     def close(self) -> None:
         """Close the database connection."""
@@ -59,12 +64,17 @@ class Registry:
         exact = self._one("WHERE doc_id = ? AND status = 'complete'", doc_id)
         if exact or not doc_id:
             return exact
-        matches = self._many("WHERE doc_id LIKE ? AND status = 'complete'", doc_id + "%")
+        # substr, not LIKE: "_" and "%" in what a user typed must not act as wildcards.
+        matches = self._many("WHERE substr(doc_id, 1, length(?)) = ? AND status = 'complete'", doc_id, doc_id)
         return matches[0] if len(matches) == 1 else None
 
     def documents(self) -> list[DocumentRecord]:
         """Every complete document, oldest first."""
         return self._many("WHERE status = 'complete' ORDER BY indexed_at, doc_id")
+
+    def latest(self) -> DocumentRecord | None:
+        """The most recently indexed complete document."""
+        return self._one("WHERE status = 'complete' ORDER BY indexed_at DESC, doc_id LIMIT 1")
 
     def pending(self) -> list[str]:
         """Ids of documents whose indexing never finished."""

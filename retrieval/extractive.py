@@ -1,6 +1,7 @@
 """The offline answerer: picks the clause that answers the question, or says the letters do not."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, replace
 
@@ -40,7 +41,9 @@ class ExtractiveAnswerer:
     """Answers from the retrieved text alone: no model generates anything."""
 
     def __init__(self, analyser: QuestionAnalyser, matcher: Matcher, *, document: "callable[[str], DocumentRecord | None]",
-                 chunks_of: "callable[[str], list[Chunk]]", thresholds: Thresholds = Thresholds()) -> None:
+                 chunks_of: "callable[[str], list[Chunk]]", latest: "callable[[], DocumentRecord | None]" = lambda: None,
+                 thresholds: Thresholds = Thresholds()) -> None:
+        self._latest = latest
         self._analyser = analyser
         self._matcher = matcher
         self._document = document
@@ -179,8 +182,7 @@ class ExtractiveAnswerer:
     # --- answers from the header and sign-off ------------------------------------
 
     def _from_metadata(self, question: Question, hits: list[Hit], preferred: str | None) -> Answer | None:
-        doc_id = preferred or (hits[0].chunk.doc_id if hits else None)
-        record = self._document(doc_id) if doc_id else None
+        record = self._letter_meant(question, hits, preferred)
         if record is None:
             return None
         values = [(field, _field_value(record, field, question.english)) for field in question.fields]
@@ -190,6 +192,17 @@ class ExtractiveAnswerer:
         text = "，".join(value for _, value in values)
         citations = self._metadata_citations(record, [_raw_field(record, f) for f, _ in values])
         return Answer(question.text, text, True, citations)
+
+    def _letter_meant(self, question: Question, hits: list[Hit], preferred: str | None) -> DocumentRecord | None:
+        """Which letter "这份答复" is: the conversation's, the one the question's topic finds, else the newest."""
+        if preferred:
+            return self._document(preferred)
+        if not hits:
+            return None
+        topical = [g for g in question.groups if not _is_field_word(g.source)]
+        if not topical and len({hit.chunk.doc_id for hit in hits}) > 1:
+            return self._latest()
+        return self._document(hits[0].chunk.doc_id)
 
     def _metadata_citations(self, record: DocumentRecord, raw_values: list[str]) -> tuple[Citation, ...]:
         chunks = self._chunks_of(record.doc_id)
@@ -201,6 +214,18 @@ _FIELD_LABELS = {
     "doc_number": "文号：{}", "proposal_number": "第{}号", "contact": "联系人：{}", "phone": "电话：{}",
     "addressee": "{}", "date": "{}", "agency": "{}", "disclosure": "公开方式：{}", "cc": "抄送：{}",
 }
+
+
+_FIELD_WORDS = re.compile(
+    r"^(文号|发文|字号|编号|联系|联系人|电话|联系电话|联系方式|落款|日期|时间|哪天|一天|提案|建议|议案|提案人|建议人|委员|代表|哪位|"
+    r"单位|部门|机关|印发|签发|成文|公开|方式|抄送|号码|出|发出|"
+    r"contact|person|phone|telephone|number|date|dated|issued|sent|signed|proposal|motion|suggestion|member|deputy|"
+    r"delegate|submitted|proposed|agency|department|bureau|office|document|reference|file|serial|cc|copied)$")
+
+
+def _is_field_word(word: str) -> bool:
+    """Words that ask for a header or sign-off fact rather than name a topic."""
+    return bool(_FIELD_WORDS.match(word))
 
 
 def _raw_field(record: DocumentRecord, field: str) -> str:
