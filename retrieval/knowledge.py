@@ -8,23 +8,30 @@ from index.types import Chunk
 
 from .lexicon import Segmenter
 from .sparse import SparseIndex
+from .term_cache import TermCache
 
 
 class KnowledgeView:
     """Holds the current SparseIndex; ``refresh()`` swaps in a new one after documents change."""
 
-    def __init__(self, store: ChunkStore, segmenter: Segmenter) -> None:
+    def __init__(self, store: ChunkStore, segmenter: Segmenter, term_cache: TermCache | None = None) -> None:
         self._store = store
         self._segmenter = segmenter
+        self._terms = term_cache or TermCache(None)
         self._lock = threading.Lock()
-        self.sparse = SparseIndex(store.chunks(), segmenter)
-        self._by_doc = _by_document(self.sparse.chunks)
+        self.sparse, self._by_doc = self._build()
 
     def refresh(self) -> None:
-        """Re-read every chunk from the store (after an upload or a deletion)."""
-        sparse = SparseIndex(self._store.chunks(), self._segmenter)
+        """Re-read the chunks from the store (after an upload or a deletion); only new chunks are segmented."""
+        sparse, by_doc = self._build()
         with self._lock:
-            self.sparse, self._by_doc = sparse, _by_document(sparse.chunks)
+            self.sparse, self._by_doc = sparse, by_doc
+
+    def _build(self) -> tuple[SparseIndex, dict[str, list[Chunk]]]:
+        chunks = self._store.chunks()
+        tokenized = self._terms.terms_for(chunks, self._segmenter.index_terms)
+        self._terms.forget_all_but({chunk.chunk_id for chunk in chunks})
+        return SparseIndex(chunks, self._segmenter, tokenized), _by_document(chunks)
 
     def idf(self, term: str) -> float:
         return self.sparse.idf(term)

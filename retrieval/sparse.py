@@ -16,10 +16,11 @@ from .lexicon import Segmenter, normalize
 class SparseIndex:
     """A BM25 index of chunks; rebuilt from the store whenever documents change."""
 
-    def __init__(self, chunks: Sequence[Chunk], segmenter: Segmenter) -> None:
+    def __init__(self, chunks: Sequence[Chunk], segmenter: Segmenter, tokenized: Sequence[list[str]] | None = None) -> None:
         self._segmenter = segmenter
         self.chunks: list[Chunk] = list(chunks)
-        tokenized = [segmenter.index_terms(chunk.embed_text) for chunk in self.chunks]
+        if tokenized is None:
+            tokenized = [segmenter.index_terms(chunk.embed_text) for chunk in self.chunks]
         self._df = Counter(term for terms in tokenized for term in set(terms))
         self._bm25 = bm25s.BM25()
         self._doc_of = np.array([chunk.doc_id for chunk in self.chunks], dtype=object)
@@ -28,7 +29,6 @@ class SparseIndex:
         self._vocab = set(self._df)
         self._texts = [normalize(chunk.embed_text) for chunk in self.chunks]
         self._corpus = "\n".join(self._texts)
-        self._bigrams = {self._corpus[i:i + 2] for i in range(len(self._corpus) - 1)}
         self._substring_df: dict[str, int] = {}
 
     def __len__(self) -> int:
@@ -45,10 +45,10 @@ class SparseIndex:
         return term in self._vocab or self._chunks_containing(term) > 0
 
     def _chunks_containing(self, term: str) -> int:
-        """How many chunks contain ``term`` as a substring (cached; most words fail the bigram test at once)."""
+        """How many chunks contain ``term`` as a substring (cached: one scan of the corpus per new word)."""
         cached = self._substring_df.get(term)
         if cached is None:
-            if len(term) >= 2 and term[:2] not in self._bigrams or term not in self._corpus:
+            if term not in self._corpus:
                 cached = 0
             else:
                 cached = sum(term in text for text in self._texts)
