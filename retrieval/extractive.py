@@ -183,7 +183,7 @@ class ExtractiveAnswerer:
 
     def _from_metadata(self, question: Question, hits: list[Hit], preferred: str | None) -> Answer | None:
         record = self._letter_meant(question, hits, preferred)
-        if record is None:
+        if record is None or _asks_about_someone_else(question, record):
             return None
         values = [(field, _field_value(record, field, question.english)) for field in question.fields]
         values = [(field, value) for field, value in values if value]
@@ -221,6 +221,14 @@ _FIELD_WORDS = re.compile(
     r"单位|部门|机关|印发|签发|成文|公开|方式|抄送|号码|出|发出|"
     r"contact|person|phone|telephone|number|date|dated|issued|sent|signed|proposal|motion|suggestion|member|deputy|"
     r"delegate|submitted|proposed|agency|department|bureau|office|document|reference|file|serial|cc|copied)$")
+
+
+def _asks_about_someone_else(question: Question, record: DocumentRecord) -> bool:
+    """彭诗敏委员的电话: the letter's phone is its contact person's, not the deputy's."""
+    if not {"phone", "contact"} & set(question.fields):
+        return False
+    contact = record.metadata.contact or ""
+    return any(person not in contact for person in question.people)
 
 
 def _is_field_word(word: str) -> bool:

@@ -60,10 +60,13 @@ class Segmenter:
         return [w for w in self.words(text) if w not in STOP_WORDS_ZH]
 
     def content_words(self, text: str) -> list[str]:
-        """Topic words of a Chinese question, in order, de-duplicated."""
+        """Topic words of a Chinese question, in order, de-duplicated.
+
+        Runs of single characters jieba could not place are kept together (时长 cut as 时/长).
+        """
+        words = [w.strip() for w in self._jieba.cut(_COPULA_BEFORE_QUESTION.sub(r" \1", normalize(text)))]
         seen: dict[str, None] = {}
-        for word in self._jieba.cut(_COPULA_BEFORE_QUESTION.sub(r" \1", normalize(text))):
-            word = word.strip()
+        for word in _join_single_characters(words):
             if word and not _PUNCT_OR_SPACE.match(word) and word not in STOP_WORDS_ZH:
                 seen.setdefault(word, None)
         return list(seen)
@@ -72,11 +75,33 @@ class Segmenter:
         """Place names (jieba's ``ns`` tag) of two or more characters."""
         return [pair.word for pair in self._tagger.cut(normalize(text)) if pair.flag == "ns" and len(pair.word) >= 2]
 
+    def people(self, text: str) -> list[str]:
+        """Personal names (jieba's ``nr`` tag) and titles of address such as 委员, 代表."""
+        found = []
+        for pair in self._tagger.cut(normalize(text)):
+            if (pair.flag == "nr" and len(pair.word) >= 2) or pair.word in ("委员", "代表", "提案人", "建议人"):
+                found.append(pair.word)
+        return found
+
     def sub_words(self, word: str) -> list[str]:
         """The parts jieba's search mode finds inside a long word (empty for short words)."""
         if len(word) < 3:
             return []
         return [w for w in self._jieba.cut_for_search(word) if w != word and len(w) >= 2]
+
+
+def _join_single_characters(words: list[str]) -> list[str]:
+    joined: list[str] = []
+    run = ""
+    for word in words + [""]:
+        if len(word) == 1 and _CJK.match(word) and word not in STOP_WORDS_ZH:
+            run += word
+            continue
+        if run:
+            joined.append(run)
+            run = ""
+        joined.append(word)
+    return joined[:-1]
 
 
 def english_words(text: str) -> list[str]:

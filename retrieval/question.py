@@ -69,6 +69,7 @@ class Question:
     years: frozenset[str]
     places: tuple[TermGroup, ...]      # place names that must appear in the letter
     fields: tuple[str, ...]            # header/sign-off facts asked for
+    people: tuple[str, ...] = ()       # persons the question names (李金吉, 委员)
     parts: tuple["Question", ...] = ()  # sub-questions of a compound question
 
     @property
@@ -122,7 +123,8 @@ class QuestionAnalyser:
         if kind == "rank":
             focus = ()  # 排名第几: what is ranked comes from the words, the rank word itself is everywhere
         places = _proper_names(text, groups) if english else tuple(TermGroup(p, (p,)) for p in self._segmenter.places(text))
-        return Question(text, english, kind, unit, tuple(groups), focus, frozenset(years_in(norm)), places, fields)
+        people = () if english else tuple(self._segmenter.people(text))
+        return Question(text, english, kind, unit, tuple(groups), focus, frozenset(years_in(norm)), places, fields, people)
 
     def _chinese_groups(self, text: str) -> list[TermGroup]:
         words = [w for w in self._segmenter.content_words(text) if len(w) > 1 or w.isascii()]

@@ -23,6 +23,7 @@ MONEY = re.compile(rf"{_NUMBER}(?:万|亿|千)?(?:余|多)?(?:元|万元|亿元)
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［（(]\s*\d{4}\s*[〕\]］）)]\s*第?\s*\d+\s*号")
 PHONE = re.compile(r"(?<!\d)(?:\d{3,4}-)?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")
 BOOK_TITLE = re.compile(r"《[^》]{2,80}》")
+_VAGUE_AFTER_ONE = ("批", "种", "类", "些", "系列", "定")
 _LIST_SEPARATOR = re.compile(r"[、，,和及与]")
 
 
@@ -50,6 +51,8 @@ def quantities(text: str) -> list[Value]:
             continue  # a bare Chinese numeral is a word, not a quantity
         if not unit and not any(ch.isdigit() for ch in number):
             continue
+        if number == "一" and unit in _VAGUE_AFTER_ONE:
+            continue  # 一批, 一系列: "a number of", not a count
         found.append(Value("quantity", match.group(0), match.start(), match.end(), unit))
     return found
 

@@ -64,6 +64,9 @@ def test_english_question_about_another_letter(library):
     "深圳市的5G用户占比是多少？",              # a city no letter is about
     "首席信息官培训班每期有多少名学员？",      # a detail the letter does not give
     "加装电梯的业主满意度是多少？",
+    "首席信息官培训班的培训时长是多少？",      # jieba cuts 时长 into single characters
+    "彭诗敏委员的电话是多少？",                # the letter gives its contact person's phone, not the deputy's
+    "How many hospitals are there in Zhongshan?",  # "一批医疗机构" is not a count
     "How many 5G base stations does Shenzhen have?",
     "What is the registration fee for the CIO training course?",
 ])
@@ -80,6 +83,11 @@ def test_contact_questions_follow_the_letter_asked_about(library):
     baiyun = library.ask("加装电梯那份答复的联系电话是多少？")
     assert "020-36218457" in baiyun.text, baiyun
     assert "88308273" not in baiyun.text
+
+
+def test_contact_phone_is_given_for_the_contact_person(library):
+    answer = library.ask("李金吉的电话是多少？")
+    assert answer.answered and "88308273" in answer.text, answer
 
 
 def test_document_filter_limits_answers_to_one_letter(library, doc_ids):
