@@ -96,7 +96,9 @@ def _load_failure_message(name: str, path: str, exc: Exception) -> str:
 def _load_sentence_transformer(path: str, name: str) -> SentenceTransformer:
     try:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # its "Loading weights" bar is noise on every start
         # local_files_only: a hub name is only looked up in the cache, so loading never waits on the network.
         return SentenceTransformer(os.path.expanduser(path), local_files_only=True)
     except Exception as exc:  # the library raises OSError, ValueError, HF errors...: all mean "cannot load"
