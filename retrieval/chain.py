@@ -1,17 +1,23 @@
-"""The answer chain, composed in LangChain: prepare → retrieve → answer."""
+"""The answer chain, composed in LangChain: prepare → retrieve → answer.
+
+With an LLM configured, a follow-up is first rewritten into a standalone
+question (it feeds the dense search), and the extractive answer is handed to
+the LLM answerer as its fallback. Without one, the chain is the offline one.
+"""
 from __future__ import annotations
 
 import time
 from dataclasses import replace
 
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, RunnablePassthrough
 
 from .extractive import ExtractiveAnswerer, Prepared
+from .llm import LLMAnswerer
 from .retriever import HybridRetriever
 from .types import Answer
 
 
-def build_chain(answerer: ExtractiveAnswerer, retriever: HybridRetriever) -> Runnable:
+def build_chain(answerer: ExtractiveAnswerer, retriever: HybridRetriever, *, llm: LLMAnswerer | None = None) -> Runnable:
     """A runnable taking {"question", "history", "doc_ids"} and returning an Answer."""
 
     def prepare(inputs: dict) -> dict:
@@ -34,7 +40,43 @@ def build_chain(answerer: ExtractiveAnswerer, retriever: HybridRetriever) -> Run
         answer = answerer.answer(inputs["prepared"], inputs["hits"])
         return replace(answer, timings_ms={**inputs["timings"], **answer.timings_ms})
 
-    return RunnableLambda(prepare) | RunnablePassthrough.assign(hits=RunnableLambda(retrieve)) | RunnableLambda(respond)
+    if llm is None:
+        return RunnableLambda(prepare) | RunnablePassthrough.assign(hits=RunnableLambda(retrieve)) | RunnableLambda(respond)
+    return (RunnableLambda(prepare)
+            | RunnableBranch((_has_history, RunnableLambda(_rewriter(llm))), RunnablePassthrough())
+            | RunnablePassthrough.assign(hits=RunnableLambda(retrieve))
+            | RunnablePassthrough.assign(extractive=RunnableLambda(respond))
+            | RunnableLambda(_llm_responder(llm)))
+
+
+def _has_history(inputs: dict) -> bool:
+    return bool(inputs.get("history"))
+
+
+def _rewriter(llm: LLMAnswerer):
+    """A step that rewrites a follow-up into a standalone question for the dense search."""
+
+    def rewrite(inputs: dict) -> dict:
+        started = time.perf_counter()
+        standalone = llm.rewrite(inputs["question"], inputs["history"])
+        inputs["timings"]["rewrite"] = _ms(started)
+        if standalone == inputs["question"]:
+            return inputs  # keep the extractive answerer's own follow-up search text
+        return {**inputs, "standalone": standalone, "prepared": replace(inputs["prepared"], search_text=standalone)}
+
+    return rewrite
+
+
+def _llm_responder(llm: LLMAnswerer):
+    """A step that lets the LLM answer, the extractive answer standing by."""
+
+    def respond(inputs: dict) -> Answer:
+        extractive: Answer = inputs["extractive"]
+        started = time.perf_counter()
+        answer = llm.answer(inputs["prepared"], inputs["hits"], extractive, question=inputs.get("standalone"))
+        return replace(answer, timings_ms={**extractive.timings_ms, "llm": _ms(started)})
+
+    return respond
 
 
 class ChainAnswerer:

@@ -17,9 +17,11 @@ from .evidence import Matcher
 from .extractive import ExtractiveAnswerer
 from .knowledge import KnowledgeView
 from .lexicon import Segmenter
+from .llm import LLMAnswerer, build_chat_model
 from .question import QuestionAnalyser
 from .retriever import HybridRetriever
 from .service import AnswerService
+from .term_cache import TermCache
 
 
 class _LazyDictionary:
@@ -46,16 +48,19 @@ def build_service(settings: Settings, *, embedder=None, read_only: bool = False)
     store = ChunkStore.open(settings)
     registry = Registry(settings.registry_path)
     segmenter = Segmenter()
-    knowledge = KnowledgeView(store, segmenter)
+    knowledge = KnowledgeView(store, segmenter, TermCache(settings.data_dir / "bm25-terms.sqlite3"))
     dictionary = _LazyDictionary()
     dictionary.warm_up()
     analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known)
     matcher = Matcher(knowledge.idf, knowledge.known, segmenter.sub_words)
-    extractive = ExtractiveAnswerer(analyser, matcher, document=registry.get, chunks_of=knowledge.chunks_of)
+    extractive = ExtractiveAnswerer(analyser, matcher, document=registry.get, chunks_of=knowledge.chunks_of,
+                                    latest=registry.latest)
     retrieval = settings.retrieval
     retriever = HybridRetriever(store=store, knowledge=knowledge, embedder=embedder, k=retrieval.top_k,
                                 dense_k=retrieval.dense_k, sparse_k=retrieval.sparse_k, rrf_k=retrieval.rrf_k)
-    answerer = ChainAnswerer(build_chain(extractive, retriever))
+    chat_model = build_chat_model(settings.llm)
+    llm = LLMAnswerer(chat_model, timeout_s=settings.llm.timeout_s, document=registry.get) if chat_model else None
+    answerer = ChainAnswerer(build_chain(extractive, retriever, llm=llm))
     indexer = None if read_only else Indexer(settings, store=store, registry=registry, embedder=embedder)
     sessions = SessionStore(max_turns=retrieval.session_turns, max_sessions=retrieval.max_sessions)
     return AnswerService(settings, answerer=answerer, registry=registry, indexer=indexer, sessions=sessions,
