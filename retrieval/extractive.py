@@ -14,6 +14,8 @@ from .question import Question, QuestionAnalyser
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 
 MAX_ANSWER_CHARS = 160
+# Figures of a previous answer, however it was worded (6451 in "中山市有6451个5G基站[1]。"); not the 5 of 5G.
+_FIGURE = re.compile(r"(?<![a-z\d.])\d+(?:\.\d+)?(?![a-z\d])")
 _TYPED_KINDS = ("quantity", "money", "percent", "date", "rank")
 _INHERITING_KINDS = ("quantity", "money", "percent", "date")
 
@@ -34,7 +36,7 @@ class Prepared:
     question: Question
     search_text: str
     preferred_doc: str | None
-    previous_answer: str | None = None
+    previous_figures: tuple[str, ...] = ()
 
 
 class ExtractiveAnswerer:
@@ -60,8 +62,8 @@ class ExtractiveAnswerer:
         if not self._analyser.is_follow_up(question) or question.fields:
             return Prepared(question, text, preferred)
         context = self._analyser.analyse(_standalone(history))
-        previous_answer = normalize(trim_filler(previous.text)) if previous.answered else None
-        return Prepared(question.with_context(context), f"{_standalone(history)} {text}", preferred, previous_answer)
+        figures = tuple(_FIGURE.findall(normalize(previous.text))) if previous.answered else ()
+        return Prepared(question.with_context(context), f"{_standalone(history)} {text}", preferred, figures)
 
     def answer(self, prepared: Prepared, hits: list[Hit]) -> Answer:
         """The answer to a prepared question from its hits."""
@@ -72,24 +74,24 @@ class ExtractiveAnswerer:
         if question.fields:
             answer = self._from_metadata(question, hits, prepared.preferred_doc)
         if answer is None:
-            answer = self._from_text(question, hits, prepared.previous_answer)
+            answer = self._from_text(question, hits, prepared.previous_figures)
         return replace(answer, timings_ms={**answer.timings_ms, "answer": (time.perf_counter() - started) * 1000})
 
     # --- answers from the text -------------------------------------------------
 
-    def _from_text(self, question: Question, hits: list[Hit], previous_answer: str | None) -> Answer:
+    def _from_text(self, question: Question, hits: list[Hit], previous_figures: tuple[str, ...]) -> Answer:
         sentences = sentences_of(hits)
         parts = question.parts or (question,)
-        chosen = [self._best(part, sentences, previous_answer) for part in parts]
+        chosen = [self._best(part, sentences, previous_figures) for part in parts]
         if not sentences or any(c is None or not self._supported(part, c) for part, c in zip(parts, chosen)):
             return self._refusal(question, hits)
         return Answer(question.text, _join_answers(chosen), True, self._citations(question, chosen, sentences))
 
-    def _best(self, question: Question, sentences: list[Sentence], previous_answer: str | None) -> Candidate | None:
-        candidates = [c for s in sentences for c in self._candidates(question, s, previous_answer)]
+    def _best(self, question: Question, sentences: list[Sentence], previous_figures: tuple[str, ...]) -> Candidate | None:
+        candidates = [c for s in sentences for c in self._candidates(question, s, previous_figures)]
         return max(candidates, key=lambda c: c.score, default=None)
 
-    def _candidates(self, question: Question, sentence: Sentence, previous_answer: str | None) -> list[Candidate]:
+    def _candidates(self, question: Question, sentence: Sentence, previous_figures: tuple[str, ...]) -> list[Candidate]:
         total = sum(self._matcher.weight(g) for g in question.groups) or 1.0
         context_score = self._matcher.score(question, sentence.context)
         prior = 0.15 * total / (1 + sentence.rank)
@@ -108,7 +110,7 @@ class ExtractiveAnswerer:
             # The focus (what is counted, 实施 in 采纳并实施了多少套) tells apart clauses sharing a subject.
             own += 2 * sum(self._matcher.weight(question.groups[i]) * self._matcher.match(question.groups[i], norm) for i in question.focus)
             bonus = self._kind_bonus(question, clause) * total
-            if previous_answer and previous_answer in normalize(clause):
+            if previous_figures and any(figure in norm for figure in previous_figures):
                 bonus += 0.3 * total  # a follow-up is most likely about what was just answered
             score = own + 0.5 * inherited + 0.5 * context_score + prior + bonus - 0.002 * len(clause)
             found.append(Candidate(sentence, first, last, score, value))
