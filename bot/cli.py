@@ -31,7 +31,8 @@ def main() -> None:
     try:
         app()
     except GovqaError as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        # soft_wrap: one line, however narrow the terminal, so scripts can grep it.
+        err.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
         sys.exit(1)
 
 
@@ -59,7 +60,7 @@ def index_command(paths: Annotated[list[Path], typer.Argument(help="Files or fol
         indexer = open_indexer(settings)
     report = _index_with_progress(indexer, paths)
     for failure in report.failures:
-        err.print(f"[red]failed:[/red] {escape(failure.error or failure.path)}")
+        err.print(f"[red]failed:[/red] {escape(failure.error or failure.path)}", soft_wrap=True)
     chunks = sum(o.chunk_count for o in report.outcomes if o.status in ("indexed", "replaced"))
     out.print(f"indexed {report.count('indexed')}, replaced {report.count('replaced')}, unchanged {report.count('unchanged')}, "
               f"duplicates {report.count('duplicate')}, failed {report.count('failed')} ({chunks} new chunks)")
@@ -89,13 +90,14 @@ def ask_command(
     document: Annotated[str | None, typer.Option("--document", "-d", help="Only this document (id from `govqa docs`).")] = None,
 ) -> None:
     """Answer a question from the indexed letters, with citations."""
+    if not jsonl and not question:
+        raise GovqaError("Give a question (govqa ask \"问题\"), or --jsonl to read questions from stdin.")
+    settings = _indexed_settings()
     from bot.render import answer_as_rich
     from retrieval.factory import build_service
 
-    if not jsonl and not question:
-        raise GovqaError("Give a question (govqa ask \"问题\"), or --jsonl to read questions from stdin.")
     with err.status("Loading the model and the index…"):
-        service = build_service(Settings(), read_only=True)
+        service = build_service(settings, read_only=True)
     if jsonl:
         _ask_lines(service, sys.stdin, document)
         return
@@ -104,6 +106,15 @@ def ask_command(
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
         out.print(answer_as_rich(answer))
+
+
+def _indexed_settings() -> Settings:
+    """Settings whose data dir holds an index; refused before the model loads, rather than answering from nothing."""
+    settings = Settings()
+    if not settings.registry_path.is_file():
+        raise GovqaError(f"No index in {settings.data_dir}: run `govqa index FILES…` first, "
+                         "or set GOVQA_DATA_DIR to the folder you indexed into.")
+    return settings
 
 
 def _ask_lines(service, lines, document: str | None) -> None:
@@ -135,11 +146,13 @@ def eval_command(
     import time
 
     from retrieval.evaluation import load_gold, percentile, score
-    from retrieval.factory import build_service
 
     items = load_gold(gold)
+    settings = _indexed_settings()
+    from retrieval.factory import build_service
+
     with err.status("Loading the model and the index…"):
-        service = build_service(Settings(), read_only=True)
+        service = build_service(settings, read_only=True)
     answers, latencies = [], []
     for item in items:
         started = time.perf_counter()
@@ -201,6 +214,8 @@ def docs_list(ctx: typer.Context) -> None:
         out.print("No documents indexed yet. Run `govqa index FILES…`.")
         return
     table = Table("id", "文号", "title", "date", "chunks", "source")
+    for column in (0, 1, 3, 4):  # in a narrow terminal only title and source are shortened
+        table.columns[column].no_wrap = True
     for record in records:
         meta = record.metadata
         table.add_row(record.doc_id[:12], escape(meta.doc_number or "—"), escape(meta.title or record.display_name),
