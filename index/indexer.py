@@ -64,11 +64,11 @@ class Indexer:
         self._embedder = embedder
 
     def recover(self) -> list[str]:
-        """Undo documents a crash left half-written; returns their ids."""
-        leftovers = self._registry.pending()
+        """Undo what a crash left half-done (pending documents, an older version beside its
+        replacement, chunks of no document); returns the ids removed."""
+        leftovers = self._registry.pending() + self._superseded()
         for doc_id in leftovers:
-            self._store.delete_document(doc_id)
-            self._registry.remove(doc_id)
+            self._forget(doc_id)
         known = {record.doc_id for record in self._registry.documents()}
         orphans = sorted(self._store.doc_ids() - known)
         for doc_id in orphans:
@@ -103,16 +103,33 @@ class Indexer:
         record = self._registry.get(doc_id)
         if record is None:
             raise UnknownDocumentError(doc_id)
-        self._store.delete_document(record.doc_id)
-        self._registry.remove(record.doc_id)
+        self._forget(record.doc_id)
         return record
+
+    def _forget(self, doc_id: str) -> None:
+        """Registry row first, then chunks: a crash in between leaves only orphan chunks, which recover() deletes."""
+        self._registry.remove(doc_id)
+        self._store.delete_document(doc_id)
+
+    def _superseded(self) -> list[str]:
+        """Older versions of a file still beside the newer one (a crash while replacing it)."""
+        newest: dict[str, str] = {}
+        older = []
+        for record in self._registry.documents():  # oldest first
+            if record.source_path in newest:
+                older.append(newest[record.source_path])
+            newest[record.source_path] = record.doc_id
+        return older
 
     def _index(self, path: Path, source: str) -> IndexOutcome:
         content_hash = _file_hash(path, self._settings.index.max_file_bytes)
         known = self._registry.by_hash(content_hash)
         if known:
-            status: Status = "unchanged" if known.source_path == source else "duplicate"
-            return IndexOutcome(source, status, known.doc_id, known.display_name, known.chunk_count)
+            if known.source_path == source:
+                return IndexOutcome(source, "unchanged", known.doc_id, known.display_name, known.chunk_count)
+            # The file now holds a letter indexed from elsewhere: what it held before is gone.
+            self._drop_older_versions(source, keep=known.doc_id)
+            return IndexOutcome(source, "duplicate", known.doc_id, known.display_name, known.chunk_count)
         letter = self._parse(path, source, content_hash)
         chunks = chunk_letter(letter, max_chars=self._settings.index.chunk_max_chars,
                               overlap_sentences=self._settings.index.chunk_overlap_sentences)
@@ -147,8 +164,7 @@ class Indexer:
     def _drop_older_versions(self, source: str, keep: str) -> bool:
         older = [record for record in self._registry.by_source(source) if record.doc_id != keep]
         for record in older:
-            self._store.delete_document(record.doc_id)
-            self._registry.remove(record.doc_id)
+            self._forget(record.doc_id)
         return bool(older)
 
 

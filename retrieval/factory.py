@@ -47,6 +47,9 @@ def build_service(settings: Settings, *, embedder=None, read_only: bool = False)
     embedder = embedder or load_embedder(settings)
     store = ChunkStore.open(settings)
     registry = Registry(settings.registry_path)
+    indexer = None if read_only else Indexer(settings, store=store, registry=registry, embedder=embedder)
+    if indexer:
+        indexer.recover()  # a server killed mid-upload left a pending document: undo it before anything reads the store
     segmenter = Segmenter()
     knowledge = KnowledgeView(store, segmenter, TermCache(settings.data_dir / "bm25-terms.sqlite3"))
     dictionary = _LazyDictionary()
@@ -61,7 +64,6 @@ def build_service(settings: Settings, *, embedder=None, read_only: bool = False)
     chat_model = build_chat_model(settings.llm)
     llm = LLMAnswerer(chat_model, timeout_s=settings.llm.timeout_s, document=registry.get) if chat_model else None
     answerer = ChainAnswerer(build_chain(extractive, retriever, llm=llm))
-    indexer = None if read_only else Indexer(settings, store=store, registry=registry, embedder=embedder)
     sessions = SessionStore(max_turns=retrieval.session_turns, max_sessions=retrieval.max_sessions)
     return AnswerService(settings, answerer=answerer, registry=registry, indexer=indexer, sessions=sessions,
                          on_index_change=knowledge.refresh)

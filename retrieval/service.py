@@ -70,7 +70,7 @@ class AnswerService:
         """Index one file (an upload); the answerer sees it at once."""
         with self._write_lock:
             outcome = self._require_indexer().index_file(path)
-            if outcome.status in ("indexed", "replaced") and self._on_index_change:
+            if outcome.status in ("indexed", "replaced", "duplicate") and self._on_index_change:
                 self._on_index_change()
         return outcome
 

@@ -222,6 +222,18 @@ def test_same_content_at_second_path_is_duplicate(workspace: Workspace, tmp_path
     workspace.assert_consistent()
 
 
+def test_file_changed_into_a_copy_of_another_letter_drops_its_old_version(workspace: Workspace, tmp_path: Path) -> None:
+    first, second = copy_letters(tmp_path / "letters", SMALL, MEDIUM)
+    kept = workspace.indexer.index_file(first)
+    old = workspace.indexer.index_file(second)
+    second.write_bytes(first.read_bytes())
+    now = workspace.indexer.index_file(second)
+    assert (now.status, now.doc_id) == ("duplicate", kept.doc_id)
+    assert workspace.registry.get(old.doc_id) is None
+    assert workspace.store.chunks(old.doc_id) == []
+    workspace.assert_consistent()
+
+
 # --- removing ----------------------------------------------------------------------
 
 
