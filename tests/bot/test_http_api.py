@@ -8,9 +8,6 @@ httpx and the official ``openai`` package, talking HTTP over loopback.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,13 +17,13 @@ import hypothesis
 import openai
 import pytest
 import schemathesis
-import uvicorn
 from pydantic import SecretStr
 from schemathesis.generation.modes import GenerationMode
 
 from bot.http_api import create_app
 from bot.http_api.routes_documents import uploads_dir_of
 from index.settings import HTTPSettings, Settings
+from tests.live_server import LiveServer
 
 SAMPLE_LETTER = Path(__file__).resolve().parents[2] / "samples" / "zhongshan-gxj-2022-53.txt"
 CIO_QUESTION = "一共收到多少家企业的首席信息官备案申请？"
@@ -56,35 +53,6 @@ SMALL_LETTER = """\
 
 2024年3月8日
 """
-
-
-# --- the server -----------------------------------------------------------------------------
-
-class LiveServer:
-    """A uvicorn server in a thread, on a port the OS picked."""
-
-    def __init__(self, app) -> None:
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
-
-    def __enter__(self) -> "LiveServer":
-        self._thread.start()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise RuntimeError("uvicorn did not start")
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
 
 
 # --- fixtures -------------------------------------------------------------------------------

@@ -9,22 +9,19 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
-import threading
 import time
 import uuid
-from pathlib import Path
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request, Response
 from pydantic import SecretStr
 
 from index.settings import LLMSettings, Settings
 from retrieval.types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN
+from tests.live_server import LiveServer
 
 API_KEY = "sk-test-4f1c9a-do-not-leak"
 MODEL = "fake-chat-model"
@@ -75,11 +72,8 @@ class FakeChatServer:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.reply: Callable[[Received], Reply] = lambda request: completion(NOT_IN_LETTERS)
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self._server = uvicorn.Server(uvicorn.Config(self._app(), log_level="warning", lifespan="off"))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
+        self._live = LiveServer(self._app())
+        self.url = self._live.url
 
     def _app(self) -> FastAPI:
         app = FastAPI()
@@ -99,20 +93,11 @@ class FakeChatServer:
         return app
 
     def __enter__(self) -> "FakeChatServer":
-        self._thread.start()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise RuntimeError("the fake chat server did not start")
+        self._live.__enter__()
+        return self
 
     def __exit__(self, *exc_info) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
+        self._live.__exit__(*exc_info)
 
 
 def source_number(request: Received, text: str) -> int:
