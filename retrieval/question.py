@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .crosslingual import EnglishToChinese, TermGroup
-from .lexicon import Segmenter, english_words, is_english, normalize
+from .lexicon import Segmenter, is_english, normalize
 from .values import MEASURE_WORDS, years_in
 
 # Kinds of answer, tried in this order; the first pattern found decides.
