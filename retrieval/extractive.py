@@ -192,6 +192,8 @@ class ExtractiveAnswerer:
         if len(values) < len(question.fields):
             return None
         text = "，".join(value for _, value in values)
+        if self._ambiguous_letter(question, hits, preferred) and "doc_number" not in question.fields:
+            text += f"（{record.metadata.doc_number or record.display_name}）"  # say which of several letters
         citations = self._metadata_citations(record, [_raw_field(record, f) for f, _ in values])
         return Answer(question.text, text, True, citations)
 
@@ -201,10 +203,14 @@ class ExtractiveAnswerer:
             return self._document(preferred)
         if not hits:
             return None
-        topical = [g for g in question.groups if not _is_field_word(g.source)]
-        if not topical and len({hit.chunk.doc_id for hit in hits}) > 1:
+        if self._ambiguous_letter(question, hits, preferred):
             return self._latest()
         return self._document(hits[0].chunk.doc_id)
+
+    def _ambiguous_letter(self, question: Question, hits: list[Hit], preferred: str | None) -> bool:
+        """No conversation, no topic, and the hits come from several letters."""
+        topical = [g for g in question.groups if not _is_field_word(g.source)]
+        return not preferred and not topical and len({hit.chunk.doc_id for hit in hits}) > 1
 
     def _metadata_citations(self, record: DocumentRecord, raw_values: list[str]) -> tuple[Citation, ...]:
         chunks = self._chunks_of(record.doc_id)
@@ -250,8 +256,14 @@ def _field_value(record: DocumentRecord, field: str, english: bool) -> str:
     if not raw:
         return ""
     text = _FIELD_LABELS[field].format(raw)
-    if field == "date" and english and record.metadata.date_iso:
-        text += f" ({record.metadata.date_iso})"
+    iso = record.metadata.date_iso
+    if field == "date" and iso:
+        year, month, day = (int(part) for part in iso.split("-"))
+        arabic = f"{year}年{month}月{day}日"
+        if arabic != raw:  # 二〇二二年七月八日 is also given as 2022年7月8日
+            text = f"{arabic}（{raw}）"
+        if english:
+            text += f" ({iso})"
     return text
 
 

@@ -127,3 +127,15 @@ def test_metadata_answers_cite_the_sign_off(library):
 def test_timings_are_reported(library):
     answer = library.ask("有多少人获得了高级工证书？")
     assert {"embed", "search", "answer", "total"} <= set(answer.timings_ms)
+
+
+def test_a_date_written_in_chinese_numerals_is_also_given_in_digits(library, doc_ids):
+    answer = library.ask("落款日期是哪一天？", document=doc_ids["qingxin-nyj-2022-15"])
+    assert "2022年7月8日" in answer.text and "二〇二二年七月八日" in answer.text, answer
+
+
+def test_this_letter_without_context_among_several_says_which_letter(library):
+    answer = library.ask("答复函的落款日期是哪一天？")
+    assert answer.answered
+    named = answer.citations[0].document.split()[0]
+    assert named in answer.text, answer
