@@ -46,7 +46,7 @@ def start_chat(settings: Settings) -> None:
 
     console = Console()
     with console.status(LOADING_TEXT):
-        service = build_service(settings)
+        service = build_service(settings, read_only=True)
     run_chat(service, console=console, read_line=interactive_line_reader(settings.data_dir / "chat_history"))
 
 

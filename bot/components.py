@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from index.indexer import Indexer
+from index.lock import hold_writer_lock
 from index.registry import Registry
 from index.settings import Settings
 from index.store import ChunkStore
@@ -18,6 +19,7 @@ class _NoEmbedder:
 
 def open_indexer(settings: Settings, *, with_model: bool = True) -> Indexer:
     """An Indexer over the configured store and registry."""
+    hold_writer_lock(settings.data_dir, who="govqa index")
     embedder = _NoEmbedder()
     if with_model:
         from index.embedding_model import load_embedder

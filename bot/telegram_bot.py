@@ -80,7 +80,7 @@ def run(settings: Settings) -> None:
     _configure_logging(token)
     from retrieval.factory import build_service
 
-    application = build_application(settings, build_service(settings), token=token)
+    application = build_application(settings, build_service(settings, read_only=True), token=token)
     logger.info("govqa telegram bot is polling for updates")
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 

@@ -67,7 +67,8 @@ class TelegramSettings(BaseModel):
 class Settings(BaseSettings):
     """All of govqa's configuration. Nested fields use ``__``: GOVQA_LLM__MODEL."""
 
-    model_config = SettingsConfigDict(env_prefix="GOVQA_", env_nested_delimiter="__", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="GOVQA_", env_nested_delimiter="__", extra="ignore",
+                                      env_ignore_empty=True)  # GOVQA_API_KEY="" means no key, not an empty one
 
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("govqa")), description="Where the index, registry and prepared model live.")
     models_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_cache_dir("govqa")) / "models", description="Where prepared embedding models are cached; shared by every data dir.")

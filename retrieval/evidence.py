@@ -52,12 +52,12 @@ def sentences_of(hits: list[Hit]) -> list[Sentence]:
     """Every sentence of the hits, best hit first."""
     found = []
     for rank, hit in enumerate(hits):
-        text = hit.chunk.text
-        for start, end in split_sentences(text):
-            sentence = " ".join(text[start:end].split())
-            clauses = tuple(c.strip() for c in _CLAUSE_END.split(sentence) if c.strip())
-            if clauses:
-                found.append(Sentence(sentence, normalize(sentence), hit, rank, clauses))
+        for line in hit.chunk.text.splitlines():  # a paragraph break ends a sentence (a heading on its own line)
+            for start, end in split_sentences(line):
+                sentence = " ".join(line[start:end].split())
+                clauses = tuple(c.strip() for c in _CLAUSE_END.split(sentence) if c.strip())
+                if clauses:
+                    found.append(Sentence(sentence, normalize(sentence), hit, rank, clauses))
     return found
 
 

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from index.embedding_model import load_embedder
 from index.indexer import Indexer
+from index.lock import hold_writer_lock
 from index.registry import Registry
 from index.settings import Settings
 from index.store import ChunkStore
@@ -49,6 +50,7 @@ def build_service(settings: Settings, *, embedder=None, read_only: bool = False)
     registry = Registry(settings.registry_path)
     indexer = None if read_only else Indexer(settings, store=store, registry=registry, embedder=embedder)
     if indexer:
+        hold_writer_lock(settings.data_dir, who="govqa (answer service)")
         indexer.recover()  # a server killed mid-upload left a pending document: undo it before anything reads the store
     segmenter = Segmenter()
     knowledge = KnowledgeView(store, segmenter, TermCache(settings.data_dir / "bm25-terms.sqlite3"))
