@@ -112,7 +112,7 @@ class ExtractiveAnswerer:
             bonus = self._kind_bonus(question, clause) * total
             if previous_figures and any(figure in norm for figure in previous_figures):
                 bonus += 0.3 * total  # a follow-up is most likely about what was just answered
-            score = own + 0.5 * inherited + 0.5 * context_score + prior + bonus - 0.002 * len(clause)
+            score = own + 0.5 * inherited + 0.3 * context_score + prior + bonus - 0.002 * len(clause)
             found.append(Candidate(sentence, first, last, score, value))
         return found
 
