@@ -16,6 +16,8 @@ from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 MAX_ANSWER_CHARS = 160
 # Figures of a previous answer, however it was worded (6451 in "中山市有6451个5G基站[1]。"); not the 5 of 5G.
 _FIGURE = re.compile(r"(?<![a-z\d.])\d+(?:\.\d+)?(?![a-z\d])")
+_DEICTIC = re.compile(r"这份|这封|本函|该函|此函|本答复|这个答复|答复时|答复中|\bthis (reply|letter|response)\b", re.I)
+_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 _TYPED_KINDS = ("quantity", "money", "percent", "date", "rank")
 _INHERITING_KINDS = ("quantity", "money", "percent", "date")
 
@@ -74,8 +76,19 @@ class ExtractiveAnswerer:
         if question.fields:
             answer = self._from_metadata(question, hits, prepared.preferred_doc)
         if answer is None:
-            answer = self._from_text(question, hits, prepared.previous_figures)
+            answer = self._from_text(question, self._this_letter(question, hits, prepared.preferred_doc),
+                                     prepared.previous_figures)
         return replace(answer, timings_ms={**answer.timings_ms, "answer": (time.perf_counter() - started) * 1000})
+
+    def _this_letter(self, question: Question, hits: list[Hit], preferred: str | None) -> list[Hit]:
+        """"这份答复…" with no conversation means the newest letter, as for header facts."""
+        if preferred or not _DEICTIC.search(question.text) or len({h.chunk.doc_id for h in hits}) < 2:
+            return hits
+        latest = self._latest()
+        if latest is None:
+            return hits
+        own = [hit for hit in hits if hit.chunk.doc_id == latest.doc_id]
+        return own or [Hit(chunk, 0.0) for chunk in self._chunks_of(latest.doc_id)]
 
     # --- answers from the text -------------------------------------------------
 
@@ -112,6 +125,10 @@ class ExtractiveAnswerer:
             bonus = self._kind_bonus(question, clause) * total
             if previous_figures and any(figure in norm for figure in previous_figures):
                 bonus += 0.3 * total  # a follow-up is most likely about what was just answered
+            # Shared character pairs reward a clause that says it the way the question does (落户开展平台建设).
+            bonus += 0.3 * total * _bigram_overlap(question.text, norm)
+            if question.years and any(year in sentence.norm for year in question.years):
+                bonus += 0.5 * total  # the year asked about is a strong constraint (2022年计划 vs 截至2021年)
             score = own + 0.5 * inherited + 0.3 * context_score + prior + bonus - 0.002 * len(clause)
             found.append(Candidate(sentence, first, last, score, value))
         return found
@@ -279,6 +296,12 @@ def document_label(record: DocumentRecord | None, fallback: str) -> str:
     parts = [record.metadata.doc_number, record.metadata.title]
     label = " ".join(dict.fromkeys(p for p in parts if p))
     return label or record.display_name or fallback
+
+
+def _bigram_overlap(question: str, clause: str) -> float:
+    """Share of the question's CJK character pairs that also occur in the clause."""
+    pairs = {question[i:i + 2] for i in range(len(question) - 1) if _CJK_PAIR.fullmatch(question[i:i + 2])}
+    return sum(pair in clause for pair in pairs) / len(pairs) if pairs else 0.0
 
 
 def _bare_rank(clause: str) -> bool:

@@ -70,18 +70,20 @@ class Question:
     places: tuple[TermGroup, ...]      # place names that must appear in the letter
     fields: tuple[str, ...]            # header/sign-off facts asked for
     people: tuple[str, ...] = ()       # persons the question names (李金吉, 委员)
+    index_words: tuple[str, ...] = ()  # the question segmented as chunks are for BM25
     parts: tuple["Question", ...] = ()  # sub-questions of a compound question
 
     @property
     def search_words(self) -> list[str]:
-        """Words for BM25."""
-        return [alt for group in self.groups for alt in group.alternatives]
+        """Words for BM25: the question segmented like the chunks were, plus its ideas' alternatives."""
+        return list(dict.fromkeys([*self.index_words, *(alt for group in self.groups for alt in group.alternatives)]))
 
     def with_context(self, previous: "Question") -> "Question":
         """This (elliptic) follow-up with the previous question's ideas added after its own."""
         own = {alt for group in self.groups for alt in group.alternatives}
         extra = tuple(g for g in previous.groups if not own.intersection(g.alternatives))
         return replace(self, groups=self.groups + extra, years=self.years | previous.years,
+                       index_words=tuple(dict.fromkeys(self.index_words + previous.index_words)),
                        focus=self.focus or tuple(len(self.groups) + i for i in range(len(extra)))[:1])
 
 
@@ -124,7 +126,9 @@ class QuestionAnalyser:
             focus = ()  # 排名第几: what is ranked comes from the words, the rank word itself is everywhere
         places = _proper_names(text, groups) if english else tuple(TermGroup(p, (p,)) for p in self._segmenter.places(text))
         people = () if english else tuple(self._segmenter.people(text))
-        return Question(text, english, kind, unit, tuple(groups), focus, frozenset(years_in(norm)), places, fields, people)
+        index_words = () if english else tuple(self._segmenter.index_terms(text))
+        return Question(text, english, kind, unit, tuple(groups), focus, frozenset(years_in(norm)), places, fields,
+                        people, index_words)
 
     def _chinese_groups(self, text: str) -> list[TermGroup]:
         words = [w for w in self._segmenter.content_words(text) if len(w) > 1 or w.isascii()]
