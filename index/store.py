@@ -75,8 +75,15 @@ class ChunkStore:
         self._collection.delete(where={"doc_id": doc_id})
 
     def doc_ids(self) -> set[str]:
-        """Ids of every document that has chunks in the store."""
-        return {chunk.doc_id for chunk in self.chunks()}
+        """Ids of every document that has chunks in the store (reads metadata only)."""
+        found: set[str] = set()
+        offset = 0
+        while True:
+            page = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            found.update(meta["doc_id"] for meta in page["metadatas"])
+            if len(page["ids"]) < _PAGE:
+                return found
+            offset += _PAGE
 
     def chunks(self, doc_id: str | None = None) -> list[Chunk]:
         """All chunks (of one document, if given), in document and reading order."""

@@ -55,7 +55,6 @@ def build_service(settings: Settings, *, embedder=None, read_only: bool = False)
     segmenter = Segmenter()
     knowledge = KnowledgeView(store, segmenter, TermCache(settings.data_dir / "bm25-terms.sqlite3"))
     dictionary = _LazyDictionary()
-    dictionary.warm_up()
     analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known)
     matcher = Matcher(knowledge.idf, knowledge.known, segmenter.sub_words)
     extractive = ExtractiveAnswerer(analyser, matcher, document=registry.get, chunks_of=knowledge.chunks_of,
@@ -67,5 +66,6 @@ def build_service(settings: Settings, *, embedder=None, read_only: bool = False)
     llm = LLMAnswerer(chat_model, timeout_s=settings.llm.timeout_s, document=registry.get) if chat_model else None
     answerer = ChainAnswerer(build_chain(extractive, retriever, llm=llm))
     sessions = SessionStore(max_turns=retrieval.session_turns, max_sessions=retrieval.max_sessions)
+    dictionary.warm_up()  # last: its few CPU seconds would otherwise slow the start-up above
     return AnswerService(settings, answerer=answerer, registry=registry, indexer=indexer, sessions=sessions,
                          on_index_change=knowledge.refresh)
