@@ -4,7 +4,8 @@
 
 Size 1 is the sample letter; larger sizes are the sample plus letters from
 ``generate_corpus.py`` (seeded, so the 100-letter corpus is the first 99 letters of the
-1,000-letter one). Each size gets its own data dir (GOVQA_DATA_DIR); the prepared model
+1,000-letter one). The sample is indexed last, so it is the newest letter, which questions
+about "这份答复" resolve to; ``--sample-first`` indexes it first instead. Each size gets its own data dir (GOVQA_DATA_DIR); the prepared model
 (GOVQA_MODELS_DIR) is shared. Every phase runs in its own subprocess, so times and peak RSS
 (``wait4`` ru_maxrss, cross-checked with the child's VmHWM) are per process:
 
@@ -472,9 +473,13 @@ def phase_serve(data_dir: Path, timeout_s: float) -> dict:
 # --- corpora --------------------------------------------------------------------------------------------
 
 
-def prepare_corpora(sizes: list[int], workdir: Path, seed: int, page_breaks: float, *, keep: bool = False) -> dict[int, Path]:
+def prepare_corpora(sizes: list[int], workdir: Path, seed: int, page_breaks: float, *, keep: bool = False,
+                    sample_first: bool = False) -> dict[int, Path]:
     """``workdir/govqa-corpus-N`` for each size: the sample plus the first N-1 generated letters.
 
+    Files are indexed in name order. The sample keeps its name, which sorts after the generated
+    ``0001-…`` files, so it is indexed last and is the "newest" letter that questions such as
+    "这份答复的文号是什么？" resolve to; ``sample_first`` names it ``0000-…`` so it is indexed first.
     With ``keep``, a corpus dir that already holds N files is used as it is.
     """
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -494,7 +499,7 @@ def prepare_corpora(sizes: list[int], workdir: Path, seed: int, page_breaks: flo
         if corpus.exists():
             shutil.rmtree(corpus)
         corpus.mkdir(parents=True)
-        shutil.copy2(SAMPLE, corpus / SAMPLE.name)
+        shutil.copy2(SAMPLE, corpus / (f"0000-{SAMPLE.name}" if sample_first else SAMPLE.name))
         for name in names[:size - 1]:
             shutil.copy2(generated / name, corpus / name)
         corpora[size] = corpus
@@ -608,6 +613,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="warm rounds over the questions after the scored pass")
     parser.add_argument("--max-index-minutes", type=float, default=25)
     parser.add_argument("--skip", nargs="*", default=[], choices=["cold", "serve"], help="phases to skip")
+    parser.add_argument("--sample-first", action="store_true",
+                        help="index the sample letter first instead of last; '这份答复…' questions then resolve to "
+                             "the newest generated letter, not to the sample")
     parser.add_argument("--resume", action="store_true",
                         help="reuse existing corpora and data dirs in --workdir: indexing only adds what is missing "
                              "(finishes a run stopped by --max-index-minutes); the index figures are for the new work only")
@@ -622,8 +630,8 @@ def main() -> None:
     log(f"sizes {sizes}; workdir {workdir}; questions {questions}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     if args.resume and not args.workdir:
         parser.error("--resume needs --workdir")
-    corpora = prepare_corpora(sizes, workdir, args.seed, args.page_breaks, keep=args.resume)
-    results = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(), "load_avg_start": load_avg(), "resume": args.resume,
+    corpora = prepare_corpora(sizes, workdir, args.seed, args.page_breaks, keep=args.resume, sample_first=args.sample_first)
+    results = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(), "load_avg_start": load_avg(), "resume": args.resume, "sample_first": args.sample_first,
                "questions": str(questions), "seed": args.seed, "rounds": args.rounds,
                "torch_threads": os.environ.get("GOVQA_TORCH_THREADS", "1 (default)"), "revision": git_revision(), "sizes": []}
     try:

@@ -51,7 +51,9 @@ _CJK = (
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
     "\U00020000-\U0003134f\u2014\u2026\u2018\u2019\u201c\u201d\u00b7"
 )
-_CJK_GAP_RE = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
+# One stray space between CJK characters is an extraction artefact (十三届 一次会议); a wider gap is
+# layout that separates fields (联系人：程婷    联系电话：…) and stays as one space.
+_CJK_GAP_RE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 _SPACE_RUN_RE = re.compile(" {2,}")
 _LATIN_RUN_RE = re.compile(r"[A-Za-z0-9]+")
 _LATIN_TAIL_RE = re.compile(r"[A-Za-z0-9]+$")
@@ -150,7 +152,7 @@ def _split_lines(text: str) -> list[str]:
 
 def _tidy_line(line: str) -> str:
     """Collapse spaces, strip, and drop spaces between two CJK characters."""
-    return _CJK_GAP_RE.sub("", _SPACE_RUN_RE.sub(" ", line).strip())
+    return _SPACE_RUN_RE.sub(" ", _CJK_GAP_RE.sub("", line)).strip()
 
 
 def _width(line: str) -> int:

@@ -416,3 +416,16 @@ def test_wrapped_title_and_main_recipient() -> None:
     assert meta.proposal_number == "131082"
     assert meta.addressee == "市政协提案委"
     assert meta.agency == "中山市工业和信息化局"  # from the title's prefix
+
+
+@pytest.mark.parametrize("contact_line", [
+    "联系人：程婷    联系电话：0797-1234567",   # fields on one line, separated by a layout gap
+    "联系人及电话：程婷，0797-1234567",
+])
+def test_contact_and_phone_in_other_layouts(contact_line):
+    from index.cleaning import clean_text
+
+    text = clean_text("某某局\n某局函〔2023〕5号\n关于某某建议的答复\n张三代表：\n您的建议收悉。\n一、情况\n"
+                      f"全市共建成12个站点。\n某某局\n2023年5月6日\n{contact_line}\n")
+    meta = parse_letter(text, source_path="x.txt", content_hash="h", doc_id="d").metadata
+    assert (meta.contact, meta.phone) == ("程婷", "0797-1234567")
