@@ -30,6 +30,7 @@ class SparseIndex:
         self._texts = [normalize(chunk.embed_text) for chunk in self.chunks]
         self._corpus = "\n".join(self._texts)
         self._substring_df: dict[str, int] = {}
+        self._pairs: frozenset[str] | None = None
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -44,11 +45,19 @@ class SparseIndex:
         """True when some chunk contains ``term``, as a word or inside a longer one (首席信息官)."""
         return term in self._vocab or self._chunks_containing(term) > 0
 
+    def warm_up(self) -> None:
+        """Collect the corpus's character pairs, so most absent words are ruled out without a scan."""
+        corpus = self._corpus
+        self._pairs = frozenset(corpus[i:i + 2] for i in range(len(corpus) - 1))
+
     def _chunks_containing(self, term: str) -> int:
         """How many chunks contain ``term`` as a substring (cached: one scan of the corpus per new word)."""
         cached = self._substring_df.get(term)
         if cached is None:
-            if term not in self._corpus:
+            pairs = self._pairs
+            if pairs is not None and any(term[i:i + 2] not in pairs for i in range(len(term) - 1)):
+                cached = 0
+            elif term not in self._corpus:
                 cached = 0
             else:
                 cached = sum(term in text for text in self._texts)
