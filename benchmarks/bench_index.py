@@ -23,6 +23,7 @@ from index.indexer import Indexer, IndexReport
 from index.registry import Registry
 from index.settings import DEFAULT_EMBEDDING_MODEL, IndexSettings, Settings
 from index.store import ChunkStore
+from report import print_table, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = [ROOT / "samples" / "zhongshan-gxj-2022-53.txt", *sorted((ROOT / "tests" / "data" / "letters").glob("*.txt"))]
@@ -60,22 +61,6 @@ def write_copies(folder: Path, copies: int) -> int:
             text = varied(letter.read_text(encoding="utf-8"), copy)
             (folder / f"{letter.stem}-{copy:03d}.txt").write_text(text, encoding="utf-8")
     return copies * len(LETTERS)
-
-
-def timed(fn, *args, **kwargs) -> tuple[float, object]:
-    """Seconds taken by ``fn(*args, **kwargs)`` and its result."""
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return time.perf_counter() - started, result
-
-
-def print_table(rows: list[tuple[str, str]]) -> None:
-    """Two aligned columns."""
-    width = max(len(name) for name, _ in rows)
-    print(f"{'measure'.ljust(width)}  value")
-    print(f"{'-' * width}  {'-' * 20}")
-    for name, value in rows:
-        print(f"{name.ljust(width)}  {value}")
 
 
 def run(copies: int, batch: int, threads: int) -> None:

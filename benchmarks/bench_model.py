@@ -10,13 +10,13 @@ import argparse
 import os
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 from index.embedding_model import DEFAULT_MODEL_DIRNAME, load_embedder, prepare_default_model
 from index.settings import DEFAULT_EMBEDDING_MODEL, IndexSettings, Settings
+from report import print_table, timed
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "zhongshan-gxj-2022-53.txt"
 QUESTIONS = ["中山市有多少个5G基站？", "专项资金支持了哪些企业？", "How many 5G base stations are there?",
@@ -30,25 +30,9 @@ def make_passages(count: int, chars: int = 150) -> list[str]:
     return [text[(i * step) % (len(text) - chars):][:chars] for i in range(count)]
 
 
-def timed(fn, *args, **kwargs) -> tuple[float, object]:
-    """Seconds taken by ``fn(*args, **kwargs)`` and its result."""
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return time.perf_counter() - started, result
-
-
 def percentile(values: list[float], q: float) -> float:
     """The ``q``-th percentile (0-100) of ``values``."""
     return float(np.percentile(np.asarray(values), q))
-
-
-def print_table(rows: list[tuple[str, str]]) -> None:
-    """Two aligned columns."""
-    width = max(len(name) for name, _ in rows)
-    print(f"{'measure'.ljust(width)}  value")
-    print(f"{'-' * width}  {'-' * 20}")
-    for name, value in rows:
-        print(f"{name.ljust(width)}  {value}")
 
 
 def run(passage_count: int, batch: int, query_count: int) -> None:
