@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from index.numerals import chinese_number
 from index.types import LetterMetadata
 
 
@@ -38,8 +39,6 @@ _ORG = rf"[\u4e00-\u9fff（）()]{{1,30}}{_ORG_SUFFIX}"
 AGENCY_LINE = re.compile(
     rf"^(?P<org>{_ORG}(?:\s+{_ORG})*)(?:文件)?(?:\s*(?:{DATE.pattern}))?$"
 )
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 # Lines of the sign-off (and some headers) that start with a label.
 LABEL_LINE = re.compile(
@@ -83,27 +82,10 @@ def date_to_iso(date: str) -> str | None:
     if not match:
         return None
     try:
-        day = datetime.date(_year(match["y"]), _numeral(match["m"]), _numeral(match["d"]))
-    except (ValueError, KeyError):
+        day = datetime.date(*(chinese_number(match[part]) for part in "ymd"))
+    except (ValueError, KeyError, TypeError):
         return None
     return day.isoformat()
-
-
-def _year(token: str) -> int:
-    """A year written digit by digit, in Arabic or Chinese numerals."""
-    if token.isdigit():
-        return int(token)
-    return int("".join(str(_CN_DIGITS[char]) for char in token))
-
-
-def _numeral(token: str) -> int:
-    """A month or day number: "6", "06", "六", "十", "十四", "二十", "三十一"."""
-    if token.isdigit():
-        return int(token)
-    if "十" not in token:
-        return _CN_DIGITS[token]
-    tens, _, ones = token.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
 
 
 def extract_metadata(header: Sequence[str], body: Sequence[str],

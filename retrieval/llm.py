@@ -20,6 +20,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 from pydantic import SecretStr
 
+from index.numerals import CN_DIGITS, chinese_number
 from index.settings import LLMSettings
 from index.types import SECTION_SEPARATOR, Chunk, DocumentRecord
 from prompts import load_messages
@@ -263,9 +264,6 @@ def renumber(text: str, cited: list[Source]) -> str:
 
 # --- the grounding guard --------------------------------------------------------------------
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10 ** 4, "亿": 10 ** 8}
 _SCALES = {"百": 10 ** 2, "千": 10 ** 3, "万": 10 ** 4, "亿": 10 ** 8,
            "thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9}
 _CN_RUN = "零〇一二两三四五六七八九十百千万亿"
@@ -299,7 +297,7 @@ def values_in(text: str) -> dict[tuple, str]:
         value = Decimal(match.group(1)) * _SCALES.get((match.group(2) or "").lower(), 1)
         found.setdefault((value, bool(match.group(3))), match.group(0).strip())
     for match in _CHINESE.finditer(text):
-        value = _chinese_number(match.group(1))
+        value = chinese_number(match.group(1))
         if value is not None:
             found.setdefault((Decimal(value), match.group(2) == "%"), match.group(0))
     for match in _PERCENT_CN.finditer(text):
@@ -315,7 +313,7 @@ def _dates(text: str) -> dict[tuple, str]:
     for match in DATE.finditer(text):
         if _full_date(match):
             parts = (match.group("year"), match.group("month"), match.group("day"))
-            found.setdefault(tuple(_chinese_number(p) if p else None for p in parts), match.group(0))
+            found.setdefault(tuple(chinese_number(p) if p else None for p in parts), match.group(0))
     return found
 
 
@@ -328,33 +326,12 @@ def _plain(text: str) -> str:
     return unicodedata.normalize("NFKC", re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text))
 
 
-def _chinese_number(text: str) -> int | None:
-    """二〇二二 → 2022, 十三 → 13, 两 → 2, 三万九千 → 39000; Arabic digits pass through; None if not a number."""
-    if text.isdigit():
-        return int(text)
-    if all(ch in _CN_DIGITS for ch in text):
-        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
-    if not any(ch in _CN_DIGITS or ch == "十" for ch in text):
-        return None  # 万, 千 alone are words here, not numbers
-    total = section = digit = 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            section += (digit or 1) * _CN_UNITS[ch]
-            digit = 0
-        else:
-            total = (total + section + digit) * _CN_BIG[ch]
-            section = digit = 0
-    return total + section + digit
-
-
 def _chinese_decimal(text: str) -> Decimal | None:
     whole, _, fraction = text.partition("点")
-    number = _chinese_number(whole) if whole else 0
-    if number is None or any(ch not in _CN_DIGITS for ch in fraction):
+    number = chinese_number(whole) if whole else 0
+    if number is None or any(ch not in CN_DIGITS for ch in fraction):
         return None
     try:
-        return Decimal(f"{number}.{''.join(str(_CN_DIGITS[ch]) for ch in fraction) or 0}")
+        return Decimal(f"{number}.{''.join(str(CN_DIGITS[ch]) for ch in fraction) or 0}")
     except InvalidOperation:
         return None
