@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 from bot.render import NEAREST_LABEL, SOURCES_LABEL
 from index.errors import QuestionError
 from index.types import SECTION_SEPARATOR
-from retrieval.types import NOT_IN_LETTERS, Answer, Citation
+from retrieval.types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation
 
 from .schemas import AnswerPublic
 
@@ -131,45 +132,58 @@ class ModelList(BaseModel):
 
 @dataclass(frozen=True)
 class ChatTurn:
-    """What a chat request asks: the question and the conversation it belongs to."""
+    """What a chat request asks: the question, the conversation it belongs to and its earlier turns."""
 
     question: str
     session_id: str
-    first_turn: bool
     history: tuple[Answer, ...] = ()
 
 
 def chat_turn(request: ChatCompletionRequest) -> ChatTurn:
-    """The last user message, keyed to its conversation.
+    """The last user message, with the earlier turns the request itself carries.
 
-    The session id hashes the first user message with ``user``: it stays the
-    same for every turn of one conversation, so the service's own history
-    supplies the context of a follow-up.
+    Chat clients resend the whole conversation, so the context of a follow-up
+    comes from ``history`` and nothing is kept on the server. The session id
+    (a hash of the first user message with ``user``) is the same for every
+    turn of one conversation; it only labels the answer.
     """
     user_texts = [message.text for message in request.messages if message.role == "user"]
     if not user_texts:
         raise QuestionError("The messages contain no user message to answer.")
     key = json.dumps([request.user or "", user_texts[0]], ensure_ascii=False).encode()
     session_id = "chat-" + hashlib.sha256(key).hexdigest()[:24]
-    return ChatTurn(question=user_texts[-1], session_id=session_id, first_turn=len(user_texts) == 1,
-                    history=_earlier_turns(request))
+    return ChatTurn(question=user_texts[-1], session_id=session_id, history=_earlier_turns(request))
 
 
 def _earlier_turns(request: ChatCompletionRequest) -> tuple[Answer, ...]:
-    """The request's earlier user questions with the replies that followed them, as Answers.
-
-    Chat clients resend the whole conversation every time, so the context of a
-    follow-up is in the request itself; no server-side session is needed.
-    """
+    """The request's earlier user questions with the replies that followed them, as Answers."""
     turns: list[Answer] = []
     messages = request.messages[:-1] if request.messages and request.messages[-1].role == "user" else request.messages
     for message in messages:
         if message.role == "user":
             turns.append(Answer(question=message.text, text="", answered=False))
         elif message.role == "assistant" and turns:
-            reply = message.text.split(f"\n\n{SOURCES_LABEL}")[0].strip()
-            turns[-1] = Answer(question=turns[-1].question, text=reply, answered=bool(reply) and reply != NOT_IN_LETTERS)
+            text, answered = _reply_of(message.text)
+            turns[-1] = Answer(question=turns[-1].question, text=text, answered=answered)
     return tuple(turns)
+
+
+def _reply_of(content: str) -> tuple[str, bool]:
+    """The answer text of a reply as ``content_pieces`` wrote it (without note and sources), and whether it answered.
+
+    A reply refused when it starts with either refusal or lists the nearest
+    sections instead of its sources.
+    """
+    text, nearest = content.strip(), False
+    for label in (SOURCES_LABEL, NEAREST_LABEL):
+        before, found, _ = text.partition(f"\n\n{label}")
+        text, nearest = before.strip(), nearest or (bool(found) and label == NEAREST_LABEL)
+    text = _NOTE_AT_END.sub("", text).strip()
+    answered = bool(text) and not nearest and not text.startswith((NOT_IN_LETTERS, NOT_IN_LETTERS_EN))
+    return text, answered
+
+
+_NOTE_AT_END = re.compile(r"\n\n（[^\n]*）$")
 
 
 def content_pieces(answer: Answer) -> list[str]:
