@@ -1,0 +1,126 @@
+"""Reading-comprehension examples from SQuAD-format files, with learned-no-answer negatives.
+
+Data flows: files → :class:`Example` (question, context, answer or none) →
+features (:mod:`.features`). Traditional-Chinese sets (DRCD) are converted to
+simplified first, since the letters are simplified.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+# Sentence ends used to cut an answer's sentence out of a context for a near-miss negative.
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One question over one context; ``answer_start`` is -1 when the context does not answer it."""
+
+    qid: str
+    article: str
+    question: str
+    context: str
+    answer_text: str = ""
+    answer_start: int = -1
+
+    @property
+    def answerable(self) -> bool:
+        return self.answer_start >= 0
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese (OpenCC's t2s table); one character stays one character."""
+    return _t2s().convert(text)
+
+
+_CONVERTER = None
+
+
+def _t2s():
+    global _CONVERTER  # the OpenCC tables take a second to load: once per process
+    if _CONVERTER is None:
+        from opencc import OpenCC
+
+        _CONVERTER = OpenCC("t2s")
+    return _CONVERTER
+
+
+def read_squad(path: Path, *, simplify: bool = False) -> list[Example]:
+    """Every answerable question of a SQuAD-format file, first answer as the gold span.
+
+    With ``simplify`` contexts, questions and answers are converted to simplified
+    characters; t2s maps character to character, so offsets stay valid (checked).
+    """
+    convert = to_simplified if simplify else (lambda s: s)
+    examples = []
+    data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
+    for article in data:
+        article_id = f"{Path(path).stem}:{article.get('id') or article.get('title')}"
+        for paragraph in article["paragraphs"]:
+            context = convert(paragraph["context"])
+            for qa in paragraph["qas"]:
+                answer = qa["answers"][0]
+                text, start = convert(answer["text"]), int(answer["answer_start"])
+                if context[start:start + len(text)] != text:
+                    found = context.find(text)
+                    if found < 0:
+                        continue  # a broken gold span: skip the question rather than learn noise
+                    start = found
+                examples.append(Example(qa["id"], article_id, convert(qa["question"]).strip(), context, text, start))
+    return examples
+
+
+def split_by_article(examples: list[Example], held_out_share: float, seed: int) -> tuple[list[Example], list[Example]]:
+    """Train and held-back examples, whole articles on one side, so no context is seen twice."""
+    articles = sorted({e.article for e in examples})
+    random.Random(seed).shuffle(articles)
+    held = set(articles[:max(1, round(len(articles) * held_out_share))])
+    return [e for e in examples if e.article not in held], [e for e in examples if e.article in held]
+
+
+def without_answer_sentence(example: Example) -> str | None:
+    """The context with the sentence holding the answer removed: on topic, but no longer answering."""
+    start, end = example.answer_start, example.answer_start + len(example.answer_text)
+    pieces = [m for m in _SENTENCE.finditer(example.context)]
+    kept = [m.group(0) for m in pieces if m.end() <= start or m.start() >= end]
+    rest = "".join(kept)
+    if len(kept) == len(pieces) or len(rest) < 20 or example.answer_text in rest:
+        return None
+    return rest
+
+
+def with_negatives(examples: list[Example], *, sentence_removed_rate: float, other_paragraph_rate: float,
+                   seed: int) -> list[Example]:
+    """The examples plus no-answer copies: a question over its context minus the answer's sentence,
+    and a question over another paragraph of the same article that does not contain its answer."""
+    rng = random.Random(seed)
+    by_article: dict[str, list[str]] = {}
+    for e in examples:
+        contexts = by_article.setdefault(e.article, [])
+        if e.context not in contexts:
+            contexts.append(e.context)
+    out = list(examples)
+    for e in examples:
+        if rng.random() < sentence_removed_rate:
+            rest = without_answer_sentence(e)
+            if rest:
+                out.append(Example(e.qid + ":cut", e.article, e.question, rest))
+        if rng.random() < other_paragraph_rate:
+            others = [c for c in by_article[e.article] if c != e.context and e.answer_text not in c]
+            if others:
+                out.append(Example(e.qid + ":other", e.article, e.question, rng.choice(others)))
+    rng.shuffle(out)
+    return out
+
+
+def load_training_examples(files: Iterable[tuple[Path, bool]]) -> list[Example]:
+    """All examples of (path, is_traditional) pairs, in file order."""
+    examples: list[Example] = []
+    for path, traditional in files:
+        examples += read_squad(path, simplify=traditional)
+    return examples

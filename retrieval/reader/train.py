@@ -1,0 +1,305 @@
+"""Fine-tune the reader's top layers on Chinese reading-comprehension data, on a CPU.
+
+Steps, each a function (the shape of run_qa.py): examples → windows → the frozen
+lower layers run once and their outputs are cached on disk → the top layers and
+head are trained on the cache → spans are scored on held-back articles → the
+no-answer threshold is chosen on a separate calibration split.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import re
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from .data import Example, split_by_article, with_negatives, without_answer_sentence
+from .features import Windows, encode_windows, span_targets
+from .model import ReaderConfig, SpanReaderModel
+from .postprocess import best_spans
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """Every choice of a training run; the defaults are what the shipped weights were trained with."""
+
+    # Of 12 layers, the top 2 are trained, the lower 10 frozen and run once (measured on 2 cores: one
+    # 32×160 batch takes 2.5 s through 10 layers, a training step on 2 layers about as long).
+    trained_layers: int = 2
+    max_length: int = 160            # tokens per window (≈ 250 characters: 1.6 characters a token)
+    stride: int = 64                 # tokens shared by consecutive windows of a long passage
+    max_question_tokens: int = 40
+    max_answer_tokens: int = 48      # longest span considered (≈ 75 characters); answers are shown as clauses
+    no_answer_window_share: float = 0.2   # of the windows of a passage that miss its answer, the share trained on
+    epochs: int = 2
+    batch_size: int = 32
+    learning_rate: float = 1e-4      # higher than full fine-tuning's 3e-5: only 4 layers and a fresh head move
+    warmup_share: float = 0.1
+    weight_decay: float = 0.01
+    sentence_removed_rate: float = 0.25   # share of questions also seen over their context minus the answer sentence
+    other_paragraph_rate: float = 0.15    # … and over another paragraph of the same article
+    held_out_share: float = 0.10          # of articles, kept out of training: half for EM/F1, half for calibration
+    passages_per_question: int = 3        # calibration reads a question against this many paragraphs, as answering does
+    target_false_answer_rate: float = 0.10  # the refusal target: at most 1 in 10 unanswerable questions answered
+    seed: int = 13
+
+
+def windows_for(tokenizer, examples: list[Example], plan: TrainingPlan, *, pad_to_max: bool) -> Windows:
+    return encode_windows(tokenizer, [e.question for e in examples], [e.context for e in examples],
+                          max_length=plan.max_length, stride=plan.stride,
+                          max_question_tokens=plan.max_question_tokens, pad_to_max=pad_to_max)
+
+
+def select_windows(windows: Windows, starts: np.ndarray, ends: np.ndarray, answerable: list[bool],
+                   plan: TrainingPlan) -> tuple[Windows, np.ndarray, np.ndarray]:
+    """The windows worth training on: for an answerable pair one window holding its answer (and a
+    share of those that miss it); for a no-answer pair one window. Keeps caching and training small."""
+    rng = random.Random(plan.seed + 3)
+    by_pair: dict[int, list[int]] = {}
+    for i, pair in enumerate(windows.pair_index):
+        by_pair.setdefault(int(pair), []).append(i)
+    keep = []
+    for pair, rows in by_pair.items():
+        if not answerable[pair]:
+            keep.append(rng.choice(rows))
+            continue
+        holding = [i for i in rows if starts[i] != 0]
+        if holding:
+            keep.append(rng.choice(holding))
+        keep += [i for i in rows if starts[i] == 0 and rng.random() < plan.no_answer_window_share]
+    keep = np.array(sorted(keep))
+    subset = Windows(windows.input_ids[keep], windows.attention_mask[keep], windows.pair_index[keep],
+                     [windows.offsets[i] for i in keep])
+    return subset, starts[keep], ends[keep]
+
+
+def cache_lower_states(model: SpanReaderModel, windows: Windows, path: Path, *, batch_size: int = 64,
+                       progress=None) -> np.memmap:
+    """The frozen layers' output for every window, fp16 on disk; reused when a run is restarted."""
+    shape = (len(windows.input_ids), windows.input_ids.shape[1], model.encoder.config.hidden_size)
+    done = path.with_suffix(".done")
+    if done.exists() and json.loads(done.read_text()) == list(shape):
+        return np.memmap(path, dtype=np.float16, mode="r", shape=shape)
+    states = np.memmap(path, dtype=np.float16, mode="w+", shape=shape)
+    order = np.argsort(windows.attention_mask.sum(1))  # similar lengths together: less padding computed
+    with torch.inference_mode():
+        for begin in range(0, len(order), batch_size):
+            rows = np.sort(order[begin:begin + batch_size])
+            mask = torch.from_numpy(windows.attention_mask[rows])
+            length = int(mask.sum(1).max())
+            hidden = model.lower(torch.from_numpy(windows.input_ids[rows, :length]), mask[:, :length])
+            states[rows, :length] = hidden.numpy().astype(np.float16)
+            if progress:
+                progress(len(rows))
+    states.flush()
+    done.write_text(json.dumps(list(shape)))
+    return np.memmap(path, dtype=np.float16, mode="r", shape=shape)
+
+
+def length_batches(lengths: np.ndarray, batch_size: int, rng: random.Random) -> list[np.ndarray]:
+    """Shuffled batches of windows of similar length (each batch is cut to its longest window)."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    pool = batch_size * 50
+    batches = []
+    for begin in range(0, len(order), pool):
+        chunk = sorted(order[begin:begin + pool], key=lambda i: lengths[i])
+        batches += [np.array(sorted(chunk[i:i + batch_size])) for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def train_top(model: SpanReaderModel, states: np.memmap, windows: Windows, starts: np.ndarray, ends: np.ndarray,
+              plan: TrainingPlan, *, progress=None, log=print) -> list[float]:
+    """Train the top layers and head on cached lower states; returns the mean loss of each epoch."""
+    torch.manual_seed(plan.seed)
+    rng = random.Random(plan.seed)
+    model.freeze_lower()
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(parameters, lr=plan.learning_rate, weight_decay=plan.weight_decay)
+    lengths = windows.attention_mask.sum(1)
+    steps_per_epoch = math.ceil(len(lengths) / plan.batch_size)
+    total = steps_per_epoch * plan.epochs
+    warmup = max(1, int(total * plan.warmup_share))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup))))
+    loss_fn = nn.CrossEntropyLoss()
+    model.train()
+    epoch_losses = []
+    for epoch in range(plan.epochs):
+        losses = []
+        for rows in length_batches(lengths, plan.batch_size, rng):
+            length = int(lengths[rows].max())
+            hidden = torch.from_numpy(np.asarray(states[rows, :length], dtype=np.float32))
+            mask = torch.from_numpy(windows.attention_mask[rows, :length])
+            start_logits, end_logits = model.upper(hidden, mask)
+            loss = (loss_fn(start_logits, torch.from_numpy(starts[rows]))
+                    + loss_fn(end_logits, torch.from_numpy(ends[rows]))) / 2
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(parameters, 1.0)
+            optimizer.step()
+            scheduler.step()
+            losses.append(float(loss.detach()))
+            if progress:
+                progress(1, loss=float(np.mean(losses[-50:])))
+        epoch_losses.append(float(np.mean(losses)))
+        log(f"epoch {epoch + 1}: mean loss {epoch_losses[-1]:.4f}")
+    model.eval()
+    return epoch_losses
+
+
+def predict(model: SpanReaderModel, tokenizer, questions: list[str], passages: list[str], plan: TrainingPlan,
+            *, batch_size: int = 32, progress=None):
+    """Best span of every (question, passage) pair."""
+    windows = encode_windows(tokenizer, questions, passages, max_length=plan.max_length, stride=plan.stride,
+                             max_question_tokens=plan.max_question_tokens, pad_to_max=True)
+    starts, ends = np.zeros(windows.input_ids.shape, np.float32), np.zeros(windows.input_ids.shape, np.float32)
+    order = np.argsort(windows.attention_mask.sum(1))
+    with torch.inference_mode():
+        for begin in range(0, len(order), batch_size):
+            rows = np.sort(order[begin:begin + batch_size])
+            mask = torch.from_numpy(windows.attention_mask[rows])
+            length = int(mask.sum(1).max())
+            s, e = model(torch.from_numpy(windows.input_ids[rows, :length]), mask[:, :length])
+            starts[rows, :length], ends[rows, :length] = s.numpy(), e.numpy()
+            starts[rows, length:], ends[rows, length:] = -1e4, -1e4
+            if progress:
+                progress(len(rows))
+    return best_spans(windows, starts, ends, pairs=len(questions), max_answer_tokens=plan.max_answer_tokens)
+
+
+# --- scores ---------------------------------------------------------------------
+
+_PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def _chars(text: str) -> str:
+    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def exact_match(prediction: str, gold: str) -> float:
+    return float(_chars(prediction) == _chars(gold))
+
+
+def char_f1(prediction: str, gold: str) -> float:
+    """F1 over characters (Chinese has no word boundaries to count on), as in CMRC's evaluation."""
+    p, g = Counter(_chars(prediction)), Counter(_chars(gold))
+    common = sum((p & g).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(p.values()), common / sum(g.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def evaluate_spans(model, tokenizer, examples: list[Example], plan: TrainingPlan, progress=None) -> dict:
+    """EM and character F1 of the best span on the gold paragraph (threshold-free)."""
+    spans = predict(model, tokenizer, [e.question for e in examples], [e.context for e in examples], plan,
+                    progress=progress)
+    texts = [e.context[s.start:s.end] if s.start >= 0 else "" for e, s in zip(examples, spans)]
+    return {"questions": len(examples),
+            "exact_match": round(100 * float(np.mean([exact_match(t, e.answer_text) for t, e in zip(texts, examples)])), 2),
+            "f1": round(100 * float(np.mean([char_f1(t, e.answer_text) for t, e in zip(texts, examples)])), 2)}
+
+
+def question_sets(examples: list[Example], plan: TrainingPlan) -> list[tuple[Example, list[str], bool]]:
+    """Each question with the paragraphs it is read against, as answering reads several chunks:
+    answerable — its paragraph and others of its article; unanswerable — the same question over its
+    paragraph with the answer sentence cut out, and the others."""
+    rng = random.Random(plan.seed + 1)
+    by_article: dict[str, list[str]] = {}
+    for e in examples:
+        if e.context not in by_article.setdefault(e.article, []):
+            by_article[e.article].append(e.context)
+    sets = []
+    for e in examples:
+        others = [c for c in by_article[e.article] if c != e.context and e.answer_text not in c]
+        others = rng.sample(others, min(len(others), plan.passages_per_question - 1))
+        sets.append((e, [e.context, *others], True))
+        cut = without_answer_sentence(e)
+        if cut:
+            sets.append((e, [cut, *others], False))
+    return sets
+
+
+def read_sets(model, tokenizer, sets, plan: TrainingPlan, progress=None) -> list[tuple[float, bool, bool]]:
+    """(best margin over the set's passages, answerable, the chosen span is right) per question set."""
+    questions, passages, owner = [], [], []
+    for i, (example, contexts, _) in enumerate(sets):
+        for context in contexts:
+            questions.append(example.question)
+            passages.append(context)
+            owner.append(i)
+    spans = predict(model, tokenizer, questions, passages, plan, progress=progress)
+    best: dict[int, tuple[float, str]] = {}
+    for i, span in zip(owner, spans):
+        text = passages[span.pair][span.start:span.end] if span.start >= 0 else ""
+        if i not in best or span.margin > best[i][0]:
+            best[i] = (span.margin, text)
+    out = []
+    for i, (example, _, answerable) in enumerate(sets):
+        margin, text = best[i]
+        out.append((margin, answerable, answerable and char_f1(text, example.answer_text) > 0.5))
+    return out
+
+
+def choose_threshold(readings: list[tuple[float, bool, bool]], target_false_answer_rate: float) -> float:
+    """The lowest margin threshold at which at most the target share of unanswerable questions is answered."""
+    negatives = sorted((m for m, answerable, _ in readings if not answerable), reverse=True)
+    if not negatives:
+        raise ValueError("calibration needs unanswerable questions")
+    allowed = int(math.floor(target_false_answer_rate * len(negatives)))
+    # Answer when margin ≥ threshold: put it just above the (allowed+1)-th highest negative margin.
+    return float(np.nextafter(negatives[allowed], np.inf)) if allowed < len(negatives) else float(negatives[-1])
+
+
+def rates_at(readings: list[tuple[float, bool, bool]], threshold: float) -> dict:
+    """How a threshold does on a set of readings."""
+    pos = [(m, right) for m, answerable, right in readings if answerable]
+    neg = [m for m, answerable, _ in readings if not answerable]
+    return {"threshold": round(threshold, 4),
+            "answerable": len(pos), "unanswerable": len(neg),
+            "answered_right": round(100 * sum(m >= threshold and r for m, r in pos) / max(1, len(pos)), 2),
+            "answered_wrong": round(100 * sum(m >= threshold and not r for m, r in pos) / max(1, len(pos)), 2),
+            "false_refusal": round(100 * sum(m < threshold for m, _ in pos) / max(1, len(pos)), 2),
+            "false_answer": round(100 * sum(m >= threshold for m in neg) / max(1, len(neg)), 2)}
+
+
+def plan_fingerprint(plan: TrainingPlan, examples: list[Example], base_dir: Path) -> str:
+    """What the cached lower states depend on."""
+    digest = hashlib.sha256(json.dumps([plan.trained_layers, plan.max_length, plan.stride, plan.max_question_tokens,
+                                        str(base_dir)]).encode())
+    for e in examples:
+        digest.update(f"{e.qid}\0{e.question}\0{e.context}\0{e.answer_start}".encode())
+    return digest.hexdigest()[:16]
+
+
+def reader_config(plan: TrainingPlan, threshold: float, calibration: dict, held_out: dict, training: dict) -> ReaderConfig:
+    return ReaderConfig(trained_layers=plan.trained_layers, max_length=plan.max_length, stride=plan.stride,
+                        max_question_tokens=plan.max_question_tokens, max_answer_tokens=plan.max_answer_tokens,
+                        answer_threshold=threshold, calibration=calibration, held_out=held_out, training=training)
+
+
+def split_three(examples: list[Example], plan: TrainingPlan):
+    """Train, held-back (EM/F1) and calibration (threshold) examples, by article."""
+    train, held = split_by_article(examples, plan.held_out_share, plan.seed)
+    evaluation, calibration = split_by_article(held, 0.5, plan.seed + 2)
+    return train, evaluation, calibration
+
+
+def training_examples(train: list[Example], plan: TrainingPlan) -> list[Example]:
+    return with_negatives(train, sentence_removed_rate=plan.sentence_removed_rate,
+                          other_paragraph_rate=plan.other_paragraph_rate, seed=plan.seed)
+
+
+def now() -> float:
+    return time.perf_counter()

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Train the reader shipped in retrieval/reader/weights/ and print its held-back EM/F1 and calibration.
+
+usage: python scripts/train_reader.py [--data ../shared/data/mrc] [--out retrieval/reader/weights]
+                                      [--limit N] [--epochs E] [--threads T]
+
+Uses CMRC 2018 trial (simplified) and DRCD dev+test (converted to simplified), split by article into
+train / held-back / calibration. Runs on a 2-core CPU in about an hour; a restarted run reuses the
+cached lower-layer states. ``--limit`` trains on the first N questions only (a smoke run).
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from index.settings import Settings  # noqa: E402
+from retrieval.reader import train as T  # noqa: E402
+from retrieval.reader.data import load_training_examples  # noqa: E402
+from retrieval.reader.features import span_targets  # noqa: E402
+from retrieval.reader.model import SpanReaderModel, load_encoder, load_reader, save_trained  # noqa: E402
+from retrieval.reader.runtime import default_base_dir, load_tokenizer  # noqa: E402
+
+DATA_FILES = [("cmrc2018_trial.json", False), ("DRCD_dev.json", True), ("DRCD_test.json", True)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "mrc")
+    parser.add_argument("--out", type=Path, default=ROOT / "retrieval" / "reader" / "weights")
+    parser.add_argument("--cache", type=Path, default=None, help="where lower-layer states are cached")
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N questions (smoke run)")
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    torch.set_num_threads(args.threads)
+    plan = T.TrainingPlan() if args.epochs is None else dataclasses.replace(T.TrainingPlan(), epochs=args.epochs)
+    settings = Settings()
+    base_dir = default_base_dir(settings)
+    files = [(args.data / name, traditional) for name, traditional in DATA_FILES]
+    missing = [str(p) for p, _ in files if not p.is_file()]
+    if missing:
+        print(f"train_reader: missing data files: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    examples = load_training_examples(files)
+    if args.limit:
+        examples = examples[:args.limit]
+    train, held_back, calibration = T.split_three(examples, plan)
+    train_examples = T.training_examples(train, plan)
+    print(f"questions: {len(examples)} ({len(train)} train, {len(held_back)} held-back, {len(calibration)} "
+          f"calibration); training pairs with negatives: {len(train_examples)}")
+
+    tokenizer = load_tokenizer(base_dir)
+    windows = T.windows_for(tokenizer, train_examples, plan, pad_to_max=True)
+    spans = [(e.answer_start, e.answer_start + len(e.answer_text)) if e.answerable else None for e in train_examples]
+    starts, ends = span_targets(windows, spans)
+    windows, starts, ends = T.select_windows(windows, starts, ends, [e.answerable for e in train_examples], plan)
+    print(f"windows: {len(windows.input_ids)} ({int((starts == 0).sum())} without an answer)")
+
+    torch.manual_seed(plan.seed)
+    model = SpanReaderModel(load_encoder(base_dir), plan.trained_layers)
+    cache_dir = args.cache or settings.models_dir.parent / "reader-training"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cache = cache_dir / f"lower-{T.plan_fingerprint(plan, train_examples, base_dir)}.f16"
+    t0 = time.perf_counter()
+    with tqdm(total=len(windows.input_ids), desc="lower layers", unit="win") as bar:
+        states = T.cache_lower_states(model, windows, cache, progress=bar.update)
+    cache_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    steps = plan.epochs * -(-len(windows.input_ids) // plan.batch_size)
+    with tqdm(total=steps, desc="training", unit="step") as bar:
+        def advance(n, loss):
+            bar.update(n)
+            bar.set_postfix(loss=f"{loss:.3f}")
+        losses = T.train_top(model, states, windows, starts, ends, plan, progress=advance, log=tqdm.write)
+    train_s = time.perf_counter() - t0
+
+    # Everything below reads the weights as shipped (fp16 on disk), not the in-memory fp32 ones.
+    provisional = T.reader_config(plan, 0.0, {}, {}, {})
+    save_trained(model, provisional, args.out)
+    model, _ = load_reader(base_dir, args.out)
+
+    t0 = time.perf_counter()
+    with tqdm(desc="held-back EM/F1", unit="window") as bar:
+        held_out = T.evaluate_spans(model, tokenizer, held_back, plan, progress=bar.update)
+    sets = T.question_sets(calibration, plan)
+    with tqdm(desc="calibration", unit="window") as bar:
+        readings = T.read_sets(model, tokenizer, sets, plan, progress=bar.update)
+    threshold = T.choose_threshold(readings, plan.target_false_answer_rate)
+    calibrated = T.rates_at(readings, threshold)
+    held_sets = T.question_sets(held_back, plan)
+    with tqdm(desc="held-back refusals", unit="window") as bar:
+        held_readings = T.read_sets(model, tokenizer, held_sets, plan, progress=bar.update)
+    held_out["at_threshold"] = T.rates_at(held_readings, threshold)
+    eval_s = time.perf_counter() - t0
+
+    training = {"plan": dataclasses.asdict(plan), "questions": len(examples), "train_questions": len(train),
+                "train_pairs": len(train_examples), "windows": int(len(windows.input_ids)),
+                "epoch_losses": [round(x, 4) for x in losses], "data": [name for name, _ in DATA_FILES],
+                "limit": args.limit, "threads": args.threads,
+                "seconds": {"cache_lower_layers": round(cache_s), "train": round(train_s),
+                            "evaluate_and_calibrate": round(eval_s), "total": round(time.perf_counter() - started)}}
+    config = T.reader_config(plan, threshold, {"target_false_answer_rate": plan.target_false_answer_rate,
+                                               "questions": len(calibration), **calibrated}, held_out, training)
+    save_trained(model, config, args.out)
+    print(json.dumps({"held_out": held_out, "calibration": config.calibration, "seconds": training["seconds"]},
+                     ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
