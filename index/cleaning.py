@@ -29,6 +29,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from index.patterns import is_label_line
+
 PAGE_BREAK = "\f"
 """Marks a page boundary in the line list (form feeds and page-number lines)."""
 
@@ -90,10 +92,6 @@ _HEADING_RE = re.compile(
 _DATE_RE = re.compile(
     r"[（(]? ?(?:\d{4}|[〇○零一二三四五六七八九]{4}) ?年 ?(?:\d{1,2}|[一二三四五六七八九十]{1,3}) ?月"
     r" ?(?:\d{1,2}|[一二三四五六七八九十]{1,3}) ?日 ?[）)]?"
-)
-_LABEL_RE = re.compile(
-    r"[（(]? ?(?:联 ?系 ?人|联系电话|联系方式|经办人|承办人|签发人|公开方式|公开属性|信息公开"
-    r"|抄 ?送|抄 ?报|主 ?送|附 ?件|主题词|印发|发送|主办单位|协办单位|会办单位) ?[：:\d]"
 )
 _DOC_NUMBER_RE = re.compile(r"[〔\[［【(（] ?(?:19|20)\d{2} ?[〕\]］】)）] ?第? ?\d{1,5} ?号")
 _BRACKETED_RE = re.compile(r"[（(][^（()）]{1,40}[）)]")
@@ -245,7 +243,7 @@ def _is_heading(line: str) -> bool:
 
 def _is_labelled(line: str) -> bool:
     """A date line or a labelled line such as "抄送：…" or "（联系人：…）"."""
-    return bool(_DATE_RE.fullmatch(line) or _LABEL_RE.match(line))
+    return bool(_DATE_RE.fullmatch(line) or is_label_line(line))
 
 
 def _is_header_or_signoff(line: str) -> bool:

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from index.numerals import chinese_number
+from index.patterns import LABEL_LINE, is_label_line
 from index.types import LetterMetadata
 
 
@@ -40,11 +41,6 @@ AGENCY_LINE = re.compile(
     rf"^(?P<org>{_ORG}(?:\s+{_ORG})*)(?:文件)?(?:\s*(?:{DATE.pattern}))?$"
 )
 
-# Lines of the sign-off (and some headers) that start with a label.
-LABEL_LINE = re.compile(
-    r"^[（(]?\s*(?:联系人|联系电话|电话|联系方式|经办人|承办人|公开方式|公开属性|信息公开"
-    r"|抄\s*送|主\s*送|签发人|附件|此件|本件)"
-)
 CATEGORY = re.compile(r"^[（(【\[]?\s*(?:(?:答复)?类别\s*[：:]\s*)?([A-DＡ-Ｄ])\s*类\s*[）)】\]]?$")
 SALUTATION = re.compile(r"^(?:尊敬的)?(?P<who>[^：:。；;，,！!？?]{2,40}?)\s*[：:]$")
 _NOT_SALUTATION = re.compile(r"如下|以下")
@@ -63,11 +59,6 @@ def is_salutation(line: str) -> bool:
     """True for a salutation line such as "彭诗敏委员：" (not "现答复如下：" or "附件：")."""
     return bool(SALUTATION.match(line) and not LABEL_LINE.match(line)
                 and not _NOT_SALUTATION.search(line))
-
-
-def is_label_line(line: str) -> bool:
-    """True for labelled lines like "联系人：…", "抄送：…", "签发人：…", "（此件主动公开）"."""
-    return bool(LABEL_LINE.match(line))
 
 
 def is_signoff_line(line: str) -> bool:

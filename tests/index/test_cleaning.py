@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.cleaning import clean_text
+from index.metadata import is_label_line
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "zhongshan-gxj-2022-53.txt"
@@ -246,6 +247,15 @@ def test_headings_are_never_merged_into_the_previous_paragraph(heading: str, sep
     lines = _lines(text)
     assert any(line.startswith(heading) for line in lines[1:])
     assert heading not in lines[0]
+
+
+@pytest.mark.parametrize("line", ["电话：88308273", "联系电话：0760-88308273", "联系人：李金吉", "手机：13800138000",
+                                  "联系人及电话：李金吉，88308273", "抄送单位：市政府办公室", "附件1：项目清单",
+                                  "（此件主动公开）"])
+def test_a_label_line_after_a_hard_wrapped_line_keeps_its_own_line(line: str) -> None:
+    text = "\n".join([f"{FULL}，一", f"{FULL}，二", f"{FULL}，三", FULL, line])
+    assert _lines(text)[-1] == line
+    assert is_label_line(line)  # the same definition the metadata reads the sign-off with
 
 
 @pytest.mark.parametrize(
