@@ -218,7 +218,7 @@ def worker_answer(questions_path: Path, rounds: int) -> None:
         cache_path = settings.data_dir / "bm25-terms.sqlite3"
         if cache_path.exists():
             t = time.perf_counter()
-            TermCache(cache_path).terms_for(chunks, segmenter.index_terms)
+            TermCache(cache_path).terms_for(chunks, segmenter.index_terms, version=segmenter.version)
             term_cache_s = time.perf_counter() - t
     except ImportError:
         pass

@@ -19,9 +19,18 @@ from .errors import StoreError
 _HELD: dict[Path, int] = {}
 
 
+def _lock_path(data_dir: Path) -> Path:
+    return (data_dir / "writer.lock").resolve()
+
+
+def holds_writer_lock(data_dir: Path) -> bool:
+    """Whether this process is the writer of ``data_dir``."""
+    return _lock_path(data_dir) in _HELD
+
+
 def hold_writer_lock(data_dir: Path, *, who: str) -> None:
     """Take the data dir's writer lock for the rest of this process, or explain who has it."""
-    path = (data_dir / "writer.lock").resolve()
+    path = _lock_path(data_dir)
     if path in _HELD:
         return
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,7 @@ class KnowledgeView:
 
     def _build(self) -> tuple[SparseIndex, dict[str, list[Chunk]]]:
         chunks = self._store.chunks()
-        tokenized = self._terms.terms_for(chunks, self._segmenter.index_terms)
+        tokenized = self._terms.terms_for(chunks, self._segmenter.index_terms, version=self._segmenter.version)
         self._terms.forget_all_but({chunk.chunk_id for chunk in chunks})
         return SparseIndex(chunks, self._segmenter, tokenized), _by_document(chunks)
 

@@ -1,9 +1,11 @@
 """Words: Chinese segmentation (jieba), English words, stop words and question words."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import unicodedata
+from functools import cached_property
 
 import jieba
 import jieba.posseg
@@ -22,6 +24,9 @@ how many much what which who whom whose when where why this that these those it 
 his her we our you your i me my can could would should will shall may might please tell about into than then
 so such any all some total number amount letter reply document
 """.split())
+
+SEGMENTATION_REVISION = 1
+"""Bump when ``Segmenter.index_terms`` changes in a way its inputs below do not show."""
 
 _LATIN = re.compile(r"[a-z0-9]+(?:&[a-z]+)?(?:\.[0-9]+)?%?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -50,6 +55,19 @@ class Segmenter:
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self._tagger = jieba.posseg.POSTokenizer(self._jieba)
+
+    @cached_property
+    def version(self) -> str:
+        """What BM25 words depend on: stop words, jieba and its dictionary, Unicode tables, our revision.
+
+        Stored words of another version are segmented again (``retrieval.term_cache``).
+        """
+        recipe = "\n".join([
+            f"revision {SEGMENTATION_REVISION}", f"jieba {getattr(jieba, '__version__', '?')}",
+            f"dictionary {self._jieba.dictionary} {len(self._jieba.FREQ)} {self._jieba.total}",
+            f"unicode {unicodedata.unidata_version}", " ".join(sorted(STOP_WORDS_ZH)),
+        ])
+        return hashlib.sha256(recipe.encode()).hexdigest()[:16]
 
     def words(self, text: str) -> list[str]:
         """Search-mode words of ``text`` (long words and their parts), normalised, no punctuation."""
