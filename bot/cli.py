@@ -109,12 +109,27 @@ def ask_command(
 
 
 def _indexed_settings() -> Settings:
-    """Settings whose data dir holds an index; refused before the model loads, rather than answering from nothing."""
+    """Settings whose data dir holds indexed letters; refused before the model loads, rather than answering from nothing.
+
+    `ask`, `eval`, `chat` and `telegram` only read, so an empty or missing index is an error, never created.
+    """
+    from index.registry import count_documents
+
     settings = Settings()
-    if not settings.registry_path.is_file():
-        raise GovqaError(f"No index in {settings.data_dir}: run `govqa index FILES…` first, "
+    _check_data_dir(settings)
+    if count_documents(settings.registry_path) == 0:
+        raise GovqaError(f"No letters indexed in {settings.data_dir}: run `govqa index FILES…` first, "
                          "or set GOVQA_DATA_DIR to the folder you indexed into.")
     return settings
+
+
+def _check_data_dir(settings: Settings) -> None:
+    """Refuse a data dir that cannot be one: a file, or a folder under a file."""
+    for path in (settings.data_dir, *settings.data_dir.parents):
+        if path.exists():
+            if not path.is_dir():
+                raise GovqaError(f"GOVQA_DATA_DIR {settings.data_dir} cannot be a folder: {path} is a file.")
+            return
 
 
 def _ask_lines(service, lines, document: str | None) -> None:
@@ -191,7 +206,7 @@ def telegram_command() -> None:
     """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN)."""
     from bot.telegram_bot import run
 
-    run(Settings())
+    run(_indexed_settings())
 
 
 @app.command("chat")
@@ -199,7 +214,7 @@ def chat_command() -> None:
     """Chat in the terminal: follow-up questions, /sources, /docs, /reset, /help, /quit."""
     from bot.chat import start_chat
 
-    start_chat(Settings())
+    start_chat(_indexed_settings())
 
 
 @docs_app.callback()
@@ -209,7 +224,10 @@ def docs_list(ctx: typer.Context) -> None:
         return
     from index.registry import Registry
 
-    records = Registry(Settings().registry_path).documents()
+    settings = Settings()
+    _check_data_dir(settings)
+    # Listing only reads: a data dir never indexed into stays as it is (no empty registry appears).
+    records = Registry(settings.registry_path).documents() if settings.registry_path.is_file() else []
     if not records:
         out.print("No documents indexed yet. Run `govqa index FILES…`.")
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -104,6 +105,20 @@ class Registry:
     def _many(self, where: str, *args: object) -> list[DocumentRecord]:
         rows = self._db.execute(f"SELECT {_COLUMNS} FROM documents {where}", args).fetchall()
         return [_record(row) for row in rows]
+
+
+def count_documents(path: Path) -> int:
+    """How many complete documents the registry at ``path`` holds, read without creating or changing anything.
+
+    0 when there is no registry yet.
+    """
+    if not path.is_file():
+        return 0
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)) as db:
+            return db.execute("SELECT count(*) FROM documents WHERE status = 'complete'").fetchone()[0]
+    except sqlite3.Error as error:
+        raise StoreError(f"Cannot read the document registry at {path}: {error}.") from error
 
 
 def _record(row: tuple) -> DocumentRecord:

@@ -171,6 +171,30 @@ def test_ask_with_nonexistent_data_dir_is_a_one_line_error(models_dir: Path, tmp
     assert not missing.exists()
 
 
+def test_docs_on_a_never_indexed_data_dir_creates_nothing(models_dir: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "never-indexed"
+    listed = govqa(missing, models_dir, "docs")
+    assert listed.returncode == 0, listed.stderr
+    assert "No documents indexed yet" in listed.stdout
+    assert not missing.exists()
+    refused = govqa(missing, models_dir, "ask", "全市的5G基站有多少个？")
+    assert refused.returncode == 1 and "govqa index" in refused.stderr, refused.stderr
+
+
+@pytest.mark.parametrize("command", [["ask", "全市的5G基站有多少个？"], ["chat"], ["telegram"],
+                                     ["ask", "--jsonl"]])
+def test_reading_commands_refuse_a_registry_without_letters(models_dir: Path, tmp_path: Path, command: list[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from index.registry import Registry
+
+    Registry(tmp_path / "registry.sqlite3").close()  # what indexing only unreadable files, or removing the last letter, leaves
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:not-a-real-token")
+    result = govqa(tmp_path, models_dir, *command, stdin="")
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert result.stderr.startswith("error:") and "No letters indexed" in result.stderr, result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
 def test_ask_with_data_dir_under_a_file_is_a_one_line_error(models_dir: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
