@@ -12,7 +12,7 @@ import numpy as np
 from .chunking import chunk_letter
 from .cleaning import clean_text
 from .errors import GovqaError, InputFileError, UnknownDocumentError
-from .loaders import iter_input_files, load_file
+from .loaders import iter_input_files, parse_file, read_file
 from .registry import Registry
 from .settings import Settings
 from .store import ChunkStore
@@ -122,7 +122,8 @@ class Indexer:
         return older
 
     def _index(self, path: Path, source: str) -> IndexOutcome:
-        content_hash = _file_hash(path, self._settings.index.max_file_bytes)
+        data = read_file(path, max_bytes=self._settings.index.max_file_bytes)  # the one read of the file
+        content_hash = hashlib.sha256(data).hexdigest()
         known = self._registry.by_hash(content_hash)
         if known:
             if known.source_path == source:
@@ -130,7 +131,7 @@ class Indexer:
             # The file now holds a letter indexed from elsewhere: what it held before is gone.
             self._drop_older_versions(source, keep=known.doc_id)
             return IndexOutcome(source, "duplicate", known.doc_id, known.display_name, known.chunk_count)
-        letter = self._parse(path, source, content_hash)
+        letter = self._parse(path, data, source, content_hash)
         chunks = chunk_letter(letter, max_chars=self._settings.index.chunk_max_chars,
                               overlap_sentences=self._settings.index.chunk_overlap_sentences)
         if not chunks:
@@ -139,8 +140,8 @@ class Indexer:
         replaced = self._drop_older_versions(source, keep=letter.doc_id)
         return IndexOutcome(source, "replaced" if replaced else "indexed", letter.doc_id, letter.display_name, len(chunks))
 
-    def _parse(self, path: Path, source: str, content_hash: str) -> Letter:
-        raw = load_file(path, max_bytes=self._settings.index.max_file_bytes)
+    def _parse(self, path: Path, data: bytes, source: str, content_hash: str) -> Letter:
+        raw = parse_file(path, data)
         text = clean_text(raw.text)
         if not text.strip():
             raise InputFileError(path, "the file has no text once blank lines and page numbers are removed.")
@@ -166,13 +167,3 @@ class Indexer:
         for record in older:
             self._forget(record.doc_id)
         return bool(older)
-
-
-def _file_hash(path: Path, max_bytes: int) -> str:
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputFileError(path, f"is {size:,} bytes, over the {max_bytes:,}-byte limit (GOVQA_INDEX__MAX_FILE_BYTES).")
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as error:
-        raise InputFileError(path, f"cannot be read ({error.strerror or error}).") from error

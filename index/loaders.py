@@ -100,11 +100,25 @@ def load_file(path: Path, *, max_bytes: int | None = None) -> RawText:
     undecodable, corrupt or unsupported file, and for a PDF without a text
     layer. ``max_bytes`` (``settings.index.max_file_bytes``) caps the file size.
     """
+    return parse_file(path, read_file(path, max_bytes=max_bytes))
+
+
+def read_file(path: Path, *, max_bytes: int | None = None) -> bytes:
+    """A letter file's bytes, read once: refused first if its suffix is unsupported, or if it is
+    missing, not a regular file, empty or over ``max_bytes``."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputFileError(path, _unsupported_message(suffix))
-    data = _read_bytes(path, max_bytes)
+    return _read_bytes(path, max_bytes)
+
+
+def parse_file(path: Path, data: bytes) -> RawText:
+    """The text of ``data``, the bytes ``read_file`` read from ``path`` (whose suffix picks the reader)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputFileError(path, _unsupported_message(suffix))
     if suffix == ".pdf":
         raw = RawText(str(path), _pdf_text(path, data), None, "pdf")
     elif suffix == ".docx":

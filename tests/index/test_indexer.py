@@ -14,7 +14,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from index.chunking import chunk_letter
 from index.cleaning import clean_text
-from index.errors import UnknownDocumentError
+from index.errors import InputFileError, UnknownDocumentError
 from index.indexer import Indexer, IndexReport
 from index.registry import Registry
 from index.settings import Settings
@@ -296,6 +296,35 @@ def test_index_file_of_oversize_file_fails_without_reading_it(tmp_path: Path, em
     outcome = workspace.indexer.index_file(letter)
     assert outcome.status == "failed" and letter.name in outcome.error and "100" in outcome.error
     assert workspace.embedder.calls == 0
+
+
+class FakeEmbedder:
+    """Fixed-size vectors without a model: for tests about reading files, not about retrieval."""
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return np.ones((len(texts), 8), dtype=np.float32)
+
+
+@pytest.mark.parametrize("max_bytes", [None, 100])
+def test_each_file_is_read_once_with_one_size_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    max_bytes: int | None) -> None:
+    from index.loaders import load_file
+
+    workspace = open_workspace(tmp_path / "data", FakeEmbedder())
+    if max_bytes is not None:
+        workspace.settings.index.max_file_bytes = max_bytes
+    [letter] = copy_letters(tmp_path / "letters", SMALL)
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or read_bytes(self))
+    outcome = workspace.indexer.index_file(letter)
+    assert reads.count(letter) == (0 if max_bytes else 1)
+    if max_bytes:  # the loader's own refusal, word for word
+        with pytest.raises(InputFileError) as refused:
+            load_file(letter, max_bytes=max_bytes)
+        assert (outcome.status, outcome.error) == ("failed", str(refused.value))
+    else:
+        assert outcome.status == "indexed", outcome.error
 
 
 # --- crash recovery ---------------------------------------------------------------------------
