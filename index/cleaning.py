@@ -29,7 +29,10 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from index.patterns import is_label_line
+from index.patterns import (
+    AGENCY_LINE, CLOSING_LINE, DATE_LINE, DOC_NUMBER_TAIL, TITLE_END, TITLE_WORDS, is_label_line,
+    starts_with_heading,
+)
 
 PAGE_BREAK = "\f"
 """Marks a page boundary in the line list (form feeds and page-number lines)."""
@@ -80,31 +83,7 @@ _PAGE_NUMBER_RES = (
 # Only taken as page numbers next to a blank line: elsewhere they may be table cells.
 _BARE_NUMBER_RE = re.compile(r"\d{1,3}|\d{1,4} ?/ ?\d{1,4}")
 
-_NUMERALS = "一二三四五六七八九十百零〇"
-_HEADING_RE = re.compile(
-    f"(?:[{_NUMERALS}]+ ?[、.．]"
-    f"|[（(] ?[{_NUMERALS}]+ ?[）)]"
-    r"|\d{1,2} ?(?:、|[.．](?!\d))"
-    r"|[（(] ?\d{1,2} ?[）)]"
-    r"|[①-⑳⑴-⒇⒈-⒛]"
-    f"|第[{_NUMERALS}\\d]+(?:[条章节篇]|部分))"
-)
-_DATE_RE = re.compile(
-    r"[（(]? ?(?:\d{4}|[〇○零一二三四五六七八九]{4}) ?年 ?(?:\d{1,2}|[一二三四五六七八九十]{1,3}) ?月"
-    r" ?(?:\d{1,2}|[一二三四五六七八九十]{1,3}) ?日 ?[）)]?"
-)
-_DOC_NUMBER_RE = re.compile(r"[〔\[［【(（] ?(?:19|20)\d{2} ?[〕\]］】)）] ?第? ?\d{1,5} ?号")
 _BRACKETED_RE = re.compile(r"[（(][^（()）]{1,40}[）)]")
-_AGENCY_RE = re.compile(
-    r"[\u4e00-\u9fff（）() ]{2,40}?"
-    r"(?:局|委员会|委|厅|办公室|办|部|院|政府|会|室|处|署|中心|公司|小组|集团|队|馆|站|所|社)"
-    r"(?:[（(](?:盖章|印章|章)[）)])?"
-)
-_TITLE_END_RE = re.compile(
-    r"(?:函|复|答复|意见|通知|报告|决定|批复|请示|通报|说明|公告|通告|纪要|情况)[”》」』）)]?$"
-)
-_TITLE_WORD_RE = re.compile(r"关于|答复|提案|建议|议案")
-_CLOSING_RE = re.compile(r"(?:特此|专此|此)(?:函复|答复|复|函告|函达|通知)[。.！!]?")
 
 
 def clean_text(text: str) -> str:
@@ -202,7 +181,7 @@ def _header_key(line: str) -> str | None:
 
     Digits are masked so "第2页" matches "第3页"; headers carry no clauses.
     """
-    if _width(line) > HEADER_MAX_WIDTH or _HEADING_RE.match(line) or _has(line, _NO_PROSE_MARKS):
+    if _width(line) > HEADER_MAX_WIDTH or starts_with_heading(line) or _has(line, _NO_PROSE_MARKS):
         return None
     key = re.sub(r"\d+", "#", line.replace(" ", ""))
     return key if sum(ch.isalpha() for ch in key) >= 2 else None
@@ -238,12 +217,12 @@ def _drop_running_headers(lines: list[str]) -> list[str]:
 
 def _is_heading(line: str) -> bool:
     """一、 （一） (一) 1. 1、 （1） ① 第一条 第二章 and the like."""
-    return _HEADING_RE.match(line) is not None
+    return starts_with_heading(line)
 
 
 def _is_labelled(line: str) -> bool:
     """A date line or a labelled line such as "抄送：…" or "（联系人：…）"."""
-    return bool(_DATE_RE.fullmatch(line) or is_label_line(line))
+    return bool(DATE_LINE.match(line) or is_label_line(line))
 
 
 def _is_header_or_signoff(line: str) -> bool:
@@ -251,14 +230,16 @@ def _is_header_or_signoff(line: str) -> bool:
     return bool(
         _is_labelled(line)
         or _BRACKETED_RE.fullmatch(line)
-        or _CLOSING_RE.fullmatch(line)
+        or CLOSING_LINE.fullmatch(line)
         or _is_salutation(line)
         or (not _has(line, _NO_PROSE_MARKS) and _is_short_header_line(line))
     )
 
 
 def _is_salutation(line: str) -> bool:
-    """"彭诗敏委员：", "尊敬的陈代表，": short, addressed to someone."""
+    """"彭诗敏委员：", "尊敬的陈代表，": short, addressed to someone; also any short clause-free line
+    ending in a colon ("现答复如下："), which as layout stands alone just the same. Wider than
+    ``index.patterns.is_salutation``, which must name whom a letter is addressed to."""
     if _width(line) > 40:
         return False
     return line.startswith("尊敬的") or (line.endswith(("：", ":")) and not _has(line, _NO_PROSE_MARKS))
@@ -267,16 +248,16 @@ def _is_salutation(line: str) -> bool:
 def _is_short_header_line(line: str) -> bool:
     """Doc number, agency name or title: short lines without clauses."""
     width = _width(line)
-    if width <= 60 and _DOC_NUMBER_RE.search(line):
+    if width <= 60 and DOC_NUMBER_TAIL.search(line):
         return True
-    if width <= 50 and _AGENCY_RE.fullmatch(line):
+    if width <= 50 and AGENCY_LINE.match(line):
         return True
     return _is_title(line)
 
 
 def _is_title(line: str) -> bool:
     """A document title: "…关于…的函", "…建议的答复"."""
-    return _ends_like_title(line) and _TITLE_WORD_RE.search(line) is not None
+    return _ends_like_title(line) and TITLE_WORDS.search(line) is not None
 
 
 def _ends_like_title(line: str) -> bool:
@@ -284,7 +265,7 @@ def _ends_like_title(line: str) -> bool:
     return (
         _width(line) <= 100
         and not _has(line, _NO_PROSE_MARKS)
-        and _TITLE_END_RE.search(line) is not None
+        and TITLE_END.search(line) is not None
     )
 
 

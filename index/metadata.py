@@ -1,9 +1,9 @@
 """Facts of a reply letter (答复函) read from its header and sign-off lines.
 
-The functions here see plain lines only (no offsets, no sections).
-``index.structure`` uses the line classifiers (``is_salutation``,
-``is_signoff_line``, ``is_label_line``) to find where the header ends and the
-sign-off begins, then calls ``extract_metadata`` on the three parts.
+The functions here see plain lines only (no offsets, no sections); the
+patterns of a letter's lines (dates, 文号, agencies, labels, salutations) are
+``index.patterns``. ``index.structure`` uses ``is_signoff_line`` to find where
+the sign-off begins, then calls ``extract_metadata`` on the three parts.
 Every extractor returns ``None`` when the fact is absent.
 """
 from __future__ import annotations
@@ -14,36 +14,16 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from index.numerals import chinese_number
-from index.patterns import LABEL_LINE, is_label_line
+from index.patterns import AGENCY_LINE, DATE, DATE_LINE, DOC_NUMBER, LABEL_LINE, SALUTATION, TITLE_END, is_salutation
 from index.types import LetterMetadata
 
-
-DOC_NUMBER = re.compile(
-    r"[\u4e00-\u9fffA-Za-z]{1,10}\s*[〔\[［（(【]\s*(?:19|20)\d{2}\s*[〕\]］）)】]\s*第?\s*\d{1,5}\s*号"
-)
 _NUMBER = r"([A-Za-z]?\d[\d\-－]*)"
 PROPOSAL_NUMBER = re.compile(
     rf"第\s*{_NUMBER}\s*号\s*(?:代表|委员)?(?:提案|建议|议案)"
     rf"|(?:提案|建议|议案)\s*第\s*{_NUMBER}\s*号"
 )
-TITLE_END = re.compile(r"(?:函|答复|回复|意见|报告)$")
-
-_YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
-_MONTH = r"\d{1,2}|[一二三四五六七八九十]{1,2}"
-_DAY = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
-DATE = re.compile(rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_MONTH})\s*月\s*(?P<d>{_DAY})\s*日")
-DATE_LINE = re.compile(rf"^[（(]?\s*(?:日期\s*[：:]\s*)?(?P<date>{DATE.pattern})\s*[）)]?$")
-_ORG_SUFFIX = r"(?:委员会|办公室|局|委|办|厅|部|政府|中心|院|署|会|所|处|公司|集团|站|队|社|馆|行)"
-_ORG = rf"[\u4e00-\u9fff（）()]{{1,30}}{_ORG_SUFFIX}"
-# Joint replies put several agencies on one line, separated by spaces; some
-# sign-offs put the date on the agency's line.
-AGENCY_LINE = re.compile(
-    rf"^(?P<org>{_ORG}(?:\s+{_ORG})*)(?:文件)?(?:\s*(?:{DATE.pattern}))?$"
-)
 
 CATEGORY = re.compile(r"^[（(【\[]?\s*(?:(?:答复)?类别\s*[：:]\s*)?([A-DＡ-Ｄ])\s*类\s*[）)】\]]?$")
-SALUTATION = re.compile(r"^(?:尊敬的)?(?P<who>[^：:。；;，,！!？?]{2,40}?)\s*[：:]$")
-_NOT_SALUTATION = re.compile(r"如下|以下")
 
 CONTACT = re.compile(r"(?:联系人|经办人|承办人)(?:及(?:联系)?电话|和(?:联系)?电话)?\s*[：:]\s*([^\s，,；;、：:（）()\d]+)")
 PHONE = re.compile(r"(?:联系电话|电话|联系方式|手机)\s*[：:]\s*(\+?[\d（(][\d\-－—（）()转\s]*\d)"
@@ -53,12 +33,6 @@ DISCLOSURE = re.compile(
 )
 MAIN_RECIPIENT = re.compile(r"^主\s*送\s*[：:]\s*(.+?)[\s。．.]*$")
 CC = re.compile(r"^[（(]?\s*抄\s*送\s*[：:]\s*(.+?)[\s。．.）)]*$")
-
-
-def is_salutation(line: str) -> bool:
-    """True for a salutation line such as "彭诗敏委员：" (not "现答复如下：" or "附件：")."""
-    return bool(SALUTATION.match(line) and not LABEL_LINE.match(line)
-                and not _NOT_SALUTATION.search(line))
 
 
 def is_signoff_line(line: str) -> bool:

@@ -19,7 +19,7 @@ Section paths of body paragraphs:
   body paragraphs of a letter without headings get the empty path ``()``;
   retrieval shows no section for them rather than an invented "正文";
 * headings are recognised only at the start of a paragraph, by marker kind
-  (一、 / （一） / 1. / （1） / ① / 第一章 / 第一节 / 第一条). The tree adapts to
+  (``index.patterns.HEADING_MARKERS``: 一、 / （一） / 1. / （1） / ① / 第一章 / 第一节 / 第一条 …). The tree adapts to
   the letter: a marker kind already open closes it and everything below it
   (so "二、" closes "一、" and its "（三）"); a new kind opens a deeper level;
 * a heading on a line of its own is the whole line (minus a trailing "："); a
@@ -35,35 +35,16 @@ from collections.abc import Sequence
 from pathlib import PurePath
 from typing import NamedTuple
 
-from index.metadata import (
-    CATEGORY, extract_metadata, is_label_line, is_salutation, is_signoff_line,
-)
+from index.metadata import CATEGORY, extract_metadata, is_signoff_line
+from index.patterns import CLOSING, heading_marker, is_label_line, is_salutation
 from index.types import HEADER_SECTION, SIGNOFF_SECTION, Letter, LetterMetadata, Paragraph
 
 MAX_HEADING_CHARS = 40
 MAX_DISPLAY_CHARS = 40
 
-_CN = "一二三四五六七八九十"
-# Ordered by kind only for readability; nesting is decided per letter, see _open.
-HEADING_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("chapter", re.compile(rf"^第[{_CN}百零〇\d]{{1,4}}章")),
-    ("part", re.compile(rf"^第[{_CN}百零〇\d]{{1,4}}节")),
-    ("article", re.compile(rf"^第[{_CN}百零〇\d]{{1,4}}条")),
-    # "一、二期工程", "三、四季度" are enumerations, not heading "一、".
-    ("cn", re.compile(rf"^[{_CN}]{{1,3}}、(?![{_CN}]{{1,3}}[、期季等])")),
-    ("cn_paren", re.compile(rf"^[（(]\s*[{_CN}]{{1,3}}\s*[）)]")),
-    # "1.3亿元" and "1、2号楼" start with a number, not a marker.
-    ("arabic", re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
-    ("arabic_paren", re.compile(r"^(?:[（(]\s*\d{1,2}\s*[）)]|[⑴-⒇])")),
-    ("arabic_half_paren", re.compile(r"^\d{1,2}[)）](?!\d)")),
-    ("circled", re.compile(r"^[①-⑳]")),
-)
 HEADING_STOP = re.compile(r"[。：:；;！!？?]")
 SENTENCE_END = re.compile(r"[。；;！!？?]")
 
-CLOSING = re.compile(
-    r"^(?:专此|特此)(?:答复|函复|回复|复函|函告|说明)|^此复(?:[。！，,\s]|$)|^以上(?:答复|回复)"
-)
 THANKS = re.compile(r"^(?:再次|衷心|最后，?|诚挚)?(?:感谢|谢谢)")
 BODY_PUNCTUATION = re.compile(r"[。；;！!]")
 BODY_OPENING = re.compile(r"^(?:您|你)|收悉")
@@ -124,12 +105,11 @@ def parse_heading(paragraph: str) -> Heading | None:
     "（一）持续加强5G等新型基础设施建设。近年来，…" → Heading("cn_paren",
     "（一）持续加强5G等新型基础设施建设"). Inline "一是…二是…" is not a heading.
     """
-    for kind, marker in HEADING_MARKERS:
-        match = marker.match(paragraph)
-        if match:
-            words = _heading_words(paragraph[match.end():])
-            return Heading(kind, _cap(paragraph[:match.end()] + words))
-    return None
+    found = heading_marker(paragraph)
+    if found is None:
+        return None
+    kind, match = found
+    return Heading(kind, _cap(paragraph[:match.end()] + _heading_words(paragraph[match.end():])))
 
 
 def _heading_words(rest: str) -> str:

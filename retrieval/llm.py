@@ -21,6 +21,7 @@ from langchain_core.runnables import Runnable
 from pydantic import SecretStr
 
 from index.numerals import CN_DIGITS, chinese_number
+from index.patterns import CN_NUMERALS
 from index.settings import LLMSettings
 from index.types import SECTION_SEPARATOR, Chunk, DocumentRecord
 from prompts import load_messages
@@ -266,12 +267,12 @@ def renumber(text: str, cited: list[Source]) -> str:
 
 _SCALES = {"百": 10 ** 2, "千": 10 ** 3, "万": 10 ** 4, "亿": 10 ** 8,
            "thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9}
-_CN_RUN = "零〇一二两三四五六七八九十百千万亿"
+_CN_RUN = CN_NUMERALS
 # Digits glued to Latin letters (5G, 4K, V2) name things rather than count them.
 _ARABIC = re.compile(r"(?<![A-Za-z\d.])(\d+(?:\.\d+)?)(?!\d)(?:\s*(万|亿|千|百|thousand|million|billion)(?![a-z]))?"
                      r"\s*(%)?(?![A-Za-z\d])", re.IGNORECASE)
 _CHINESE = re.compile(rf"(?<![{_CN_RUN}\d])([{_CN_RUN}]+)(%|{MEASURE_WORDS})")
-_PERCENT_CN = re.compile(r"百分之([零〇一二两三四五六七八九十百点]+)")
+_PERCENT_CN = re.compile(rf"百分之([{CN_NUMERALS}点]+)")
 
 
 def grounding_problem(answer: str, evidence: str, question: str = "") -> str | None:

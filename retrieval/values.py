@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+from index.patterns import CN_NUMERALS, DAY, DOC_NUMBER, MONTH, YEAR
+
+CN_DIGITS = CN_NUMERALS
+"""Every character of a Chinese number (``index.patterns.CN_NUMERALS``)."""
 MEASURE_WORDS = (
     "万元|亿元|千元|元|万人|万户|万个|万家|万套|万平方米|平方米|平方公里|公里|千米|米|吨|万吨|亩|公顷|"
     "个|家|项|期|人|名|套|次|批|所|座|条|台|件|户|场|份|篇|部|辆|张|本|处|栋|间|层|支|类|种|位|例|届|轮|天|小时|年|月|岁|倍|余|多"
@@ -17,10 +20,10 @@ QUANTITY = re.compile(
     rf"(?P<approx>余|多)?(?P<unit>%|％|{MEASURE_WORDS})?"
 )
 RANK = re.compile(rf"第(?P<number>\d+|[{CN_DIGITS}]+)(?![\d{CN_DIGITS}])(?P<after>名|位)?(?![届号期次批条章节款项个])")
-DATE = re.compile(rf"(?P<year>\d{{4}}|[{CN_DIGITS}]{{4}})年(?:(?P<month>\d{{1,2}}|[{CN_DIGITS}]{{1,2}})月(?:(?P<day>\d{{1,3}}|[{CN_DIGITS}]{{1,3}})日)?)?(?:年底|年末|底)?")
-PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[零〇一二两三四五六七八九十点]+")
+DATE = re.compile(rf"(?P<year>{YEAR})年(?:(?P<month>{MONTH})月(?:(?P<day>{DAY})日)?)?(?:年底|年末|底)?")
+"""A year, a month or a day in running text: 2021年年底, 2022年6月, 二〇二二年六月十四日."""
+PERCENT = re.compile(rf"\d+(?:\.\d+)?\s*[%％]|百分之[{CN_DIGITS}点]+")
 MONEY = re.compile(rf"{_NUMBER}(?:万|亿|千)?(?:余|多)?(?:元|万元|亿元)")
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［（(]\s*\d{4}\s*[〕\]］）)]\s*第?\s*\d+\s*号")
 PHONE = re.compile(r"(?<!\d)(?:\d{3,4}-)?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")
 BOOK_TITLE = re.compile(r"《[^》]{2,80}》")
 _VAGUE_AFTER_ONE = ("批", "种", "类", "些", "系列", "定")

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.cleaning import clean_text
-from index.metadata import is_label_line
+from index.patterns import is_label_line
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "zhongshan-gxj-2022-53.txt"
