@@ -6,6 +6,7 @@ letter or user text is escaped for the target format.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 
 from rich.console import Group, RenderableType
@@ -14,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from index.types import SECTION_SEPARATOR, DocumentRecord
-from retrieval.types import NOT_IN_LETTERS, Answer, Citation
+from retrieval.types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation
 
 SOURCES_LABEL = "来源："
 NEAREST_LABEL = "最接近的内容："
@@ -35,6 +36,34 @@ def answer_as_text(answer: Answer, *, max_citations: int = 3) -> str:
         for number, citation in enumerate(citations, 1):
             lines += [f"[{number}] {_heading(citation)}", f"    “{citation.quote}”"]
     return "\n".join(lines)
+
+
+def answer_as_chat_pieces(answer: Answer) -> list[str]:
+    """Plain text for chat clients, in the pieces a stream sends: the answer, its note in brackets,
+    then the sources label and one line per citation ("[1] heading：“quote”")."""
+    pieces = [_answer_line(answer)]
+    if answer.note:
+        pieces.append(f"\n\n（{answer.note}）")
+    if answer.citations:
+        lines = [f"[{number}] {_heading(citation)}：“{citation.quote}”" for number, citation in enumerate(answer.citations, 1)]
+        pieces.append("\n\n" + _citations_label(answer) + "\n" + "\n".join(lines))
+    return pieces
+
+
+def reply_of_chat_text(content: str) -> tuple[str, bool]:
+    """What ``answer_as_chat_pieces`` wrote, read back: the answer text (without note and sources), and
+    whether it answered. A reply refused when it starts with either refusal or lists the nearest
+    sections instead of its sources."""
+    text, nearest = content.strip(), False
+    for label in (SOURCES_LABEL, NEAREST_LABEL):
+        before, found, _ = text.partition(f"\n\n{label}")
+        text, nearest = before.strip(), nearest or (bool(found) and label == NEAREST_LABEL)
+    text = _NOTE_AT_END.sub("", text).strip()
+    answered = bool(text) and not nearest and not text.startswith((NOT_IN_LETTERS, NOT_IN_LETTERS_EN))
+    return text, answered
+
+
+_NOTE_AT_END = re.compile(r"\n\n（[^\n]*）$")
 
 
 def answer_as_telegram_html(answer: Answer, *, max_citations: int | None = None,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,10 +16,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-from bot.render import NEAREST_LABEL, SOURCES_LABEL
+from bot.render import answer_as_chat_pieces, reply_of_chat_text
 from index.errors import QuestionError
-from index.types import SECTION_SEPARATOR
-from retrieval.types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation
+from retrieval.types import Answer
 
 from .schemas import AnswerPublic
 
@@ -163,44 +161,14 @@ def _earlier_turns(request: ChatCompletionRequest) -> tuple[Answer, ...]:
         if message.role == "user":
             turns.append(Answer(question=message.text, text="", answered=False))
         elif message.role == "assistant" and turns:
-            text, answered = _reply_of(message.text)
+            text, answered = reply_of_chat_text(message.text)
             turns[-1] = Answer(question=turns[-1].question, text=text, answered=answered)
     return tuple(turns)
 
 
-def _reply_of(content: str) -> tuple[str, bool]:
-    """The answer text of a reply as ``content_pieces`` wrote it (without note and sources), and whether it answered.
-
-    A reply refused when it starts with either refusal or lists the nearest
-    sections instead of its sources.
-    """
-    text, nearest = content.strip(), False
-    for label in (SOURCES_LABEL, NEAREST_LABEL):
-        before, found, _ = text.partition(f"\n\n{label}")
-        text, nearest = before.strip(), nearest or (bool(found) and label == NEAREST_LABEL)
-    text = _NOTE_AT_END.sub("", text).strip()
-    answered = bool(text) and not nearest and not text.startswith((NOT_IN_LETTERS, NOT_IN_LETTERS_EN))
-    return text, answered
-
-
-_NOTE_AT_END = re.compile(r"\n\n（[^\n]*）$")
-
-
-def content_pieces(answer: Answer) -> list[str]:
-    """The reply as text: the answer (and its note), then its sources: "来源：" and one line per citation."""
-    pieces = [answer.text or NOT_IN_LETTERS]
-    if answer.note:
-        pieces.append(f"\n\n（{answer.note}）")
-    if answer.citations:
-        label = SOURCES_LABEL if answer.answered else NEAREST_LABEL
-        lines = [f"[{number}] {_citation_line(citation)}" for number, citation in enumerate(answer.citations, 1)]
-        pieces.append("\n\n" + label + "\n" + "\n".join(lines))
-    return pieces
-
-
 def completion(answer: Answer) -> ChatCompletion:
     """A non-streamed chat completion."""
-    message = ChatCompletionMessage(content="".join(content_pieces(answer)))
+    message = ChatCompletionMessage(content="".join(answer_as_chat_pieces(answer)))
     return ChatCompletion(id=_completion_id(), created=int(time.time()),
                           choices=[ChatCompletionChoice(message=message)], govqa=AnswerPublic.of(answer))
 
@@ -208,17 +176,12 @@ def completion(answer: Answer) -> ChatCompletion:
 def completion_events(answer: Answer) -> Iterator[str]:
     """A streamed chat completion as server-sent events, ending with ``data: [DONE]``."""
     completion_id, created = _completion_id(), int(time.time())
-    deltas = [ChatDelta(role="assistant", content="")] + [ChatDelta(content=piece) for piece in content_pieces(answer)]
+    deltas = [ChatDelta(role="assistant", content="")] + [ChatDelta(content=piece) for piece in answer_as_chat_pieces(answer)]
     for delta in deltas:
         yield _event(ChatCompletionChunk(id=completion_id, created=created, choices=[ChatChunkChoice(delta=delta)]))
     last = ChatChunkChoice(delta=ChatDelta(), finish_reason="stop")
     yield _event(ChatCompletionChunk(id=completion_id, created=created, choices=[last]))
     yield "data: [DONE]\n\n"
-
-
-def _citation_line(citation: Citation) -> str:
-    heading = SECTION_SEPARATOR.join(part for part in (citation.document, citation.section) if part)
-    return f"{heading}：“{citation.quote}”"
 
 
 def _completion_id() -> str:
