@@ -215,7 +215,7 @@ def worker_answer(questions_path: Path, rounds: int) -> None:
     term_cache_s = None
     try:
         from retrieval.term_cache import TermCache
-        cache_path = settings.data_dir / "bm25-terms.sqlite3"
+        cache_path = settings.paths.term_cache
         if cache_path.exists():
             t = time.perf_counter()
             TermCache(cache_path).terms_for(chunks, segmenter.index_terms, version=segmenter.version)

@@ -47,7 +47,7 @@ def start_chat(settings: Settings) -> None:
     console = Console()
     with console.status(LOADING_TEXT):
         service = build_service(settings, read_only=True)
-    run_chat(service, console=console, read_line=interactive_line_reader(settings.data_dir / "chat_history"))
+    run_chat(service, console=console, read_line=interactive_line_reader(settings.paths.chat_history))
 
 
 def run_chat(service: AnswerService, *, console: Console, read_line: ReadLine) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import re
 import weakref
 
@@ -34,7 +33,7 @@ from .render import answer_as_telegram_html, documents_as_telegram_html
 
 logger = logging.getLogger(__name__)
 
-TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # read by Settings into settings.telegram.token
 CONCURRENT_UPDATES = 8
 TYPING_REFRESH_S = 4.0  # Telegram clears "typing…" after about five seconds.
 
@@ -73,9 +72,9 @@ def build_application(settings: Settings, service: AnswerService, *, token: str)
 
 def run(settings: Settings) -> None:
     """Load the index, then answer Telegram messages until interrupted."""
-    token = os.environ.get(TOKEN_ENV, "").strip()
+    token = settings.telegram.token.get_secret_value().strip() if settings.telegram.token else ""
     if not token:
-        raise GovqaError(f"{TOKEN_ENV} is not set. Create a bot with @BotFather, then "
+        raise GovqaError(f"{TOKEN_ENV} (or GOVQA_TELEGRAM__TOKEN) is not set. Create a bot with @BotFather, then "
                          f"`export {TOKEN_ENV}=<token>` and run `govqa telegram` again.")
     _configure_logging(token)
     from retrieval.factory import build_service

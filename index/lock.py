@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from .errors import StoreError
+from .settings import DataDir
 
 # Locks this process holds, by path: a second writer in the same process (tests build
 # several services) shares the lock instead of blocking on itself.
@@ -20,7 +21,7 @@ _HELD: dict[Path, int] = {}
 
 
 def _lock_path(data_dir: Path) -> Path:
-    return (data_dir / "writer.lock").resolve()
+    return DataDir(data_dir).writer_lock.resolve()
 
 
 def holds_writer_lock(data_dir: Path) -> bool:

@@ -5,11 +5,14 @@ build their own with explicit values.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from pydantic import BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "intfloat/multilingual-e5-small"
 
@@ -60,8 +63,47 @@ class HTTPSettings(BaseModel):
 class TelegramSettings(BaseModel):
     """`govqa telegram`."""
 
+    token: SecretStr | None = Field(None, description="The bot's token from @BotFather (also read from TELEGRAM_BOT_TOKEN).")
     api_url: str | None = Field(None, description="Bot API base URL override (a local Bot API server).")
     allowed_chat_ids: list[int] = Field(default_factory=list, description="If set, only these chats are answered.")
+
+
+class DataDir:
+    """The files of one data dir: the one place that names them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.registry = root / "registry.sqlite3"      # index.registry: which letters are indexed
+        self.chroma = root / "chroma"                  # index.store: the embedded vector store
+        self.term_cache = root / "bm25-terms.sqlite3"  # retrieval.term_cache: BM25 words per chunk
+        self.writer_lock = root / "writer.lock"        # index.lock: one writing process at a time
+        self.uploads = root / "uploads"                # bot.http_api: letters uploaded to the server
+        self.chat_history = root / "chat_history"      # bot.chat: the terminal chat's input history
+
+
+FLAT_ENV_NAMES: dict[str, tuple[str, str]] = {
+    "GOVQA_LLM_BASE_URL": ("llm", "base_url"),
+    "GOVQA_LLM_MODEL": ("llm", "model"),
+    "GOVQA_LLM_API_KEY": ("llm", "api_key"),
+    "GOVQA_TELEGRAM_API_URL": ("telegram", "api_url"),
+    "TELEGRAM_BOT_TOKEN": ("telegram", "token"),
+}
+"""Short environment names (the README's) for nested fields; the nested name (GOVQA_LLM__MODEL) wins if both are set."""
+
+
+class _FlatEnvNames(PydanticBaseSettingsSource):
+    """Reads ``FLAT_ENV_NAMES`` into the nested fields they name, so each setting is one field."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, dict[str, str]] = {}
+        for name, (group, field) in FLAT_ENV_NAMES.items():
+            value = os.environ.get(name, "").strip()
+            if value:  # empty means unset, as for every GOVQA_ variable
+                values.setdefault(group, {})[field] = value
+        return values
 
 
 class Settings(BaseSettings):
@@ -77,10 +119,6 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Chroma server URL (http://host:port). Unset: an embedded store in data_dir.")
     collection: str = Field("govqa", description="Chroma collection name.")
     api_key: SecretStr | None = Field(None, description="Bearer token required by `govqa serve` when set.")
-    llm_base_url: str | None = Field(None, description="Shortcut for llm.base_url.")
-    llm_model: str | None = Field(None, description="Shortcut for llm.model.")
-    llm_api_key: SecretStr | None = Field(None, description="Shortcut for llm.api_key.")
-    telegram_api_url: str | None = Field(None, description="Shortcut for telegram.api_url.")
 
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
@@ -88,20 +126,22 @@ class Settings(BaseSettings):
     http: HTTPSettings = Field(default_factory=HTTPSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
 
-    def model_post_init(self, __context: object) -> None:
-        if self.llm_base_url and not self.llm.base_url:
-            self.llm.base_url = self.llm_base_url
-        if self.llm_model and not self.llm.model:
-            self.llm.model = self.llm_model
-        if self.llm_api_key and not self.llm.api_key:
-            self.llm.api_key = self.llm_api_key
-        if self.telegram_api_url and not self.telegram.api_url:
-            self.telegram.api_url = self.telegram_api_url
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then GOVQA_ variables, then the short names of ``FLAT_ENV_NAMES``."""
+        return init_settings, env_settings, _FlatEnvNames(settings_cls), dotenv_settings, file_secret_settings
+
+    @property
+    def paths(self) -> DataDir:
+        """The files of ``data_dir``."""
+        return DataDir(self.data_dir)
 
     @property
     def chroma_dir(self) -> Path:
-        return self.data_dir / "chroma"
+        return self.paths.chroma
 
     @property
     def registry_path(self) -> Path:
-        return self.data_dir / "registry.sqlite3"
+        return self.paths.registry

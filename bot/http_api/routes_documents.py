@@ -55,7 +55,7 @@ def delete_document(doc_id: str, service: ServiceDep, settings: SettingsDep) -> 
 
 def uploads_dir_of(settings: Settings) -> Path:
     """Where uploads are saved."""
-    return settings.data_dir / "uploads"
+    return settings.paths.uploads
 
 
 def _index_upload(service: AnswerService, saved: Path, uploads_dir: Path) -> IndexOutcome:
