@@ -79,5 +79,6 @@ def _pack(spans: list[tuple[int, int]], max_chars: int, overlap: int) -> list[tu
 
 
 def _joined(text: str, start: int, end: int) -> str:
-    """The letter text of a window; paragraph breaks inside it become plain line breaks."""
+    """The letter text of a window, as written, without surrounding whitespace (cleaned text has one
+    paragraph per line, so the paragraphs of a window stay on lines of their own)."""
     return text[start:end].strip()

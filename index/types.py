@@ -35,16 +35,6 @@ class LetterMetadata:
     cc: str | None = None               # 抄送
     category: str | None = None         # e.g. A类
 
-    def as_pairs(self) -> list[tuple[str, str]]:
-        """(Chinese label, value) for every known field, in reading order."""
-        labels = [
-            ("发文机关", self.agency), ("文号", self.doc_number), ("标题", self.title),
-            ("主送", self.addressee), ("提案/建议编号", self.proposal_number),
-            ("日期", self.date), ("联系人", self.contact), ("电话", self.phone),
-            ("公开方式", self.disclosure), ("抄送", self.cc), ("类别", self.category),
-        ]
-        return [(label, value) for label, value in labels if value]
-
 
 @dataclass(frozen=True)
 class Paragraph:

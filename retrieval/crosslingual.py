@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -57,7 +58,7 @@ class EnglishToChinese:
                     for stem in content:
                         self._in_short_gloss[stem].add(simplified)
 
-    def term_groups(self, question: str, keep: "callable[[str], bool]" = lambda word: True) -> list[TermGroup]:
+    def term_groups(self, question: str, keep: Callable[[str], bool] = lambda word: True) -> list[TermGroup]:
         """The question's ideas, longest phrases first; alternatives filtered by ``keep``."""
         words = english_words(question)
         groups: list[TermGroup] = []

@@ -68,10 +68,6 @@ class SparseIndex:
         """BM25 query words of a (Chinese) text."""
         return self._segmenter.index_terms(text)
 
-    def chunks_of(self, doc_id: str) -> list[Chunk]:
-        """Every chunk of one document, in reading order."""
-        return [chunk for chunk in self.chunks if chunk.doc_id == doc_id]
-
     def search(self, terms: Sequence[str], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
         """The ``k`` best chunks for the query words (only among ``doc_ids`` when given)."""
         query = [term for term in terms if term in self._vocab]
