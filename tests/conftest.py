@@ -34,3 +34,18 @@ def embedder(model_dir: Path):
 
     settings = Settings(models_dir=model_dir.parent, embedding_model=DEFAULT_EMBEDDING_MODEL)
     return load_embedder(settings)
+
+
+# --------------------------------------------------------------------------
+# The reader (retrieval/reader): the shipped weights on the session's model,
+# loaded once; pass it to build_service(..., reader=reader).
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def reader(model_dir: Path):
+    """The trained span reader, as answering loads it."""
+    from index.settings import Settings
+    from retrieval.reader.runtime import load_default_reader
+
+    return load_default_reader(Settings(models_dir=model_dir.parent))

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+# A cut context shorter than this is too little to read as a passage, so no negative is made from it.
+MIN_NEGATIVE_CONTEXT_CHARS = 20
 # Sentence ends used to cut an answer's sentence out of a context for a near-miss negative.
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 
@@ -89,7 +91,7 @@ def without_answer_sentence(example: Example) -> str | None:
     pieces = [m for m in _SENTENCE.finditer(example.context)]
     kept = [m.group(0) for m in pieces if m.end() <= start or m.start() >= end]
     rest = "".join(kept)
-    if len(kept) == len(pieces) or len(rest) < 20 or example.answer_text in rest:
+    if len(kept) == len(pieces) or len(rest) < MIN_NEGATIVE_CONTEXT_CHARS or example.answer_text in rest:
         return None
     return rest
 

@@ -17,11 +17,11 @@ def indexed_settings(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) 
 
 
 @pytest.fixture(scope="session")
-def answer_service(indexed_settings: Settings, embedder):
+def answer_service(indexed_settings: Settings, embedder, reader):
     """The real AnswerService (retrieval.factory) with the sample letter indexed."""
     from retrieval.factory import build_service
 
-    service = build_service(indexed_settings, embedder=embedder)
+    service = build_service(indexed_settings, embedder=embedder, reader=reader)
     outcome = service.add_document(SAMPLE_LETTER)
     assert outcome.status == "indexed", outcome
     return service

@@ -127,10 +127,10 @@ def test_unreachable_chroma_url_is_a_store_error_naming_it(tmp_path: Path) -> No
         ChunkStore.open(Settings(data_dir=tmp_path, chroma_url=url))
 
 
-def test_service_over_the_server_indexes_answers_and_removes(server_settings: Settings, embedder) -> None:
+def test_service_over_the_server_indexes_answers_and_removes(server_settings: Settings, embedder, reader) -> None:
     from retrieval.factory import build_service
 
-    service = build_service(server_settings, embedder=embedder)
+    service = build_service(server_settings, embedder=embedder, reader=reader)
     outcome = service.add_document(SAMPLE)
     answer = service.ask(CIO_QUESTION)
     service.remove_document(outcome.doc_id)

@@ -19,11 +19,11 @@ def library_settings(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) 
 
 
 @pytest.fixture(scope="session")
-def library(library_settings: Settings, embedder):
+def library(library_settings: Settings, embedder, reader):
     """The AnswerService with four letters of different shapes indexed."""
     from retrieval.factory import build_service
 
-    service = build_service(library_settings, embedder=embedder)
+    service = build_service(library_settings, embedder=embedder, reader=reader)
     for path in [SAMPLE, *LETTERS]:
         assert service.add_document(path).status == "indexed"
     return service

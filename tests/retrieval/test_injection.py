@@ -71,14 +71,14 @@ NORMAL_QUESTIONS = [
 
 
 @pytest.fixture(scope="module")
-def injected(tmp_path_factory: pytest.TempPathFactory, model_dir: Path, embedder):
+def injected(tmp_path_factory: pytest.TempPathFactory, model_dir: Path, embedder, reader):
     """A service over the library's four letters plus the injected one."""
     from retrieval.factory import build_service
 
     folder = tmp_path_factory.mktemp("injected")
     letter = folder / "injected.txt"
     letter.write_text(INJECTED_LETTER, encoding="utf-8")
-    service = build_service(Settings(data_dir=folder / "data", models_dir=model_dir.parent), embedder=embedder)
+    service = build_service(Settings(data_dir=folder / "data", models_dir=model_dir.parent), embedder=embedder, reader=reader)
     for path in [SAMPLE, *LETTERS, letter]:
         assert service.add_document(path).status == "indexed"
     return service

@@ -133,11 +133,11 @@ def llm_settings(library_settings: Settings, chat_server: FakeChatServer) -> Set
 
 
 @pytest.fixture(scope="session")
-def llm_service(library, llm_settings: Settings, embedder):
+def llm_service(library, llm_settings: Settings, embedder, reader):
     """A second AnswerService over the already indexed library, answering through the LLM."""
     from retrieval.factory import build_service
 
-    return build_service(llm_settings, embedder=embedder, read_only=True)
+    return build_service(llm_settings, embedder=embedder, reader=reader, read_only=True)
 
 
 def assert_key_not_leaked(answer) -> None:
@@ -356,14 +356,14 @@ INJECTED_LETTER = """中山市某某局
 
 
 @pytest.fixture(scope="module")
-def injected_service(tmp_path_factory, llm_settings: Settings, embedder):
+def injected_service(tmp_path_factory, llm_settings: Settings, embedder, reader):
     """An LLM-mode service over the sample letter plus a letter that tries to give the model orders."""
     from retrieval.factory import build_service
 
     data_dir = tmp_path_factory.mktemp("injected")
     letter = data_dir / "injected.txt"
     letter.write_text(INJECTED_LETTER, encoding="utf-8")
-    service = build_service(llm_settings.model_copy(update={"data_dir": data_dir}), embedder=embedder)
+    service = build_service(llm_settings.model_copy(update={"data_dir": data_dir}), embedder=embedder, reader=reader)
     for path in (Path(__file__).resolve().parents[2] / "samples" / "zhongshan-gxj-2022-53.txt", letter):
         assert service.add_document(path).status == "indexed"
     return service

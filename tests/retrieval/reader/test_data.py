@@ -1,0 +1,62 @@
+"""Reading-comprehension data: SQuAD files, simplification, splits and no-answer negatives."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from retrieval.reader.data import Example, read_squad, split_by_article, with_negatives, without_answer_sentence
+
+
+def _squad(path: Path, articles: list[tuple[str, str, list[tuple[str, str]]]]) -> Path:
+    data = [{"id": f"a{i}", "title": title, "paragraphs": [{"context": context, "qas": [
+        {"id": f"a{i}q{j}", "question": q, "answers": [{"text": a, "answer_start": context.find(a)}]}
+        for j, (q, a) in enumerate(qas)]}]} for i, (title, context, qas) in enumerate(articles)]
+    path.write_text(json.dumps({"version": "test", "data": data}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_traditional_files_become_simplified_with_valid_offsets(tmp_path: Path) -> None:
+    path = _squad(tmp_path / "t.json", [("圖書館", "該縣圖書館於1998年開放。館藏圖書約十二萬冊。", [("館藏圖書有多少冊？", "約十二萬冊")])])
+    [example] = read_squad(path, simplify=True)
+    assert example.context == "该县图书馆于1998年开放。馆藏图书约十二万册。"
+    assert example.question == "馆藏图书有多少册？"
+    assert example.context[example.answer_start:example.answer_start + len(example.answer_text)] == "约十二万册"
+
+
+def test_a_gold_span_that_does_not_match_its_context_is_repaired_or_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"data": [{"id": "x", "paragraphs": [{"context": "甲乙丙丁。戊己庚。", "qas": [
+        {"id": "1", "question": "q1", "answers": [{"text": "戊己", "answer_start": 0}]},
+        {"id": "2", "question": "q2", "answers": [{"text": "辛壬", "answer_start": 3}]}]}]}]}), encoding="utf-8")
+    examples = read_squad(path)
+    assert [(e.qid, e.answer_start) for e in examples] == [("1", 5)]
+
+
+def test_removing_the_answer_sentence_keeps_the_rest() -> None:
+    context = "全县现有普通中学12所。小学共有45所，分布在各乡镇。公办幼儿园8所，民办幼儿园3所。"
+    example = Example("q", "a", "小学有多少所？", context, "45所", context.find("45所"))
+    assert without_answer_sentence(example) == "全县现有普通中学12所。公办幼儿园8所，民办幼儿园3所。"
+    short = Example("q", "a", "小学有多少所？", "小学共有45所。中学2所。", "45所", 4)
+    assert without_answer_sentence(short) is None  # too little left to read as a passage
+
+
+def test_split_keeps_whole_articles_on_one_side() -> None:
+    examples = [Example(f"{a}-{q}", f"art{a}", "问", "文" * 30, "文", 0) for a in range(20) for q in range(3)]
+    train, held = split_by_article(examples, 0.25, seed=1)
+    assert {e.article for e in train}.isdisjoint({e.article for e in held})
+    assert len({e.article for e in held}) == 5
+    assert split_by_article(examples, 0.25, seed=1) == (train, held)
+
+
+def test_negatives_never_contain_the_answer_and_are_reproducible() -> None:
+    contexts = ["甲地建成公园3个，面积共20公顷。", "乙地新修道路15公里，投资2亿元。", "丙地新增学位800个。"]
+    examples = [Example(f"q{i}", "same-article", f"问题{i}", c, c[4:6], 4) for i, c in enumerate(contexts)]
+    first = with_negatives(examples, sentence_removed_rate=1.0, other_paragraph_rate=1.0, seed=3)
+    assert first == with_negatives(examples, sentence_removed_rate=1.0, other_paragraph_rate=1.0, seed=3)
+    negatives = [e for e in first if not e.answerable]
+    assert negatives
+    by_qid = {e.qid: e for e in examples}
+    for negative in negatives:
+        original = by_qid[negative.qid.split(":")[0]]
+        assert original.answer_text not in negative.context
+        assert negative.question == original.question

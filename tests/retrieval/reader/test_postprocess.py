@@ -1,0 +1,40 @@
+"""Logits to spans: the best valid span per pair, and its margin over "no answer"."""
+from __future__ import annotations
+
+import numpy as np
+
+from retrieval.reader.features import Windows
+from retrieval.reader.postprocess import best_spans
+
+
+def _windows(offsets: list[list], pair_index: list[int]) -> Windows:
+    n, length = len(offsets), max(len(o) for o in offsets)
+    return Windows(np.zeros((n, length), np.int64), np.ones((n, length), np.int64), np.array(pair_index), offsets)
+
+
+def test_best_span_skips_question_tokens_and_overlong_spans() -> None:
+    # token 0 is <s>, tokens 1-2 the question, 3-6 the passage
+    offsets = [[None, None, None, (0, 2), (2, 4), (4, 6), (6, 8)]]
+    start = np.array([[0.0, 9.0, 0.0, 1.0, 5.0, 0.0, 0.0]])
+    end = np.array([[0.0, 0.0, 9.0, 0.0, 0.0, 4.0, 6.0]])
+    [span] = best_spans(_windows(offsets, [0]), start, end, pairs=1, max_answer_tokens=2)
+    assert (span.start, span.end) == (2, 6)  # tokens 4..5; 4..6 would be 3 tokens long
+    assert span.score == 9.0 and span.null_score == 0.0 and span.margin == 9.0
+
+
+def test_spans_of_one_pair_compete_across_its_windows() -> None:
+    offsets = [[None, (0, 2), (2, 4)], [None, (2, 4), (4, 6)]]
+    start = np.array([[3.0, 1.0, 0.0], [1.0, 0.0, 2.0]])
+    end = np.array([[3.0, 1.0, 0.0], [1.0, 0.0, 5.0]])
+    [span] = best_spans(_windows(offsets, [0, 0]), start, end, pairs=1, max_answer_tokens=5)
+    assert (span.start, span.end) == (4, 6)
+    assert span.null_score == 2.0  # the lower no-answer score of its windows
+
+
+def test_each_pair_gets_its_own_span() -> None:
+    offsets = [[None, (0, 1), (1, 2)], [None, (0, 1), (1, 2)]]
+    start = np.array([[0.0, 2.0, 0.0], [5.0, 0.0, 1.0]])
+    end = np.array([[0.0, 2.0, 0.0], [5.0, 0.0, 1.0]])
+    first, second = best_spans(_windows(offsets, [0, 1]), start, end, pairs=2, max_answer_tokens=3)
+    assert (first.pair, first.start, first.end, first.margin) == (0, 0, 1, 4.0)
+    assert (second.pair, second.start, second.end, second.margin) == (1, 1, 2, -8.0)

@@ -1,0 +1,76 @@
+"""Training pieces: targets, selection, the loss going down on real layers, the threshold rule."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from retrieval.reader import train as T
+from retrieval.reader.data import Example
+from retrieval.reader.features import encode_windows, span_targets
+from retrieval.reader.model import SpanReaderModel, load_encoder
+
+PLAN = dataclasses.replace(T.TrainingPlan(), max_length=48, stride=16, max_question_tokens=16, epochs=3,
+                           batch_size=4, learning_rate=5e-4, warmup_share=0.0)
+
+
+@pytest.fixture(scope="module")
+def tokenizer(model_dir: Path):
+    from retrieval.reader.runtime import load_tokenizer
+
+    return load_tokenizer(model_dir)
+
+
+def test_targets_point_at_the_answer_tokens_or_at_no_answer(tokenizer) -> None:
+    passage = "本市今年共新建公共停车场十六处，新增泊位两千三百个。" * 3
+    answer = passage.find("两千三百个")
+    windows = encode_windows(tokenizer, ["新增多少个泊位？"], [passage], max_length=40, stride=10, max_question_tokens=16)
+    starts, ends = span_targets(windows, [(answer, answer + 5)])
+    assert len(windows.input_ids) > 1
+    held = [i for i in range(len(starts)) if starts[i]]
+    assert held and 0 in starts  # one window holds the first mention; later windows do not
+    for i in held:
+        first, last = windows.offsets[i][starts[i]], windows.offsets[i][ends[i]]
+        assert first[0] <= answer < first[1] and last[0] < answer + 5 <= last[1]
+
+
+def test_selection_keeps_one_answer_window_per_answerable_pair(tokenizer) -> None:
+    passages = ["甲" * 30 + "答案在这里。" + "乙" * 60, "丙" * 80]
+    windows = encode_windows(tokenizer, ["问"] * 2, passages, max_length=24, stride=6, max_question_tokens=8)
+    at = passages[0].find("答案")
+    starts, ends = span_targets(windows, [(at, at + 2), None])
+    subset, s, _ = T.select_windows(windows, starts, ends, [True, False], dataclasses.replace(PLAN, no_answer_window_share=0.0))
+    assert list(subset.pair_index) == [0, 1]
+    assert s[0] != 0 and s[1] == 0
+
+
+def test_training_the_top_layers_lowers_the_loss(model_dir: Path, tokenizer, tmp_path: Path) -> None:
+    torch.manual_seed(0)
+    context = "全区建成社区食堂23家，每天服务老人约1500人次。新增养老床位400张。"
+    examples = [Example(f"q{i}", "a", q, context, a, context.find(a)) for i, (q, a) in enumerate(
+        [("建成了几家社区食堂？", "23家"), ("每天服务多少人次？", "约1500人次"), ("新增多少张养老床位？", "400张")])]
+    windows = T.windows_for(tokenizer, examples, PLAN, pad_to_max=True)
+    starts, ends = span_targets(windows, [(e.answer_start, e.answer_start + len(e.answer_text)) for e in examples])
+    model = SpanReaderModel(load_encoder(model_dir), trained_layers=1)
+    states = T.cache_lower_states(model, windows, tmp_path / "lower.f16")
+    losses = T.train_top(model, states, windows, starts, ends, PLAN, log=lambda _: None)
+    assert losses[-1] < losses[0]
+    again = T.cache_lower_states(model, windows, tmp_path / "lower.f16")  # a restart reuses the cache
+    assert np.array_equal(np.asarray(again), np.asarray(states))
+
+
+def test_threshold_answers_at_most_the_target_share_of_unanswerable_questions() -> None:
+    readings = [(m, False, False) for m in np.linspace(-5, 5, 20)] + [(m, True, True) for m in np.linspace(0, 10, 20)]
+    threshold = T.choose_threshold(readings, 0.10)
+    rates = T.rates_at(readings, threshold)
+    assert rates["false_answer"] <= 10.0
+    assert T.rates_at(readings, threshold - 1e-3)["false_answer"] > 10.0  # the lowest such threshold
+
+
+def test_scores_count_characters() -> None:
+    assert T.exact_match("45家企业。", "45家企业") == 1.0
+    assert T.char_f1("共45家", "45家企业") == pytest.approx(2 * (3 / 4) * (3 / 5) / (3 / 4 + 3 / 5))
+    assert T.char_f1("", "答案") == 0.0
