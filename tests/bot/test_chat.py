@@ -127,6 +127,7 @@ def govqa_script() -> str:
     return str(script) if script.exists() else shutil.which("govqa") or "govqa"
 
 
+@pytest.mark.slow
 def test_govqa_chat_console_script_through_a_pipe(indexed_settings: Settings):
     env = dict(os.environ, GOVQA_DATA_DIR=str(indexed_settings.data_dir),
                GOVQA_EMBEDDING_MODEL=indexed_settings.embedding_model, NO_COLOR="1", COLUMNS="160")

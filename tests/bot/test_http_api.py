@@ -304,6 +304,7 @@ def test_delete_needs_the_full_id(client: httpx.Client, sample_doc_id: str) -> N
     assert sample_doc_id in {doc["id"] for doc in client.get("/v1/documents").json()}
 
 
+@pytest.mark.slow
 def test_concurrent_asks_and_uploads_all_succeed(base_url: str) -> None:
     letters = [SMALL_LETTER.replace("327", str(400 + number)).encode() for number in range(3)]
 
@@ -436,6 +437,7 @@ def api_schema(base_url: str):
     return schemathesis.openapi.from_url(f"{base_url}/openapi.json")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", list(GenerationMode))
 @pytest.mark.parametrize(("method", "path"), FUZZED_OPERATIONS)
 def test_fuzzed_requests_are_never_server_errors(api_schema, method: str, path: str, mode: GenerationMode) -> None:

@@ -18,6 +18,8 @@ import pytest
 from benchmarks.load_test import SAMPLE_LETTER, run_load
 from tests.govqa_server import GovqaServer, govqa_env
 
+pytestmark = pytest.mark.slow
+
 LETTERS = sorted((Path(__file__).resolve().parents[2] / "tests" / "data" / "letters").glob("*.txt"))
 REQUESTS = int(os.environ.get("GOVQA_LOAD_REQUESTS", "300"))
 CONCURRENCY = 16

@@ -93,6 +93,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Iterato
     yield {"responses": responses, "log": server.log(), "llm_received": llm_received, "data_dir": data_dir}
 
 
+@pytest.mark.slow
 def test_server_requests_succeed_and_fail_as_expected(served) -> None:
     statuses = {name: response.status_code for name, response in served["responses"].items()}
     assert statuses == {"healthz": 200, "no key": 401, "wrong key": 401, "upload": 201, "unsupported upload": 415,
@@ -101,16 +102,19 @@ def test_server_requests_succeed_and_fail_as_expected(served) -> None:
     assert f"Bearer {LLM_KEY}" in served["llm_received"], "the failing LLM was really called with the key"
 
 
+@pytest.mark.slow
 def test_server_responses_never_contain_a_secret(served) -> None:
     for name, response in served["responses"].items():
         assert leaked(transcript(response)) == [], name
 
 
+@pytest.mark.slow
 def test_server_log_never_contains_a_secret(served) -> None:
     assert "LLM call failed" in served["log"], "the failure was logged"
     assert leaked(served["log"]) == []
 
 
+@pytest.mark.slow
 def test_govqa_ask_with_a_failing_llm_prints_no_secret(served, model_dir: Path) -> None:
     """`govqa ask --jsonl` over the index the server built; its LLM is a port nothing listens on."""
     env = secret_env(served["data_dir"], model_dir, f"http://127.0.0.1:{free_port()}/v1")

@@ -309,6 +309,7 @@ def test_api_url_setting_points_the_bot_at_a_local_bot_api_server(api_url):
     assert application.bot.base_file_url == f"http://127.0.0.1:8081/file/bot{TOKEN}"
 
 
+@pytest.mark.slow
 def test_govqa_telegram_command_answers_and_never_logs_the_token(indexed_settings: Settings, answer_service):
     async def scenario() -> tuple[list[Call], str, int]:
         api = FakeBotApi(TOKEN)

@@ -24,6 +24,8 @@ from index.types import Chunk
 from tests.chroma_server import chroma_server_url, collection_name
 from tests.govqa_server import free_port
 
+pytestmark = pytest.mark.slow  # starts a Chroma server
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "zhongshan-gxj-2022-53.txt"
 BAIYUN = ROOT / "tests" / "data" / "letters" / "baiyun-zjj-2021-8.txt"

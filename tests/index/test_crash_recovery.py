@@ -126,6 +126,7 @@ def kill_when_mid_batch(process: subprocess.Popen, registry_path: Path, total: i
     pytest.fail(f"`govqa index` ended (exit {process.returncode}) before it could be killed mid-batch")
 
 
+@pytest.mark.slow
 def test_index_killed_mid_batch_then_rerun_leaves_registry_and_store_in_agreement(tmp_path: Path, model_dir: Path,
                                                                                    embedder) -> None:
     letters = write_letters(tmp_path / "letters", BATCH_SIZE)
@@ -179,6 +180,7 @@ def kill_mid_uploads(server: GovqaServer, registry_path: Path, letters: list[Pat
     return statuses
 
 
+@pytest.mark.slow
 def test_server_killed_mid_upload_restarts_consistent_and_takes_uploads_again(tmp_path: Path, model_dir: Path) -> None:
     letters = write_letters(tmp_path / "letters", UPLOAD_COUNT)
     settings = Settings(data_dir=tmp_path / "data", models_dir=model_dir.parent)

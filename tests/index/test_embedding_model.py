@@ -143,6 +143,7 @@ def e5c_tokenizer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return binary
 
 
+@pytest.mark.slow
 def test_token_ids_match_e5c(e5c_tokenizer: Path, embedder) -> None:
     # e5.c reads one text per line, so newlines are turned into spaces (its normaliser does the same).
     lines = [text.replace("\r", " ").replace("\n", " ") for text in TOKENIZER_STRINGS]
