@@ -43,7 +43,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "zhongshan-gxj-2022-53.txt"
-DEV_SET = Path("/work/shared/eval/dev.jsonl")
+DEV_SET = ROOT.parent / "shared" / "eval" / "dev.jsonl"  # the project's dev set, beside the repository
 BUILTIN_QUESTIONS = [
     {"id": "b01", "question": "截至2021年底，中山市的5G基站有多少个？", "expect": [["6451"]], "section": "持续加强5G等新型基础设施建设"},
     {"id": "b02", "question": "一共收到了多少家企业的首席信息官备案申请？", "expect": [["45"]], "section": "推广首席信息官制度"},
