@@ -175,6 +175,7 @@ def eval_command(
         latencies.append((time.perf_counter() - started) * 1000)
     result = score(items, answers)
     result["latency_ms"] = {"p50": round(percentile(latencies, 50), 1), "p95": round(percentile(latencies, 95), 1)}
+    result["decision_rule"] = _decision_rule(settings)
     failures = result.pop("failures")
     if as_json:
         print(json.dumps(result | ({"failures": failures} if show_failures else {}), ensure_ascii=False))
@@ -183,6 +184,21 @@ def eval_command(
         out.print(f"{key}: {value}")
     for failure in failures if show_failures else []:
         err.print(f"FAIL {escape(str(failure['id']))} | {escape(failure['question'])} | {escape(str(failure['answer']))} | {failure['why']}")
+
+
+def _decision_rule(settings) -> dict:
+    """How the reader decides to answer, and what its calibration measured (from reader.json)."""
+    from retrieval.reader.model import CONFIG_FILE, WEIGHTS_DIR, ReaderConfig
+
+    config = ReaderConfig.load((settings.reader_dir or WEIGHTS_DIR) / CONFIG_FILE)
+    calibration = config.calibration
+    return {"rule": "answer when the best span's score minus the no-answer score ≥ threshold, the year asked is in "
+                    "the answer's chunk and a place named is in its letter",
+            "threshold": round(config.answer_threshold, 4),
+            "chosen_on": f"{calibration.get('questions')} calibration questions (held out of training), for a "
+                         f"false-answer rate ≤ {100 * calibration.get('target_false_answer_rate', 0):.0f}%",
+            "calibration_false_answer": calibration.get("false_answer"),
+            "calibration_false_refusal": calibration.get("false_refusal")}
 
 
 @app.command("serve")

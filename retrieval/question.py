@@ -79,10 +79,12 @@ class Question:
         return list(dict.fromkeys([*self.index_words, *(alt for group in self.groups for alt in group.alternatives)]))
 
     def with_context(self, previous: "Question") -> "Question":
-        """This (elliptic) follow-up with the previous question's ideas added after its own."""
+        """This (elliptic) follow-up with the previous question's ideas added after its own; a year it names
+        replaces the previous question's."""
         own = {alt for group in self.groups for alt in group.alternatives}
         extra = tuple(g for g in previous.groups if not own.intersection(g.alternatives))
-        return replace(self, groups=self.groups + extra, years=self.years | previous.years,
+        return replace(self, groups=self.groups + extra, years=self.years or previous.years,  # 那2022年呢: the new year replaces the old
+                      
                        index_words=tuple(dict.fromkeys(self.index_words + previous.index_words)),
                        focus=self.focus or tuple(len(self.groups) + i for i in range(len(extra)))[:1])
 
