@@ -1,8 +1,9 @@
-"""The answer chain, composed in LangChain: prepare → retrieve → answer.
+"""The answer chain, composed in LangChain: prepare → (rewrite) → retrieve → answer (→ LLM).
 
-With an LLM configured, a follow-up is first rewritten into a standalone
-question (it feeds the dense search), and the extractive answer is handed to
-the LLM answerer as its fallback. Without one, the chain is the offline one.
+Each step takes the state dict and returns a new one; the retriever is called as any LangChain
+retriever is (``invoke``), and its Documents are read back into hits. With an LLM configured, a
+follow-up is first rewritten into a standalone question (it feeds the dense search), and the reader's
+answer is handed to the LLM answerer as its fallback.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 
 from .extractive import ExtractiveAnswerer, Prepared
 from .llm import LLMAnswerer
-from .retriever import HybridRetriever
+from .retriever import HybridRetriever, document_to_hit
 from .types import Answer
 
 
@@ -25,27 +26,24 @@ def build_chain(answerer: ExtractiveAnswerer, retriever: HybridRetriever, *, llm
         prepared = answerer.prepare(inputs["question"], inputs.get("history") or [])
         return {**inputs, "prepared": prepared, "timings": {"prepare": _ms(started)}}
 
-    def retrieve(inputs: dict) -> list:
+    def retrieve(inputs: dict) -> dict:
         prepared: Prepared = inputs["prepared"]
-        started = time.perf_counter()
-        embedding = retriever.embedder.embed_query(prepared.search_text)
-        inputs["timings"]["embed"] = _ms(started)
-        started = time.perf_counter()
         doc_ids = inputs.get("doc_ids") or list(prepared.named_docs) or None  # a letter named in the question
-        hits = retriever.hits(prepared.search_text, words=prepared.question.search_words,
-                              doc_ids=doc_ids, embedding=embedding)
-        inputs["timings"]["search"] = _ms(started)
-        return hits
+        documents = retriever.invoke(prepared.search_text, words=prepared.question.search_words, doc_ids=doc_ids)
+        timings = dict(inputs["timings"])
+        if documents:
+            timings.update(embed=documents[0].metadata["embed_ms"], search=documents[0].metadata["search_ms"])
+        return {**inputs, "hits": [document_to_hit(d) for d in documents], "timings": timings}
 
     def respond(inputs: dict) -> Answer:
         answer = answerer.answer(inputs["prepared"], inputs["hits"])
         return replace(answer, timings_ms={**inputs["timings"], **answer.timings_ms})
 
     if llm is None:
-        return RunnableLambda(prepare) | RunnablePassthrough.assign(hits=RunnableLambda(retrieve)) | RunnableLambda(respond)
+        return RunnableLambda(prepare) | RunnableLambda(retrieve) | RunnableLambda(respond)
     return (RunnableLambda(prepare)
             | RunnableBranch((_has_history, RunnableLambda(_rewriter(llm))), RunnablePassthrough())
-            | RunnablePassthrough.assign(hits=RunnableLambda(retrieve))
+            | RunnableLambda(retrieve)
             | RunnablePassthrough.assign(extractive=RunnableLambda(respond))
             | RunnableLambda(_llm_responder(llm)))
 
@@ -60,16 +58,17 @@ def _rewriter(llm: LLMAnswerer):
     def rewrite(inputs: dict) -> dict:
         started = time.perf_counter()
         standalone = llm.rewrite(inputs["question"], inputs["history"])
-        inputs["timings"]["rewrite"] = _ms(started)
+        timings = {**inputs["timings"], "rewrite": _ms(started)}
         if standalone == inputs["question"]:
-            return inputs  # keep the extractive answerer's own follow-up search text
-        return {**inputs, "standalone": standalone, "prepared": replace(inputs["prepared"], search_text=standalone)}
+            return {**inputs, "timings": timings}  # keep the answerer's own follow-up search text
+        return {**inputs, "timings": timings, "standalone": standalone,
+                "prepared": replace(inputs["prepared"], search_text=standalone)}
 
     return rewrite
 
 
 def _llm_responder(llm: LLMAnswerer):
-    """A step that lets the LLM answer, the extractive answer standing by."""
+    """A step that lets the LLM answer, the reader's answer standing by."""
 
     def respond(inputs: dict) -> Answer:
         extractive: Answer = inputs["extractive"]

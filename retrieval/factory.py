@@ -4,12 +4,9 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 
+from index.components import open_index
 from index.embedding_model import load_embedder
-from index.indexer import Indexer
-from index.lock import hold_writer_lock
-from index.registry import Registry
 from index.settings import Settings
-from index.store import ChunkStore
 
 from .chain import ChainAnswerer, build_chain
 from .conversation import SessionStore
@@ -52,14 +49,10 @@ def build_service(settings: Settings, *, embedder=None, reader: Reader | None = 
     """An AnswerService over the configured index; pass ``embedder`` or ``reader`` to reuse loaded models."""
     embedder = embedder or load_embedder(settings)
     reader = reader or load_default_reader(settings)
-    store = ChunkStore.open(settings)
-    registry = Registry(settings.registry_path)
-    indexer = None if read_only else Indexer(settings, store=store, registry=registry, embedder=embedder)
-    if indexer:
-        hold_writer_lock(settings.data_dir, who="govqa (answer service)")
-        indexer.recover()  # a server killed mid-upload left a pending document: undo it before anything reads the store
+    index = open_index(settings, writer=None if read_only else "govqa (answer service)", embedder=embedder)
+    store, registry, indexer = index.store, index.registry, index.indexer
     segmenter = Segmenter()
-    knowledge = KnowledgeView(store, segmenter, TermCache(settings.data_dir / "bm25-terms.sqlite3"))
+    knowledge = KnowledgeView(store, segmenter, TermCache(settings.paths.term_cache))
     dictionary = _LazyDictionary()
     analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known)
     extractive = ExtractiveAnswerer(analyser, reader, document=registry.get, chunks_of=knowledge.chunks_of,

@@ -1,6 +1,7 @@
 """Hybrid retrieval: dense search in Chroma plus BM25 over jieba words, fused by reciprocal rank."""
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -58,24 +59,46 @@ class HybridRetriever(BaseRetriever):
     def hits(self, query: str, *, words: Sequence[str], doc_ids: Sequence[str] | None = None,
              embedding: np.ndarray | None = None) -> list[Hit]:
         """The fused hits, best first."""
-        if embedding is None:
-            embedding = self.embedder.embed_query(query)
-        dense = [hit.chunk for hit in self.store.search(embedding, self.dense_k, doc_ids)]
-        sparse = [chunk for chunk, _ in self.knowledge.sparse.search(words, self.sparse_k, doc_ids)]
-        return fuse([dense, sparse], k=self.k, rrf_k=self.rrf_k)
+        return self._search(query, words, doc_ids, embedding)[0]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
                                 words: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None,
                                 **_: Any) -> list[Document]:
+        """``invoke(question, words=..., doc_ids=...)``: Documents with the chunk's section metadata.
+
+        Each Document's metadata also carries the query's ``embed_ms`` and ``search_ms``.
+        """
         words = list(words) if words is not None else self.knowledge.sparse.query_words(query)
-        return [hit_to_document(hit) for hit in self.hits(query, words=words, doc_ids=doc_ids)]
+        hits, timings = self._search(query, words, doc_ids, None)
+        return [hit_to_document(hit, timings) for hit in hits]
+
+    def _search(self, query: str, words: Sequence[str], doc_ids: Sequence[str] | None,
+                embedding: np.ndarray | None) -> tuple[list[Hit], dict[str, float]]:
+        started = time.perf_counter()
+        if embedding is None:
+            embedding = self.embedder.embed_query(query)
+        embedded = time.perf_counter()
+        dense = [hit.chunk for hit in self.store.search(embedding, self.dense_k, doc_ids)]
+        sparse = [chunk for chunk, _ in self.knowledge.sparse.search(words, self.sparse_k, doc_ids)]
+        hits = fuse([dense, sparse], k=self.k, rrf_k=self.rrf_k)
+        return hits, {"embed_ms": (embedded - started) * 1000, "search_ms": (time.perf_counter() - embedded) * 1000}
 
 
-def hit_to_document(hit: Hit) -> Document:
+def hit_to_document(hit: Hit, timings: dict[str, float] | None = None) -> Document:
     """A LangChain Document carrying a hit's chunk and scores."""
     chunk = hit.chunk
     return Document(page_content=chunk.text, id=chunk.chunk_id, metadata={
         "doc_id": chunk.doc_id, "display_name": chunk.display_name, "section": chunk.section,
         "section_path": list(chunk.section_path), "start": chunk.start, "end": chunk.end,
         "ordinal": chunk.ordinal, "score": hit.score, "dense_rank": hit.dense_rank, "sparse_rank": hit.sparse_rank,
+        **(timings or {}),
     })
+
+
+def document_to_hit(document: Document) -> Hit:
+    """The Hit a retriever's Document stands for (the inverse of ``hit_to_document``)."""
+    meta = document.metadata
+    chunk = Chunk(chunk_id=document.id, doc_id=meta["doc_id"], display_name=meta["display_name"],
+                  section_path=tuple(meta["section_path"]), text=document.page_content, start=meta["start"],
+                  end=meta["end"], ordinal=meta["ordinal"])
+    return Hit(chunk, meta["score"], meta["dense_rank"], meta["sparse_rank"])
