@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .crosslingual import EnglishToChinese, TermGroup
@@ -92,7 +93,7 @@ class Question:
 class QuestionAnalyser:
     """Builds Question objects; holds the word tools it needs."""
 
-    def __init__(self, segmenter: Segmenter, dictionary: "callable[[], EnglishToChinese]", known: "callable[[str], bool]") -> None:
+    def __init__(self, segmenter: Segmenter, dictionary: Callable[[], EnglishToChinese], known: Callable[[str], bool]) -> None:
         self._segmenter = segmenter
         self._dictionary = dictionary
         self._known = known
