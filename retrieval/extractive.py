@@ -112,18 +112,19 @@ class ExtractiveAnswerer:
         open_question = bool(_OPEN_QUESTION.search(question.text))
         chosen: list[_Choice] = []
         others: list[_Choice] = []
+        started = time.perf_counter()
         for text in texts:
             readings = self._reader.read(text, passages)
             ranked = sorted((r for r in readings if r.found), key=lambda r: -r.margin)
             usable = [r for r in ranked if r.margin >= self._reader.threshold
                       and self._checks_pass(question, read[r.passage].chunk)]
             if not usable:
-                return self._refusal(question, hits)
+                return replace(self._refusal(question, hits), timings_ms={"read": _ms(started)})
             chosen.append(_Choice(read[usable[0].passage], usable[0], passages[usable[0].passage]))
             others += [_Choice(read[r.passage], r, passages[r.passage]) for r in usable[1:]]
         shown = [_shown(c, open_question) for c in chosen]
         text = _joined(shown)
-        return Answer(question.text, text, True, self._citations(chosen, others))
+        return Answer(question.text, text, True, self._citations(chosen, others), timings_ms={"read": _ms(started)})
 
     def _checks_pass(self, question: Question, chunk: Chunk) -> bool:
         """The checks a reader cannot be trusted with: the year asked, and the place named."""
@@ -294,6 +295,10 @@ def document_label(record: DocumentRecord | None, fallback: str) -> str:
     parts = [record.metadata.doc_number, record.metadata.title]
     label = " ".join(dict.fromkeys(p for p in parts if p))
     return label or record.display_name or fallback
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
 
 
 def _passage(chunk: Chunk) -> str:

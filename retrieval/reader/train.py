@@ -42,13 +42,17 @@ class TrainingPlan:
     no_answer_window_share: float = 0.2   # of the windows of a passage that miss its answer, the share trained on
     epochs: int = 2
     batch_size: int = 32
-    learning_rate: float = 1e-4      # higher than full fine-tuning's 3e-5: only 4 layers and a fresh head move
+    # Far above full fine-tuning's 3e-5: only two layers and a fresh head move, and e5's hidden states are
+    # small (mean |h| ≈ 0.27). Measured: at 1e-4 for both, 2 epochs left held-back F1 at 26 and 64 questions
+    # were not learnt in 60 steps (loss 5.0 → 4.2); at 1e-3/1e-2 the same 64 fell to 1.4 in 32 steps.
+    learning_rate: float = 5e-4
+    head_learning_rate: float = 5e-3
     warmup_share: float = 0.1
     weight_decay: float = 0.01
     sentence_removed_rate: float = 0.25   # share of questions also seen over their context minus the answer sentence
     other_paragraph_rate: float = 0.15    # … and over another paragraph of the same article
     held_out_share: float = 0.10          # of articles, kept out of training: half for EM/F1, half for calibration
-    passages_per_question: int = 3        # calibration reads a question against this many paragraphs, as answering does
+    passages_per_question: int = 2        # calibration reads a question against this many paragraphs, as answering does
     target_false_answer_rate: float = 0.10  # the refusal target: at most 1 in 10 unanswerable questions answered
     seed: int = 13
 
@@ -125,7 +129,10 @@ def train_top(model: SpanReaderModel, states: np.memmap, windows: Windows, start
     rng = random.Random(plan.seed)
     model.freeze_lower()
     parameters = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(parameters, lr=plan.learning_rate, weight_decay=plan.weight_decay)
+    head = list(model.span_head.parameters())
+    layers = [p for p in parameters if all(p is not h for h in head)]
+    optimizer = torch.optim.AdamW([{"params": layers, "lr": plan.learning_rate},
+                                   {"params": head, "lr": plan.head_learning_rate}], weight_decay=plan.weight_decay)
     lengths = windows.attention_mask.sum(1)
     steps_per_epoch = math.ceil(len(lengths) / plan.batch_size)
     total = steps_per_epoch * plan.epochs
