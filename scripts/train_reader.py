@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     sets = T.question_sets(calibration, plan)
     with tqdm(desc="calibration", unit="window") as bar:
         readings = T.read_sets(model, tokenizer, sets, plan, progress=bar.update)
-    threshold = T.choose_threshold(readings, plan.target_false_answer_rate)
+    threshold = T.best_accuracy_threshold(readings)
     calibrated = T.rates_at(readings, threshold)
     held_sets = T.question_sets(held_back, plan)
     with tqdm(desc="held-back refusals", unit="window") as bar:
@@ -112,8 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                 "limit": args.limit, "threads": args.threads,
                 "seconds": {"cache_lower_layers": round(cache_s), "train": round(train_s),
                             "evaluate_and_calibrate": round(eval_s), "total": round(time.perf_counter() - started)}}
-    config = T.reader_config(plan, threshold, {"target_false_answer_rate": plan.target_false_answer_rate,
-                                               "questions": len(calibration), **calibrated}, held_out, training)
+    config = T.reader_config(plan, threshold, {"rule": plan.threshold_rule, "questions": len(calibration),
+                                               **calibrated}, held_out, training)
     save_trained(model, config, args.out)
     print(json.dumps({"held_out": held_out, "calibration": config.calibration, "seconds": training["seconds"]},
                      ensure_ascii=False, indent=2))

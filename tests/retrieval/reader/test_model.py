@@ -25,7 +25,9 @@ def test_padding_does_not_change_the_logits(reader) -> None:
 def test_config_records_its_training_and_calibration(reader) -> None:
     config = reader.config
     assert config.held_out["exact_match"] > 0 and config.held_out["f1"] >= config.held_out["exact_match"]
-    assert config.calibration["false_answer"] <= 100 * config.calibration["target_false_answer_rate"]
+    assert config.calibration["rule"] == "best_accuracy"
+    assert config.calibration["threshold"] == pytest.approx(config.answer_threshold, abs=1e-3)
+    assert config.calibration["answered_right"] + config.calibration["false_refusal"] + config.calibration["answered_wrong"] == pytest.approx(100, abs=0.1)
     assert config.training["plan"]["trained_layers"] == config.trained_layers
 
 

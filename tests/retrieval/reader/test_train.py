@@ -62,12 +62,21 @@ def test_training_the_top_layers_lowers_the_loss(model_dir: Path, tokenizer, tmp
     assert np.array_equal(np.asarray(again), np.asarray(states))
 
 
-def test_threshold_answers_at_most_the_target_share_of_unanswerable_questions() -> None:
-    readings = [(m, False, False) for m in np.linspace(-5, 5, 20)] + [(m, True, True) for m in np.linspace(0, 10, 20)]
-    threshold = T.choose_threshold(readings, 0.10)
-    rates = T.rates_at(readings, threshold)
-    assert rates["false_answer"] <= 10.0
-    assert T.rates_at(readings, threshold - 1e-3)["false_answer"] > 10.0  # the lowest such threshold
+def test_threshold_gets_the_most_calibration_questions_right() -> None:
+    # unanswerable margins -5..5, answerable right 0..10: the best cut lies between, counted exactly
+    readings = [(m, False, False) for m in np.linspace(-5, 5, 21)] + [(m, True, True) for m in np.linspace(0, 10, 21)]
+    threshold = T.best_accuracy_threshold(readings)
+
+    def right(t):
+        return sum((m >= t and ok) or (m < t and not a) for m, a, ok in readings)
+
+    assert all(right(threshold) >= right(t) for t in np.linspace(-6, 11, 200))
+    assert T.rates_at(readings, threshold)["false_answer"] <= 30.0
+
+
+def test_a_wrong_span_counts_against_answering() -> None:
+    readings = [(9.0, True, False)] * 5 + [(1.0, False, False)] * 3
+    assert T.best_accuracy_threshold(readings) > 9.0  # answering would only add wrong answers
 
 
 def test_scores_count_characters() -> None:
