@@ -6,6 +6,18 @@ from pathlib import Path
 
 import pytest
 
+# Tests whose answers the shipped reader (held-back F1 40) does not yet give: issue 9 stays open on them.
+# They still run; each is reported as XFAIL, or XPASS when the reader gets it right. Remove lines as the
+# reader improves; never add a test here to hide a bug outside answer quality.
+KNOWN_READER_FAILURES = frozenset(
+    line.strip() for line in (Path(__file__).parent / "reader_known_failures.txt").read_text().splitlines() if line.strip())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.split("[")[0] in KNOWN_READER_FAILURES:
+            item.add_marker(pytest.mark.xfail(reason="answer quality of the shipped reader (issue 9)", strict=False))
+
 # --------------------------------------------------------------------------
 # Embedding model (index/embedding_model.py)
 #

@@ -1,6 +1,7 @@
-"""End-to-end answering over real letters: exact values, right sections and documents, honest refusals.
+"""End-to-end answering over four letters of different shapes: values, sections, documents, refusals.
 
-None of these questions is in the dev set; they are other questions of the same kinds.
+None of these questions is in ../shared/eval (dev or real-dev) or a rewording of one: they are asked
+of the invented letters in tests/data/letters and of facts of the sample letter no gold item asks for.
 """
 from __future__ import annotations
 
@@ -8,124 +9,139 @@ import pytest
 
 from retrieval.types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN
 
-SAMPLE_NAME = "中工信函〔2022〕53号"
+SAMPLE = "中工信函〔2022〕53号"
+BAIYUN = "云建复〔2021〕8号"
+GDKJT = "粤科函〔2023〕112号"
+QINGXIN = "清新农建议〔2022〕第15号"
+
+FACTS = [
+    ("截至2021年8月底，白云区已竣工投入使用的加装电梯有多少台？", "538", BAIYUN),
+    ("加装电梯惠及居民大约多少人？", "2.3万", BAIYUN),
+    ("联合审查以后，加装电梯的审批时限压缩到了多少个工作日？", "20个工作日", BAIYUN),
+    ("白云区财政对每台加装电梯补助多少钱？", "15万元", BAIYUN),
+    ("加装电梯已经拨付了多少补助资金？", "6840万元", BAIYUN),
+    ("因为协商不成而搁置超过一年的加装电梯项目有多少个？", "27个", BAIYUN),
+    ("粤东西北地区有多少家省级新型研发机构？", "41家", GDKJT),
+    ("2022年全省新型研发机构的研发投入是多少？", "96.7亿元", GDKJT),
+    ("新型研发机构孵化了多少家企业？", "1380家", GDKJT),
+    ("每家新型研发机构最高能得到多少稳定支持？", "500万元", GDKJT),
+    ("清新区丝苗米的种植面积有多少亩？", "16.8万亩", QINGXIN),
+    ("全区有多少家丝苗米加工企业？", "23家", QINGXIN),
+    ("支持企业更新烘干色选设备的区级财政资金是多少？", "560万元", QINGXIN),
+    ("农产品交易会上的现场签约金额是多少？", "1.35亿元", QINGXIN),
+    ("地理标志产品保护技术规范委托哪所大学编制？", "华南农业大学", QINGXIN),
+    ("中山认定了多少家市级工业和工业互联网公共技术服务平台？", "25家", SAMPLE),
+    ("智能改造方案被企业采纳并实施了多少套？", "2000", SAMPLE),
+]
+
+REFUSALS = [
+    "白云区加装电梯的业主满意度是多少？",         # not in any letter
+    "清新丝苗米的市场零售价是多少钱一斤？",
+    "新型研发机构提升计划的申报截止日期是哪天？",
+    "清新区2019年丝苗米总产量是多少？",           # the letter gives 2021's
+    "深圳市加装电梯审批了多少台？",               # a city no letter is about
+    "What is the retail price of Qingxin Simiao rice?",
+]
 
 
-def _cited_sections(answer) -> str:
-    return " | ".join(c.section for c in answer.citations[:3])
+def _documents(answer) -> str:
+    return " | ".join(c.document for c in answer.citations[:3])
 
 
-@pytest.mark.parametrize("question, expected, forbidden, section", [
-    ("5G用户占比在全省排第几？", "第5", ["第4", "第6", "第8"], "持续加强5G等新型基础设施建设"),
-    ("移动通信基站总数在全省排名第几？", "第6", ["第4", "第5", "第8"], "持续加强5G等新型基础设施建设"),
-    ("认定了多少家市级工业和工业互联网公共技术服务平台？", "25", ["13家", "14个"], "构建企业全生命周期公共技术服务体系"),
-    ("智能改造方案被企业采纳并实施了多少套？", "2000", ["4500"], "构建企业全生命周期公共技术服务体系"),
-    ("标杆项目带动总投资超过多少？", "1.3亿元", ["2198"], "推动一批重点5G+工业互联网项目建设"),
-    ("多少人通过评价获得技能等级证书？", "1500", ["265", "3000"], "引育数字化领域的高层次、复合型人才"),
-    ("中山市出台了什么文件鼓励企业建立首席信息官制度？", "鼓励企业建立首席信息官制度的实施意见", [], "推广首席信息官制度"),
-])
-def test_sample_letter_facts(library, question, expected, forbidden, section):
+@pytest.mark.parametrize("question, expected, document", FACTS)
+def test_facts_are_answered_from_the_right_letter(library, question, expected, document):
     answer = library.ask(question)
-    assert answer.answered, answer
-    assert expected in answer.text
-    assert not any(f in answer.text for f in forbidden), answer.text
+    assert answer.answered and expected in answer.text, answer
     assert len(answer.text) <= 200
-    assert section in answer.citations[0].section
-    assert SAMPLE_NAME in answer.citations[0].document
+    assert document in answer.citations[0].document
     assert expected in answer.citations[0].quote
 
 
-@pytest.mark.parametrize("question, expected, document", [
-    ("白云区累计完成既有住宅加装电梯审批多少台？", "712", "云建复〔2021〕8号"),
-    ("加装电梯平均每台迁改费用约多少？", "8.6万元", "云建复〔2021〕8号"),
-    ("全省共认定省级新型研发机构多少家？", "287", "粤科函〔2023〕112号"),
-    ("粤东西北地区新型研发机构研发人员流失率是多少？", "11.6%", "粤科函〔2023〕112号"),
-])
-def test_facts_from_the_right_letter(library, question, expected, document):
-    answer = library.ask(question)
-    assert answer.answered and expected in answer.text, answer
-    assert document in answer.citations[0].document
-
-
-def test_english_question_finds_chinese_text(library):
-    answer = library.ask("How many national-level testing and inspection platforms have been built?")
-    assert answer.answered and "4个" in answer.text and "14个" not in answer.text, answer
-    assert "构建企业全生命周期公共技术服务体系" in answer.citations[0].section
-
-
-def test_english_question_about_another_letter(library):
-    answer = library.ask("How many elevator installations have been approved in Baiyun District?")
-    assert answer.answered and "712" in answer.text, answer
-    assert "云建复〔2021〕8号" in answer.citations[0].document
-
-
-@pytest.mark.parametrize("question", [
-    "中山市2019年有多少个5G基站？",            # a year the letter does not report
-    "深圳市的5G用户占比是多少？",              # a city no letter is about
-    "首席信息官培训班每期有多少名学员？",      # a detail the letter does not give
-    "加装电梯的业主满意度是多少？",
-    "首席信息官培训班的培训时长是多少？",      # jieba cuts 时长 into single characters
-    "彭诗敏委员的电话是多少？",                # the letter gives its contact person's phone, not the deputy's
-    "How many hospitals are there in Zhongshan?",  # "一批医疗机构" is not a count
-    "How many 5G base stations does Shenzhen have?",
-    "What is the registration fee for the CIO training course?",
-])
+@pytest.mark.parametrize("question", REFUSALS)
 def test_questions_the_letters_cannot_answer_are_refused(library, question):
     answer = library.ask(question)
     assert not answer.answered, answer
     assert answer.text in (NOT_IN_LETTERS, NOT_IN_LETTERS_EN)
-    assert not any(ch.isdigit() for ch in answer.text)
+
+
+def test_a_section_heading_is_cited_with_its_path(library):
+    answer = library.ask("日加工能力由420吨提高到了多少吨？")
+    assert answer.answered and "650吨" in answer.text, answer
+    assert answer.citations[0].section == "二、已开展的工作"
+
+
+def test_english_question_finds_chinese_text(library):
+    answer = library.ask("How many elevator installations have been approved in Baiyun District?")
+    assert answer.answered and "712" in answer.text, answer
+    assert BAIYUN in answer.citations[0].document
+
+
+def test_a_letter_named_by_its_number_is_the_one_answered_from(library):
+    answer = library.ask(f"{QINGXIN}里说，使用区域公用品牌的企业有多少家？")
+    assert answer.answered and "11家" in answer.text, answer
+    assert all(QINGXIN in c.document for c in answer.citations)
+
+
+def test_open_question_gets_the_passage_that_answers_it(library):
+    answer = library.ask("白云区打算怎么解决业主意见难以统一的问题？")
+    assert answer.answered, answer
+    assert "调解" in answer.text and len(answer.text) <= 200
+
+
+def test_what_a_letter_is_about_is_its_headings(library, doc_ids):
+    answer = library.ask("这份答复主要讲了什么？", document=doc_ids["qingxin-nyj-2022-15"])
+    assert answer.answered
+    assert all(h in answer.text for h in ("基本情况", "已开展的工作", "下一步计划")), answer
+
+
+def test_follow_up_resolves_against_the_session(library):
+    first = library.ask("白云区累计完成加装电梯审批多少台？", session_id="t-follow")
+    assert "712" in first.text, first
+    second = library.ask("其中2021年新增审批多少台？", session_id="t-follow")
+    assert second.answered and "186" in second.text, second
+
+
+def test_a_follow_up_naming_another_year_takes_that_year(library):
+    library.ask("清新区丝苗米种植面积现在有多少亩？", session_id="t-year")
+    later = library.ask("那到2025年呢？", session_id="t-year")
+    assert later.answered and "18万亩" in later.text, later
+
+
+def test_sessions_do_not_leak_into_each_other(library):
+    library.ask("白云区加装电梯已拨付补助资金多少？", session_id="t-a")
+    library.ask("清新区支持禾丰米业等企业安排了多少区级财政资金？", session_id="t-b")
+    assert library.ask("这些钱用来做什么？", session_id="t-a").citations[0].document.startswith(BAIYUN)
+    assert library.ask("这些钱用来做什么？", session_id="t-b").citations[0].document.startswith(QINGXIN)
+
+
+def test_compound_question_answers_both_parts(library):
+    answer = library.ask("粤东西北地区有多少家省级新型研发机构，占全省的比例是多少？")
+    assert "41家" in answer.text and "14.3%" in answer.text, answer
 
 
 def test_contact_questions_follow_the_letter_asked_about(library):
-    zhongshan = library.ask("中山5G基站答复函的联系人是谁？")
-    assert "李金吉" in zhongshan.text, zhongshan
     baiyun = library.ask("加装电梯那份答复的联系电话是多少？")
     assert "020-36218457" in baiyun.text, baiyun
-    assert "88308273" not in baiyun.text
-
-
-def test_contact_phone_is_given_for_the_contact_person(library):
-    answer = library.ask("李金吉的电话是多少？")
-    assert answer.answered and "88308273" in answer.text, answer
+    rice = library.ask("丝苗米那份答复的联系人是谁？")
+    assert "冯嘉欣" in rice.text, rice
 
 
 def test_document_filter_limits_answers_to_one_letter(library, doc_ids):
     gdkjt = doc_ids["gdkjt-2023-112"]
     answer = library.ask("联系人是谁？", document=gdkjt)
     assert "郑晓琳" in answer.text, answer
-    outside = library.ask("全市的5G基站有多少个？", document=gdkjt)
+    outside = library.ask("白云区累计完成加装电梯审批多少台？", document=gdkjt)
     assert not outside.answered, outside
 
 
-def test_follow_up_resolves_against_the_session(library):
-    first = library.ask("5G用户占比是多少？", session_id="t-follow")
-    assert "28.0%" in first.text
-    second = library.ask("在全省排名第几？", session_id="t-follow")
-    assert second.answered and "第5" in second.text, second
-    assert not any(r in second.text for r in ("第4", "第6", "第8"))
-
-
-def test_sessions_do_not_leak_into_each_other(library):
-    library.ask("5G用户占比是多少？", session_id="t-a")
-    library.ask("移动通信基站总数是多少？", session_id="t-b")
-    assert "第5" in library.ask("在全省排名第几？", session_id="t-a").text
-    assert "第6" in library.ask("在全省排名第几？", session_id="t-b").text
-
-
-def test_compound_question_answers_both_parts(library):
-    answer = library.ask("5G用户占比是多少，在全省排第几？")
-    assert "28.0%" in answer.text and "第5" in answer.text, answer
-
-
 def test_metadata_answers_cite_the_sign_off(library):
-    answer = library.ask("粤科函〔2023〕112号的落款日期是哪一天？")
+    answer = library.ask(f"{GDKJT}的落款日期是哪一天？")
     assert "2023年6月28日" in answer.text, answer
     assert any("2023年6月28日" in c.quote for c in answer.citations)
 
 
-def test_timings_are_reported(library):
-    answer = library.ask("有多少人获得了高级工证书？")
+def test_timings_are_reported_with_the_reader(library):
+    answer = library.ask("全区有多少家丝苗米加工企业？")
     assert {"embed", "search", "answer", "total"} <= set(answer.timings_ms)
 
 
@@ -134,8 +150,8 @@ def test_a_date_written_in_chinese_numerals_is_also_given_in_digits(library, doc
     assert "2022年7月8日" in answer.text and "二〇二二年七月八日" in answer.text, answer
 
 
-def test_this_letter_without_context_among_several_says_which_letter(library):
-    answer = library.ask("答复函的落款日期是哪一天？")
+def test_a_header_question_among_several_letters_says_which_letter(library):
+    answer = library.ask("签发日期是哪一天？")
     assert answer.answered
     named = answer.citations[0].document.split()[0]
     assert named in answer.text, answer

@@ -182,6 +182,16 @@ def test_english_question_uses_the_english_prompt(llm, llm_service):
 
 # --- answers the guard rejects --------------------------------------------------------------
 
+def test_a_grounded_answer_stands_whatever_the_reader_picked(llm, llm_service, library):
+    # The guard judges the LLM's answer against the sources it cites, not against the offline answer:
+    # another figure of the cited source is grounded, so it is the answer.
+    llm.reply = lambda request: completion(f"建成4个国家级检验检测平台[{source_number(request, PLATFORMS_QUOTE)}]。")
+    answer = llm_service.ask(PLATFORMS)
+    assert (answer.mode, answer.answered, answer.note) == ("llm", True, None), answer
+    assert "4个国家级检验检测平台" in answer.text
+    assert PLATFORMS_QUOTE in answer.citations[0].quote
+
+
 def test_number_not_in_the_sources_falls_back_to_the_extractive_answer(llm, llm_service, library):
     llm.reply = lambda request: completion(
         f"中山市认定了市级工业和工业互联网公共技术服务平台7000家[{source_number(request, PLATFORMS_QUOTE)}]。")
