@@ -34,8 +34,6 @@ _CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
 _OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措施|做法|举措|办法|哪些|有什么|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b", re.I)
 _SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说|写)了(些)?什么|概括|概述|总结|大意|\bsummar|\bmain points\b|what (is|was) (this|the) (reply|letter|response) about", re.I)
 _ADDRESS_SUFFIX = re.compile(r"(等\d*名?|等)?(委员|代表|同志|先生|女士)$")
-# Figures of a previous answer, however it was worded (6451 in "中山市有6451个5G基站[1]。"); not the 5 of 5G.
-_FIGURE = re.compile(r"(?<![a-z\d.])\d+(?:\.\d+)?(?![a-z\d])")
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,6 @@ class Prepared:
     question: Question
     search_text: str
     preferred_doc: str | None
-    previous_figures: tuple[str, ...] = ()
     reading_text: str = ""                 # what the reader reads: the question, after its context for a follow-up
     named_docs: tuple[str, ...] = ()       # letters the question names by 文号, proposal number, agency or person
 
@@ -84,8 +81,7 @@ class ExtractiveAnswerer:
             return Prepared(question, text, preferred, reading_text=text, named_docs=named)
         context_text = _standalone(history)
         context = self._analyser.analyse(context_text)
-        figures = tuple(_FIGURE.findall(normalize(previous.text))) if previous.answered else ()
-        return Prepared(question.with_context(context), f"{context_text} {text}", preferred, figures,
+        return Prepared(question.with_context(context), f"{context_text} {text}", preferred,
                         reading_text=f"{previous.question} {text}", named_docs=named)
 
     def answer(self, prepared: Prepared, hits: list[Hit]) -> Answer:
