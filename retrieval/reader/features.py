@@ -29,25 +29,45 @@ class Windows:
     offsets: list[list[tuple[int, int] | None]]
 
 
+# XLM-R's pair template, as e5's tokenizer.json writes it: <s> question </s></s> passage </s>.
+SPECIAL_TOKENS_IN_PAIR = 4
+
+
 def encode_windows(tokenizer, questions: list[str], passages: list[str], *, max_length: int, stride: int,
                    max_question_tokens: int, pad_to_max: bool = False) -> Windows:
-    """Windows for pairs ``(questions[i], passages[i])``; over-long questions are cut from the left."""
-    questions = [_clip_question(tokenizer, q, max_question_tokens) for q in questions]
-    encoded = tokenizer(
-        questions, passages, truncation="only_second", max_length=max_length, stride=stride,
-        return_overflowing_tokens=True, return_offsets_mapping=True,
-        padding="max_length" if pad_to_max else "longest",
-    )
-    offsets = []
-    for i, mapping in enumerate(encoded["offset_mapping"]):
-        sequence_ids = encoded.sequence_ids(i)
-        offsets.append([tuple(span) if sid == 1 else None for sid, span in zip(sequence_ids, mapping)])
-    return Windows(
-        input_ids=np.asarray(encoded["input_ids"], dtype=np.int64),
-        attention_mask=np.asarray(encoded["attention_mask"], dtype=np.int64),
-        pair_index=np.asarray(encoded["overflow_to_sample_mapping"], dtype=np.int64),
-        offsets=offsets,
-    )
+    """Windows for pairs ``(questions[i], passages[i])``; over-long questions keep their last tokens.
+
+    ``tokenizer`` is a `tokenizers.Tokenizer` without truncation or padding set (as
+    ``index.onnx_runtime.load_tokenizer`` loads it). Windows are cut as transformers'
+    ``truncation="only_second"`` with ``stride`` and overflowing tokens cuts them (tested against
+    it), but without touching the tokenizer's state: one tokenizer serves every thread.
+    """
+    backend = tokenizer
+    bos, eos = backend.token_to_id("<s>"), backend.token_to_id("</s>")
+    asked = backend.encode_batch(questions, add_special_tokens=False)
+    read = backend.encode_batch(passages, add_special_tokens=False)
+    rows, pair_index, offsets = [], [], []
+    for pair, (question, passage) in enumerate(zip(asked, read)):
+        question_ids = question.ids[-max_question_tokens:] if max_question_tokens else []
+        room = max(1, max_length - len(question_ids) - SPECIAL_TOKENS_IN_PAIR)
+        step = max(1, room - stride)
+        start = 0
+        while True:
+            part = slice(start, start + room)
+            rows.append([bos, *question_ids, eos, eos, *passage.ids[part], eos])
+            offsets.append([None] * (len(question_ids) + 3) + [tuple(o) for o in passage.offsets[part]] + [None])
+            pair_index.append(pair)
+            if start + room >= len(passage.ids):
+                break
+            start += step
+    length = max_length if pad_to_max else max(len(row) for row in rows)
+    input_ids = np.full((len(rows), length), backend.token_to_id("<pad>"), dtype=np.int64)
+    attention_mask = np.zeros((len(rows), length), dtype=np.int64)
+    for i, row in enumerate(rows):
+        input_ids[i, :len(row)] = row
+        attention_mask[i, :len(row)] = 1
+    return Windows(input_ids=input_ids, attention_mask=attention_mask,
+                   pair_index=np.asarray(pair_index, dtype=np.int64), offsets=offsets)
 
 
 def span_targets(windows: Windows, answer_spans: list[tuple[int, int] | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -65,12 +85,3 @@ def span_targets(windows: Windows, answer_spans: list[tuple[int, int] | None]) -
         starts[i] = next(t for t in tokens if offsets[t][1] > char_start)
         ends[i] = next(t for t in reversed(tokens) if offsets[t][0] < char_end)
     return starts, ends
-
-
-def _clip_question(tokenizer, question: str, max_tokens: int) -> str:
-    """Keep a question's last ``max_tokens`` tokens: its asking part is usually at the end."""
-    encoded = tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)
-    offsets = encoded["offset_mapping"]
-    if len(offsets) <= max_tokens:
-        return question
-    return question[offsets[-max_tokens][0]:]

