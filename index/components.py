@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import EmbeddingMismatchError
 from .indexer import Indexer
 from .lock import hold_writer_lock
 from .registry import Registry
@@ -28,14 +29,47 @@ class IndexParts:
     indexer: Indexer | None = None
 
 
-def open_index(settings: Settings, *, writer: str | None = None, embedder=None) -> IndexParts:
+def open_index(settings: Settings, *, writer: str | None = None, embedder=None, check_model: bool = True) -> IndexParts:
     """The configured index. With ``writer`` (who writes, for the lock's message) this process takes
-    the data dir's writer lock and gets an Indexer, after undoing what a crashed writer left half-done."""
+    the data dir's writer lock and gets an Indexer, after undoing what a crashed writer left half-done.
+
+    With ``embedder`` its model must be the one that made the stored vectors (else EmbeddingMismatchError);
+    an index that records none, or holds nothing, adopts it, and a writer records it. ``check_model=False``
+    is for `govqa reindex`, which is what a mismatch calls for.
+    """
     store = ChunkStore.open(settings)
     registry = Registry(settings.paths.registry)
+    if writer is not None:
+        hold_writer_lock(settings.data_dir, who=writer)
+    if embedder is not None and check_model:
+        check_embedding_model(store, embedder, where=_store_location(settings), record=writer is not None)
     if writer is None:
         return IndexParts(store, registry)
-    hold_writer_lock(settings.data_dir, who=writer)
     indexer = Indexer(settings, store=store, registry=registry, embedder=embedder or NoEmbedder())
     indexer.recover()  # a writer killed mid-document left a pending one: undo it before anything reads the store
     return IndexParts(store, registry, indexer)
+
+
+def embedder_identity(embedder) -> str | None:
+    """What an embedder's vectors depend on (``Embedder.identity``), else its name; None if it says neither."""
+    return getattr(embedder, "identity", None) or getattr(embedder, "name", None)
+
+
+def check_embedding_model(store: ChunkStore, embedder, *, where: object, record: bool) -> None:
+    """Refuse ``embedder`` if another model made the stored vectors; with ``record``, note its model
+    where the store records none yet or holds nothing (an empty store adopts any model)."""
+    model = embedder_identity(embedder)
+    if model is None:
+        return  # an embedder that cannot say what it is: nothing to compare
+    dim = getattr(embedder, "dim", None)
+    stored = store.embedding_record()
+    if store.count() and not stored.matches(model, dim):
+        raise EmbeddingMismatchError(where, stored.describe(), model)
+    if record and stored.model != model:
+        store.record_embedding_model(model, dim or (stored.dim if store.count() else None))
+
+
+def _store_location(settings: Settings) -> str:
+    if settings.chroma_url:
+        return f"{settings.chroma_url} (collection {settings.collection})"
+    return str(settings.chroma_dir)

@@ -23,6 +23,19 @@ class StoreError(GovqaError):
     """The index store cannot be opened or written."""
 
 
+class EmbeddingMismatchError(StoreError):
+    """The stored vectors were made by another embedding model than the one loaded now."""
+
+    def __init__(self, where: object, indexed_with: str, loaded: str) -> None:
+        self.indexed_with = indexed_with
+        self.loaded = loaded
+        super().__init__(
+            f"The index at {where} was embedded with {indexed_with}, but the embedding model now is {loaded}, "
+            "whose vectors cannot be compared with those. Run `govqa reindex` to re-embed every stored chunk with "
+            "the current model (if it is interrupted, run it again), or set GOVQA_EMBEDDING_MODEL back to the model "
+            "the index was built with.")
+
+
 class UnknownDocumentError(GovqaError):
     """A document id that is not in the index."""
 

@@ -2,19 +2,41 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 
 from .errors import StoreError
 from .settings import Settings
 from .types import Chunk
 
 _PAGE = 5000  # Chroma caps how many records one call may add or get
+_CONFIGURATION = {"hnsw": {"space": "cosine"}}
+_MODEL_KEY = "govqa_embedding_model"  # collection metadata, so a Chroma server keeps it too
+_DIM_KEY = "govqa_embedding_dim"
+_REEMBEDDING_SUFFIX = "-reembedding"  # the side collection `govqa reindex` fills before it takes the store's name
+
+
+@dataclass(frozen=True)
+class EmbeddingRecord:
+    """Which model made the stored vectors, as far as the store knows."""
+
+    model: str | None  # None: an index from before the model was recorded
+    dim: int | None  # None: nothing recorded and no vector stored
+
+    def matches(self, model: str, dim: int | None) -> bool:
+        """Whether vectors of ``model`` (``dim`` long, if known) can be compared with the stored ones."""
+        same_dim = self.dim is None or dim is None or self.dim == dim
+        return same_dim and self.model in (None, model)
+
+    def describe(self) -> str:
+        """The model for a message: its identity, or what the vectors show of an unrecorded one."""
+        return self.model or f"an unrecorded model ({self.dim}-dimensional vectors)"
 
 
 @dataclass(frozen=True)
@@ -46,9 +68,9 @@ class ChunkStore:
     """Chunks and their embeddings in one Chroma collection."""
 
     def __init__(self, client: chromadb.ClientAPI, collection: str) -> None:
-        self._collection = client.get_or_create_collection(
-            collection, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None,
-        )
+        self._client = client
+        self._name = collection
+        self._collection = _open_collection(client, collection)
 
     @classmethod
     def open(cls, settings: Settings) -> "ChunkStore":
@@ -97,6 +119,57 @@ class ChunkStore:
                 return sorted(found, key=lambda c: (c.doc_id, c.ordinal))
             offset += _PAGE
 
+    def embedding_record(self) -> EmbeddingRecord:
+        """The recorded model and vector length; for an index that records none, the length of a stored vector."""
+        meta = self._collection.metadata or {}
+        dim = meta.get(_DIM_KEY)
+        if dim is None:
+            stored = self._collection.get(limit=1, include=["embeddings"])["embeddings"]
+            dim = len(stored[0]) if stored is not None and len(stored) else None
+        return EmbeddingRecord(meta.get(_MODEL_KEY), None if dim is None else int(dim))
+
+    def record_embedding_model(self, model: str, dim: int | None) -> None:
+        """Record which model made the stored vectors."""
+        self._collection.modify(metadata=_with_model(self._collection.metadata, model, dim))
+
+    def reembed(self, embed_passages: Callable[[list[str]], np.ndarray], *, model: str, batch_size: int,
+                on_batch: Callable[[int], None] | None = None) -> int:
+        """Replace every stored vector by one of ``model``, embedded from the chunk's stored text; returns how many.
+
+        The new vectors go into a side collection that takes the store's name only once it is complete, so an
+        interruption leaves the store as it was (still recording the old model) and running again starts over.
+        A side collection also lets the new model's vectors have another length than the old one's.
+        """
+        side_name = self._name + _REEMBEDDING_SUFFIX
+        _drop_collection(self._client, side_name)  # left by a run that did not finish
+        side = self._client.create_collection(side_name, configuration=_CONFIGURATION, embedding_function=None)
+        dim = None
+        for ids, texts, metas in self._pages():
+            for first in range(0, len(ids), batch_size):
+                batch = slice(first, first + batch_size)
+                chunks = [_chunk(cid, text, meta) for cid, text, meta in zip(ids[batch], texts[batch], metas[batch])]
+                vectors = np.asarray(embed_passages([chunk.embed_text for chunk in chunks]), dtype=np.float32)
+                side.add(ids=ids[batch], embeddings=vectors, documents=texts[batch], metadatas=metas[batch])
+                dim = vectors.shape[1]
+                if on_batch:
+                    on_batch(len(chunks))
+        side.modify(metadata=_with_model(self._collection.metadata, model, dim))  # marks it complete
+        self._client.delete_collection(self._name)
+        side.modify(name=self._name)  # a crash just before this is finished by _open_collection
+        self._collection = side
+        return side.count()
+
+    def _pages(self) -> Iterator[tuple[list[str], list[str], list[dict]]]:
+        """Every record's id, document and metadata, a page at a time."""
+        offset = 0
+        while True:
+            page = self._collection.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+            if page["ids"]:
+                yield page["ids"], page["documents"], page["metadatas"]
+            if len(page["ids"]) < _PAGE:
+                return
+            offset += _PAGE
+
     def search(self, embedding: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[StoredHit]:
         """The ``k`` chunks nearest to ``embedding``, optionally within some documents."""
         total = self.count()
@@ -111,6 +184,38 @@ class ChunkStore:
         )
         rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])
         return [StoredHit(_chunk(cid, text, meta), 1.0 - distance) for cid, text, meta, distance in rows]
+
+
+def _open_collection(client: chromadb.ClientAPI, name: str) -> chromadb.Collection:
+    """The named collection, created if missing; finishes a `govqa reindex` that died between dropping
+    the old collection and renaming the complete new one."""
+    try:
+        return client.get_collection(name, embedding_function=None)
+    except NotFoundError:
+        pass
+    try:
+        side = client.get_collection(name + _REEMBEDDING_SUFFIX, embedding_function=None)
+    except NotFoundError:
+        side = None
+    if side is not None and _MODEL_KEY in (side.metadata or {}):  # the model is recorded only once it is complete
+        side.modify(name=name)
+        return side
+    return client.get_or_create_collection(name, configuration=_CONFIGURATION, embedding_function=None)
+
+
+def _with_model(metadata: dict | None, model: str, dim: int | None) -> dict:
+    """Collection metadata recording ``model``; modify() replaces the whole metadata, and refuses legacy
+    "hnsw:" keys (the distance lives in the configuration), so those are left out."""
+    kept = {key: value for key, value in (metadata or {}).items()
+            if not key.startswith("hnsw:") and key not in (_MODEL_KEY, _DIM_KEY)}
+    return kept | {_MODEL_KEY: model} | ({_DIM_KEY: int(dim)} if dim is not None else {})
+
+
+def _drop_collection(client: chromadb.ClientAPI, name: str) -> None:
+    try:
+        client.delete_collection(name)
+    except NotFoundError:
+        pass
 
 
 def _metadata(chunk: Chunk) -> dict:
