@@ -80,7 +80,7 @@ class OnnxEmbedder:
     def __init__(self, session, tokenizer, *, name: str, identity: str, query_prompt: str, passage_prompt: str,
                  batch_size: int = 32, max_tokens: int = MAX_TOKENS) -> None:
         self._session = session
-        self._tokenizer = tokenizer
+        self.tokenizer = tokenizer  # the reader on the same encoder shares it
         self.name = name
         self.identity = identity
         self.query_prompt = query_prompt
@@ -107,7 +107,7 @@ class OnnxEmbedder:
         return self._run(self._token_rows([self.query_prompt + text]))[0]
 
     def _token_rows(self, texts: list[str]) -> list[list[int]]:
-        rows = [encoding.ids for encoding in self._tokenizer.encode_batch(texts)]
+        rows = [encoding.ids for encoding in self.tokenizer.encode_batch(texts)]
         # What the tokenizer's own truncation does: keep <s>, cut the text, end with </s>.
         return [row if len(row) <= self.max_tokens else [*row[:self.max_tokens - 1], self._eos] for row in rows]
 

@@ -48,10 +48,11 @@ def build_service(settings: Settings, *, embedder=None, reader: Reader | None = 
                   read_only: bool = False) -> AnswerService:
     """An AnswerService over the configured index; pass ``embedder`` or ``reader`` to reuse loaded models."""
     embedder = embedder or load_embedder(settings)
-    reader = reader or load_default_reader(settings)
+    # One tokenizer for both models (e5's 250k-piece tokenizer is 300 MB and over a second to load).
+    reader = reader or load_default_reader(settings, tokenizer=getattr(embedder, "tokenizer", None))
     index = open_index(settings, writer=None if read_only else "govqa (answer service)", embedder=embedder)
     store, registry, indexer = index.store, index.registry, index.indexer
-    segmenter = Segmenter()
+    segmenter = Segmenter(settings.paths.jieba_cache)
     knowledge = KnowledgeView(store, segmenter, TermCache(settings.paths.term_cache))
     dictionary = _LazyDictionary()
     analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known)

@@ -40,11 +40,21 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def embedder(model_dir: Path):
-    """The default model loaded once, as an ``index.embedding_model.Embedder``."""
+    """The default model loaded once as answering runs it: onnxruntime (``index.onnx_runtime.OnnxEmbedder``)."""
     from index.embedding_model import load_embedder
     from index.settings import DEFAULT_EMBEDDING_MODEL, Settings
 
     settings = Settings(models_dir=model_dir.parent, embedding_model=DEFAULT_EMBEDDING_MODEL)
+    return load_embedder(settings)
+
+
+@pytest.fixture(scope="session")
+def torch_embedder(model_dir: Path):
+    """The same model on sentence-transformers (fp32 torch): the reference the ONNX runtime is checked against."""
+    from index.embedding_model import load_embedder
+    from index.settings import DEFAULT_EMBEDDING_MODEL, Settings
+
+    settings = Settings(models_dir=model_dir.parent, embedding_model=DEFAULT_EMBEDDING_MODEL, runtime="torch")
     return load_embedder(settings)
 
 
@@ -61,3 +71,12 @@ def reader(model_dir: Path):
     from retrieval.reader.runtime import load_default_reader
 
     return load_default_reader(Settings(models_dir=model_dir.parent))
+
+
+@pytest.fixture(scope="session")
+def torch_reader(model_dir: Path):
+    """The reader on torch: the reference for the ONNX export."""
+    from index.settings import Settings
+    from retrieval.reader.runtime import load_default_reader
+
+    return load_default_reader(Settings(models_dir=model_dir.parent, runtime="torch"))

@@ -102,12 +102,16 @@ def reader_onnx_file(settings: Settings, *, progress: Callable[[str], None] | No
     return export_reader(base_dir, weights_dir, target, fingerprint=fingerprint, progress=progress)
 
 
-def load_default_reader(settings: Settings, *, progress: Callable[[str], None] | None = None) -> Reader:
-    """The reader (shipped, or ``settings.reader_dir``) on the prepared e5-small encoder; raises ModelError."""
+def load_default_reader(settings: Settings, *, tokenizer=None,
+                        progress: Callable[[str], None] | None = None) -> Reader:
+    """The reader (shipped, or ``settings.reader_dir``) on the prepared e5-small encoder; raises ModelError.
+
+    ``tokenizer``: e5's, if already loaded (the ONNX embedder's), to share.
+    """
     base_dir = default_base_dir(settings)
     weights_dir = settings.reader_dir or WEIGHTS_DIR
     config = read_config(weights_dir)
-    tokenizer = load_tokenizer(base_dir)
+    tokenizer = tokenizer or load_tokenizer(base_dir)
     if settings.runtime == "onnx":
         session = open_session(reader_onnx_file(settings, progress=progress), threads=settings.onnx_threads)
         return Reader(onnx_scorer(session), tokenizer, config)

@@ -1,0 +1,115 @@
+"""The default model on onnxruntime gives torch's vectors, finds the same neighbours, and answering never imports torch."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.chunking import chunk_letter
+from index.cleaning import clean_text
+from index.embedding_model import onnx_encoder_file
+from index.settings import Settings
+from index.structure import parse_letter
+
+LETTERS = Path(__file__).parents[1] / "data" / "letters"
+MIN_COSINE = 0.999          # issue 8's faithfulness bar
+MIN_TOP5_OVERLAP = 0.95
+# Our own questions (not from any gold set), Chinese, English and mixed, over the test letters.
+QUERIES = [
+    "农产品交易会现场签约金额是多少", "区里怎样打响区域品牌", "白云区住建局怎么答复加装电梯的建议",
+    "科技厅对这件提案由哪个处室办理", "How much was signed at the agricultural fair?",
+    "Which office handles the science and technology proposal?", "elevator installation in old residential buildings",
+    "2023年科技厅答复的联系人电话", "5G基站 coverage in rural areas", "资金补贴标准每台电梯多少万元",
+]
+MIXED_TEXTS = ["The reply of 2021-06-30 covers 老旧小区加装电梯 and its subsidy.", "CIO 首席信息官 filings: 45 家企业",
+               "😀 emoji，全角ＡＢＣ１２３ and tabs\tand\nnewlines", "a" * 3000]
+
+
+@pytest.fixture(scope="module")
+def chunk_texts() -> list[str]:
+    texts = []
+    for path in sorted(LETTERS.glob("*.txt")):
+        letter = parse_letter(clean_text(path.read_text(encoding="utf-8")), source_path=str(path),
+                              content_hash="0" * 64, doc_id=path.stem)
+        texts += [chunk.embed_text for chunk in chunk_letter(letter, max_chars=320)]
+    return texts
+
+
+def test_onnx_vectors_match_torch(embedder, torch_embedder, chunk_texts) -> None:
+    texts = chunk_texts + MIXED_TEXTS
+    cosine = (embedder.embed_passages(texts) * torch_embedder.embed_passages(texts)).sum(1)
+    assert cosine.min() >= MIN_COSINE
+    queries = np.stack([embedder.embed_query(q) for q in QUERIES])
+    reference = np.stack([torch_embedder.embed_query(q) for q in QUERIES])
+    assert (queries * reference).sum(1).min() >= MIN_COSINE
+
+
+def test_onnx_finds_the_same_top5(embedder, torch_embedder, chunk_texts) -> None:
+    def top5(model) -> list[set[int]]:
+        passages = model.embed_passages(chunk_texts)
+        return [set(np.argsort(-(passages @ model.embed_query(q)))[:5]) for q in QUERIES]
+
+    overlap = np.mean([len(a & b) / 5 for a, b in zip(top5(embedder), top5(torch_embedder))])
+    assert overlap >= MIN_TOP5_OVERLAP
+
+
+def test_both_runtimes_share_one_identity(embedder, torch_embedder) -> None:
+    # Stored vectors stay valid across runtimes: the index records the model, not the runtime.
+    assert embedder.identity == torch_embedder.identity and embedder.dim == torch_embedder.dim == 384
+
+
+def test_export_is_made_once(model_dir: Path) -> None:
+    settings = Settings(models_dir=model_dir.parent)
+    first = onnx_encoder_file(settings)
+    stamp = first.stat().st_mtime_ns
+    assert onnx_encoder_file(settings) == first and first.stat().st_mtime_ns == stamp
+    assert first.stat().st_size < 120 * 1024 * 1024  # 4-bit: the fp32 export is 470 MB
+
+
+def test_a_broken_export_names_the_file_and_the_fix(model_dir: Path, tmp_path: Path) -> None:
+    from index.errors import ModelError
+    from index.onnx_runtime import open_session
+
+    broken = tmp_path / "encoder-q4.onnx"
+    broken.write_bytes(b"not onnx")
+    with pytest.raises(ModelError) as failure:
+        open_session(broken, threads=1)
+    assert str(broken) in str(failure.value) and "govqa model prepare" in str(failure.value)
+
+
+HEAVY = ["torch", "transformers", "sentence_transformers"]
+# `govqa ask` in this process, then the heavy packages it imported, as the last line.
+_ASK_THEN_LIST_HEAVY_MODULES = """
+import json, sys
+from bot.cli import app
+heavy = set(json.loads(sys.argv[1]))
+sys.argv = ["govqa", "ask", "--json", sys.argv[2]]
+try:
+    app()
+except SystemExit:
+    pass
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules} & heavy)))
+"""
+
+
+def test_answering_imports_no_torch(embedder, reader, model_dir: Path, tmp_path: Path) -> None:
+    # The fixtures have prepared both ONNX files, as `govqa model prepare` does; only preparing uses torch.
+    from index.components import open_index
+
+    settings = Settings(data_dir=tmp_path / "data", models_dir=model_dir.parent)
+    open_index(settings, writer="test", embedder=embedder).indexer.index_paths([LETTERS / "qingxin-nyj-2022-15.txt"])
+
+    env = {**os.environ, "GOVQA_DATA_DIR": str(settings.data_dir), "GOVQA_MODELS_DIR": str(model_dir.parent)}
+    result = subprocess.run([sys.executable, "-c", _ASK_THEN_LIST_HEAVY_MODULES, json.dumps(HEAVY),
+                             "清新区在农产品交易会上签约了多少金额？"], env=env,
+                            capture_output=True, text=True, timeout=300, cwd=Path(__file__).parents[2])
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.strip().splitlines()
+    answer = json.loads("\n".join(lines[:-1]))
+    assert "question" in answer or "answer" in answer
+    assert json.loads(lines[-1]) == []
