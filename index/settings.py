@@ -80,6 +80,7 @@ class DataDir:
         self.writer_lock = root / "writer.lock"        # index.lock: one writing process at a time
         self.uploads = root / "uploads"                # bot.http_api: letters uploaded to the server
         self.chat_history = root / "chat_history"      # bot.chat: the terminal chat's input history
+        self.jieba_cache = root / "jieba.cache"        # retrieval.lexicon: jieba's parsed dictionary
 
 
 FLAT_ENV_NAMES: dict[str, tuple[str, str]] = {
