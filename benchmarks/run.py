@@ -103,7 +103,7 @@ def worker_index(corpus: Path) -> None:
         hold_writer_lock(settings.data_dir, who="benchmarks/run.py index")
     except ImportError:
         pass
-    embedder = load_embedder(settings)
+    embedder = load_embedder(settings, for_indexing=True)
     model_loaded = time.perf_counter()
     spent = {"embed": 0.0, "store": 0.0}
 

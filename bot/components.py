@@ -12,5 +12,5 @@ def open_indexer(settings: Settings, *, with_model: bool = True) -> Indexer:
     if with_model:
         from index.embedding_model import load_embedder
 
-        embedder = load_embedder(settings)
+        embedder = load_embedder(settings, for_indexing=True)
     return open_index(settings, writer="govqa index", embedder=embedder).indexer

@@ -13,24 +13,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from index.chunking import split_sentences
 from index.types import HEADER_SECTION, SIGNOFF_SECTION, Chunk, DocumentRecord
 
 from .crosslingual import TermGroup
 from .lexicon import normalize
 from .question import Question, QuestionAnalyser
 from .reader.runtime import Reader, Reading
+from .reader.shown import ANSWER_MAX_CHARS, clause_around, sentence_around
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 
-# score.py counts an answer longer than 200 characters as a pasted passage; the issue asks for at most 200.
-ANSWER_MAX_CHARS = 180
 # Retrieved chunks the reader reads per question: about 6 windows of 160 tokens, a few hundred ms on 2 cores.
 READ_TOP_CHUNKS = 4
-# A clause this short ("全省排名第8") is shown with the clause before it, which names what it is about.
-SHORT_CLAUSE_CHARS = 8
 # Secondary citations: other chunks whose own best span also clears the threshold, best first, up to three in all.
 MAX_CITATIONS = 3
-_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
 _OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措施|做法|举措|办法|哪些|有什么|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b", re.I)
 _SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说|写)了(些)?什么|概括|概述|总结|大意|\bsummar|\bmain points\b|what (is|was) (this|the) (reply|letter|response) about", re.I)
 _ADDRESS_SUFFIX = re.compile(r"(等\d*名?|等)?(委员|代表|同志|先生|女士)$")
@@ -143,7 +138,7 @@ class ExtractiveAnswerer:
             if chunk.chunk_id in seen or len(cited) >= MAX_CITATIONS:
                 continue
             seen.add(chunk.chunk_id)
-            cited.append(self._cite(chunk, _sentence_around(choice.passage, choice.reading, ANSWER_MAX_CHARS)))
+            cited.append(self._cite(chunk, sentence_around(choice.passage, choice.reading.start, choice.reading.end)))
         return tuple(cited)
 
     def _refusal(self, question: Question, hits: list[Hit]) -> Answer:
@@ -315,48 +310,8 @@ def _shown(choice: _Choice, open_question: bool) -> str:
     """The span inside what makes it readable: its clause (with the one before a bare fragment), or for
     open questions its sentence."""
     if open_question:
-        return _sentence_around(choice.passage, choice.reading, ANSWER_MAX_CHARS)
-    return _clause_around(choice.passage, choice.reading)
-
-
-def _clause_around(passage: str, reading: Reading) -> str:
-    start, end = reading.start, reading.end
-    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(passage)] + [len(passage)]
-    left = max(b for b in bounds if b <= start)
-    right = min((b for b in bounds if b >= end), default=len(passage))
-    if len(passage[left:right].strip("，,；;。！？!?\n ")) < SHORT_CLAUSE_CHARS:
-        earlier = [b for b in bounds if b < left]
-        if earlier and passage[left - 1] not in "。！？!?\n":
-            left = max(earlier)
-    text = " ".join(passage[left:right].split()).strip("，,；;。！？!? ")
-    return _fit(text, passage[start:end])
-
-
-def _sentence_around(passage: str, reading: Reading, limit: int) -> str:
-    """The sentence (or sentences) the span lies in, within ``limit`` characters around the span."""
-    pieces = [(a, b) for line_start, line in _lines(passage) for a, b in
-              ((line_start + x, line_start + y) for x, y in split_sentences(line))]
-    inside = [(a, b) for a, b in pieces if b > reading.start and a < reading.end] or [(reading.start, reading.end)]
-    text = " ".join(passage[inside[0][0]:inside[-1][1]].split())
-    return _fit(text, passage[reading.start:reading.end], limit)
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    found, at = [], 0
-    for line in text.split("\n"):
-        found.append((at, line))
-        at += len(line) + 1
-    return found
-
-
-def _fit(text: str, span: str, limit: int = ANSWER_MAX_CHARS) -> str:
-    """``text`` cut to ``limit`` characters around ``span`` when it is longer."""
-    if len(text) <= limit:
-        return text
-    span = " ".join(span.split())
-    at = max(0, text.find(span))
-    begin = max(0, min(at - (limit - len(span)) // 2, len(text) - limit))
-    return ("…" if begin else "") + text[begin:begin + limit] + ("…" if begin + limit < len(text) else "")
+        return sentence_around(choice.passage, choice.reading.start, choice.reading.end)
+    return clause_around(choice.passage, choice.reading.start, choice.reading.end)
 
 
 def _joined(texts: list[str]) -> str:

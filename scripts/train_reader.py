@@ -27,8 +27,8 @@ from index.settings import Settings  # noqa: E402
 from retrieval.reader import train as T  # noqa: E402
 from retrieval.reader.data import load_training_examples  # noqa: E402
 from retrieval.reader.features import span_targets  # noqa: E402
-from retrieval.reader.model import SpanReaderModel, load_encoder, load_reader, save_trained  # noqa: E402
-from retrieval.reader.runtime import default_base_dir, load_tokenizer  # noqa: E402
+from retrieval.reader.model import SpanReaderModel, load_encoder, save_trained  # noqa: E402
+from retrieval.reader.runtime import default_base_dir, load_default_reader, load_tokenizer  # noqa: E402
 
 DATA_FILES = [("cmrc2018_trial.json", False), ("DRCD_dev.json", True), ("DRCD_test.json", True)]
 
@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="use only the first N questions (smoke run)")
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--calibrate-only", action="store_true",
+                        help="keep the trained weights in --out; choose and record the threshold again")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -57,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         examples = examples[:args.limit]
     train, held_back, calibration = T.split_three(examples, plan)
+    if args.calibrate_only:
+        return recalibrate(args.out, settings, held_back, calibration, plan)
     train_examples = T.training_examples(train, plan)
     print(f"questions: {len(examples)} ({len(train)} train, {len(held_back)} held-back, {len(calibration)} "
           f"calibration); training pairs with negatives: {len(train_examples)}")
@@ -87,23 +91,15 @@ def main(argv: list[str] | None = None) -> int:
         losses = T.train_top(model, states, windows, starts, ends, plan, progress=advance, log=tqdm.write)
     train_s = time.perf_counter() - t0
 
-    # Everything below reads the weights as shipped (fp16 on disk), not the in-memory fp32 ones.
+    # Everything below reads the weights as shipped (fp16 on disk, exported to ONNX as answering runs them).
     provisional = T.reader_config(plan, 0.0, {}, {}, {})
     save_trained(model, provisional, args.out)
-    model, _ = load_reader(base_dir, args.out)
+    reader = load_default_reader(settings.model_copy(update={"reader_dir": args.out}))
 
     t0 = time.perf_counter()
     with tqdm(desc="held-back EM/F1", unit="window") as bar:
-        held_out = T.evaluate_spans(model, tokenizer, held_back, plan, progress=bar.update)
-    sets = T.question_sets(calibration, plan)
-    with tqdm(desc="calibration", unit="window") as bar:
-        readings = T.read_sets(model, tokenizer, sets, plan, progress=bar.update)
-    threshold = T.best_accuracy_threshold(readings)
-    calibrated = T.rates_at(readings, threshold)
-    held_sets = T.question_sets(held_back, plan)
-    with tqdm(desc="held-back refusals", unit="window") as bar:
-        held_readings = T.read_sets(model, tokenizer, held_sets, plan, progress=bar.update)
-    held_out["at_threshold"] = T.rates_at(held_readings, threshold)
+        held_out = T.evaluate_spans(reader.scorer, reader.tokenizer, held_back, plan, progress=bar.update)
+    threshold, calibrated, held_out["at_threshold"] = calibrate(reader, held_back, calibration, plan)
     eval_s = time.perf_counter() - t0
 
     training = {"plan": dataclasses.asdict(plan), "questions": len(examples), "train_questions": len(train),
@@ -112,10 +108,44 @@ def main(argv: list[str] | None = None) -> int:
                 "limit": args.limit, "threads": args.threads,
                 "seconds": {"cache_lower_layers": round(cache_s), "train": round(train_s),
                             "evaluate_and_calibrate": round(eval_s), "total": round(time.perf_counter() - started)}}
-    config = T.reader_config(plan, threshold, {"rule": plan.threshold_rule, "questions": len(calibration),
-                                               **calibrated}, held_out, training)
+    config = T.reader_config(plan, threshold, calibration_record(plan, calibration, calibrated), held_out, training)
     save_trained(model, config, args.out)
     print(json.dumps({"held_out": held_out, "calibration": config.calibration, "seconds": training["seconds"]},
+                     ensure_ascii=False, indent=2))
+    return 0
+
+
+def calibrate(reader, held_back, calibration, plan):
+    """The threshold by the plan's rule on the calibration split, its rates there, and on the held-back split."""
+    sets = T.question_sets(calibration, plan)
+    with tqdm(desc="calibration", unit="window") as bar:
+        readings = T.read_sets(reader.scorer, reader.tokenizer, sets, plan, progress=bar.update)
+    threshold = T.best_accuracy_threshold(readings)
+    held_sets = T.question_sets(held_back, plan)
+    with tqdm(desc="held-back refusals", unit="window") as bar:
+        held_readings = T.read_sets(reader.scorer, reader.tokenizer, held_sets, plan, progress=bar.update)
+    return threshold, T.rates_at(readings, threshold), T.rates_at(held_readings, threshold)
+
+
+def calibration_record(plan, calibration, calibrated) -> dict:
+    return {"rule": plan.threshold_rule, "right_when": "the clause shown holds the gold answer",
+            "questions": len(calibration), **calibrated}
+
+
+def recalibrate(weights_dir: Path, settings: Settings, held_back, calibration, plan) -> int:
+    """Choose the threshold again for the trained weights in ``weights_dir`` (their held-back EM/F1 stay)."""
+    from retrieval.reader.config import read_config
+
+    reader = load_default_reader(settings.model_copy(update={"reader_dir": weights_dir}))
+    started = time.perf_counter()
+    threshold, calibrated, at_threshold = calibrate(reader, held_back, calibration, plan)
+    old = read_config(weights_dir)
+    held_out = {**old.held_out, "at_threshold": at_threshold}
+    training = {**old.training, "calibrate_seconds": round(time.perf_counter() - started)}
+    config = dataclasses.replace(old, answer_threshold=threshold, held_out=held_out, training=training,
+                                 calibration=calibration_record(plan, calibration, calibrated))
+    config.save(weights_dir / "reader.json")
+    print(json.dumps({"calibration": config.calibration, "held_out_at_threshold": at_threshold},
                      ensure_ascii=False, indent=2))
     return 0
 

@@ -48,9 +48,9 @@ def default_base_dir(settings: Settings) -> Path:
 class Reader:
     """Reads a question against passages and returns the best span of each."""
 
-    def __init__(self, score: SpanScorer, tokenizer, config: ReaderConfig) -> None:
-        self._score = score
-        self._tokenizer = tokenizer
+    def __init__(self, scorer: SpanScorer, tokenizer, config: ReaderConfig) -> None:
+        self.scorer = scorer
+        self.tokenizer = tokenizer
         self.config = config
 
     @property
@@ -63,10 +63,10 @@ class Reader:
         if not passages:
             return []
         config = self.config
-        windows = encode_windows(self._tokenizer, [question] * len(passages), passages,
+        windows = encode_windows(self.tokenizer, [question] * len(passages), passages,
                                  max_length=config.max_length, stride=config.stride,
                                  max_question_tokens=config.max_question_tokens)
-        start, end = self._score(windows.input_ids, windows.attention_mask)
+        start, end = self.scorer(windows.input_ids, windows.attention_mask)
         spans = best_spans(windows, start, end, pairs=len(passages), max_answer_tokens=config.max_answer_tokens)
         return [Reading(s.pair, s.start, s.end, s.margin if s.start >= 0 else -np.inf) for s in spans]
 

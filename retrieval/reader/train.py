@@ -26,6 +26,8 @@ from .data import Example, split_by_article, with_negatives, without_answer_sent
 from .features import Windows, encode_windows, span_targets
 from .model import ReaderConfig, SpanReaderModel
 from .postprocess import best_spans
+from .runtime import torch_scorer
+from .shown import shown_contains
 
 
 @dataclass(frozen=True)
@@ -167,23 +169,24 @@ def train_top(model: SpanReaderModel, states: np.memmap, windows: Windows, start
     return epoch_losses
 
 
-def predict(model: SpanReaderModel, tokenizer, questions: list[str], passages: list[str], plan: TrainingPlan,
+def predict(model, tokenizer, questions: list[str], passages: list[str], plan: TrainingPlan,
             *, batch_size: int = 32, progress=None):
-    """Best span of every (question, passage) pair."""
+    """Best span of every (question, passage) pair; ``model`` is a SpanReaderModel or a runtime SpanScorer
+    (the ONNX reader reads calibration sets several times faster on a CPU)."""
+    score = torch_scorer(model) if isinstance(model, nn.Module) else model
     windows = encode_windows(tokenizer, questions, passages, max_length=plan.max_length, stride=plan.stride,
                              max_question_tokens=plan.max_question_tokens, pad_to_max=True)
     starts, ends = np.zeros(windows.input_ids.shape, np.float32), np.zeros(windows.input_ids.shape, np.float32)
     order = np.argsort(windows.attention_mask.sum(1))
-    with torch.inference_mode():
-        for begin in range(0, len(order), batch_size):
-            rows = np.sort(order[begin:begin + batch_size])
-            mask = torch.from_numpy(windows.attention_mask[rows])
-            length = int(mask.sum(1).max())
-            s, e = model(torch.from_numpy(windows.input_ids[rows, :length]), mask[:, :length])
-            starts[rows, :length], ends[rows, :length] = s.numpy(), e.numpy()
-            starts[rows, length:], ends[rows, length:] = -1e4, -1e4
-            if progress:
-                progress(len(rows))
+    for begin in range(0, len(order), batch_size):
+        rows = np.sort(order[begin:begin + batch_size])
+        mask = windows.attention_mask[rows]
+        length = int(mask.sum(1).max())
+        s, e = score(windows.input_ids[rows, :length], mask[:, :length])
+        starts[rows, :length], ends[rows, :length] = s, e
+        starts[rows, length:], ends[rows, length:] = -1e4, -1e4
+        if progress:
+            progress(len(rows))
     return best_spans(windows, starts, ends, pairs=len(questions), max_answer_tokens=plan.max_answer_tokens)
 
 
@@ -241,7 +244,11 @@ def question_sets(examples: list[Example], plan: TrainingPlan) -> list[tuple[Exa
 
 
 def read_sets(model, tokenizer, sets, plan: TrainingPlan, progress=None) -> list[tuple[float, bool, bool]]:
-    """(best margin over the set's passages, answerable, the chosen span is right) per question set."""
+    """(best margin over the set's passages, answerable, the answer shown would be right) per question set.
+
+    Right means what answering would show — the span's clause (``shown.clause_around``) — holds the gold
+    answer, as a reader of the answer (and score.py) judges it; the threshold is chosen on that.
+    """
     questions, passages, owner = [], [], []
     for i, (example, contexts, _) in enumerate(sets):
         for context in contexts:
@@ -249,16 +256,13 @@ def read_sets(model, tokenizer, sets, plan: TrainingPlan, progress=None) -> list
             passages.append(context)
             owner.append(i)
     spans = predict(model, tokenizer, questions, passages, plan, progress=progress)
-    best: dict[int, tuple[float, str]] = {}
+    best: dict[int, tuple[float, bool]] = {}
     for i, span in zip(owner, spans):
-        text = passages[span.pair][span.start:span.end] if span.start >= 0 else ""
+        example, _, answerable = sets[i]
         if i not in best or span.margin > best[i][0]:
-            best[i] = (span.margin, text)
-    out = []
-    for i, (example, _, answerable) in enumerate(sets):
-        margin, text = best[i]
-        out.append((margin, answerable, answerable and char_f1(text, example.answer_text) > 0.5))
-    return out
+            right = answerable and shown_contains(passages[span.pair], span.start, span.end, example.answer_text)
+            best[i] = (span.margin, right)
+    return [(best[i][0], answerable, best[i][1]) for i, (_, _, answerable) in enumerate(sets)]
 
 
 def best_accuracy_threshold(readings: list[tuple[float, bool, bool]]) -> float:

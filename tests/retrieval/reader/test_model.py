@@ -14,13 +14,13 @@ from retrieval.reader.model import CONFIG_FILE, WEIGHTS_DIR, WEIGHTS_FILE, load_
 
 def test_padding_does_not_change_the_logits(reader) -> None:
     def windows(questions, passages):
-        return encode_windows(reader._tokenizer, questions, passages, max_length=64, stride=16, max_question_tokens=16)
+        return encode_windows(reader.tokenizer, questions, passages, max_length=64, stride=16, max_question_tokens=16)
 
     one = windows(["几个？"], ["共有三个。"])
     two = windows(["几个？", "这里说了很长的一段话吗？"], ["共有三个。", "这是一段更长的文字，用来让第一行被补齐。"])
     assert two.input_ids.shape[1] > one.input_ids.shape[1]
-    alone, _ = reader._score(one.input_ids, one.attention_mask)
-    padded, _ = reader._score(two.input_ids, two.attention_mask)
+    alone, _ = reader.scorer(one.input_ids, one.attention_mask)
+    padded, _ = reader.scorer(two.input_ids, two.attention_mask)
     n = alone.shape[1]
     np.testing.assert_allclose(alone[0], padded[0, :n], atol=1e-3)
 

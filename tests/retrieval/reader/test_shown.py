@@ -1,0 +1,41 @@
+"""How spans are shown, and how calibration judges what is shown."""
+from __future__ import annotations
+
+from retrieval.reader.shown import ANSWER_MAX_CHARS, SHORT_CLAUSE_CHARS, clause_around, sentence_around, shown_contains
+
+PASSAGE = "截至去年底，全区共建成充电桩1200个，覆盖率95%。下一步将继续推进老旧小区改造；力争明年完成。"
+
+
+def _span(text: str) -> tuple[int, int]:
+    start = PASSAGE.index(text)
+    return start, start + len(text)
+
+
+def test_a_span_is_shown_in_its_clause() -> None:
+    assert clause_around(PASSAGE, *_span("1200个")) == "全区共建成充电桩1200个"
+
+
+def test_a_bare_fragment_gets_the_clause_before_it() -> None:
+    passage = "我区综合排名全省第8，较上年前进两位。"
+    start = passage.index("第8")
+    shown = clause_around(passage, start, start + 2)
+    assert shown == "我区综合排名全省第8"
+    fragment = "排名第8，较上年前进两位。"
+    assert len("排名第8") < SHORT_CLAUSE_CHARS
+    assert clause_around("去年数据显示，" + fragment, 9, 11).startswith("去年数据显示")
+
+
+def test_open_questions_get_the_sentence_within_the_limit() -> None:
+    assert sentence_around(PASSAGE, *_span("1200个")) == "截至去年底，全区共建成充电桩1200个，覆盖率95%。"
+    long_passage = "甲" * 400 + "关键内容" + "乙" * 400
+    shown = sentence_around(long_passage, 400, 404)
+    assert "关键内容" in shown and len(shown) <= ANSWER_MAX_CHARS + 2  # the two ellipses
+    assert ANSWER_MAX_CHARS < 200  # score.py's limit on a direct answer
+
+
+def test_calibration_counts_a_span_right_when_its_clause_holds_the_answer() -> None:
+    start, end = _span("1200")  # the reader stopped short of the measure word
+    assert shown_contains(PASSAGE, start, end, "1200个")
+    assert shown_contains(PASSAGE, start, end, "１２００个")  # width and punctuation do not matter
+    assert not shown_contains(PASSAGE, *_span("老旧小区改造"), "1200个")
+    assert not shown_contains(PASSAGE, -1, -1, "1200个")
