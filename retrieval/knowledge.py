@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 
+from index.settings import Settings
 from index.store import ChunkStore
 from index.types import Chunk
 
@@ -47,6 +48,19 @@ class KnowledgeView:
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """Every chunk of one document, in reading order."""
         return self._by_doc.get(doc_id, [])
+
+
+def store_index_terms(settings: Settings) -> int:
+    """Segment and store the BM25 words of every chunk not stored yet; returns how many chunks have words.
+
+    The writer does this after indexing (`govqa index` holds the writer lock, which storing needs),
+    so answering processes start without segmenting the corpus (seconds per hundred letters).
+    """
+    segmenter = Segmenter(settings.paths.jieba_cache)
+    store = ChunkStore.open(settings)
+    chunks = store.chunks()
+    TermCache(settings.paths.term_cache).terms_for(chunks, segmenter.index_terms, version=segmenter.version)
+    return len(chunks)
 
 
 def _by_document(chunks: list[Chunk]) -> dict[str, list[Chunk]]:

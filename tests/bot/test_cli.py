@@ -96,6 +96,18 @@ def test_index_samples_exits_zero_with_summary(indexed) -> None:
 
 
 @pytest.mark.slow  # loads the model in a subprocess
+def test_index_stores_the_keyword_search_words_of_every_chunk(indexed, data_dir: Path) -> None:
+    import sqlite3
+
+    from index.settings import Settings
+    from index.store import ChunkStore
+
+    settings = Settings(data_dir=data_dir)
+    with sqlite3.connect(settings.paths.term_cache) as db:
+        stored = {row[0] for row in db.execute("SELECT chunk_id FROM chunk_words")}
+    assert stored == {chunk.chunk_id for chunk in ChunkStore.open(settings).chunks()}
+
+
 def test_index_with_bad_file_exits_one_and_names_it(bad_batch) -> None:
     result, _ = bad_batch
     assert result.returncode == 1
