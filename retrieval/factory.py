@@ -36,9 +36,10 @@ class _LazyDictionary:
         with self._lock:
             return EnglishToChinese()
 
-    def warm_up(self, knowledge: KnowledgeView) -> None:
+    def warm_up(self, knowledge: KnowledgeView, segmenter: Segmenter) -> None:
         def work() -> None:
             knowledge.warm_up()
+            segmenter.warm_up()
             self.dictionary  # noqa: B018 - builds the cached property
 
         threading.Thread(target=work, daemon=True, name="cedict-warm-up").start()
@@ -65,6 +66,6 @@ def build_service(settings: Settings, *, embedder=None, reader: Reader | None = 
     llm = LLMAnswerer(chat_model, timeout_s=settings.llm.timeout_s, document=registry.get) if chat_model else None
     answerer = ChainAnswerer(build_chain(extractive, retriever, llm=llm))
     sessions = SessionStore(max_turns=retrieval.session_turns, max_sessions=retrieval.max_sessions)
-    dictionary.warm_up(knowledge)  # last: its few CPU seconds would otherwise slow the start-up above
+    dictionary.warm_up(knowledge, segmenter)  # last: its few CPU seconds would otherwise slow the start-up above
     return AnswerService(settings, answerer=answerer, registry=registry, indexer=indexer, sessions=sessions,
                          on_index_change=knowledge.refresh)

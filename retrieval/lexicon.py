@@ -9,7 +9,6 @@ from functools import cached_property
 from pathlib import Path
 
 import jieba
-import jieba.posseg
 
 # Words that carry no topic: function words, question words, generic verbs of asking.
 STOP_WORDS_ZH = frozenset("""
@@ -63,9 +62,16 @@ class Segmenter:
             self._jieba.cache_file = str(cache_file)
         self._jieba.initialize()
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for (the part-of-speech tagger)."""
+        self._tagger  # noqa: B018 - builds the cached property
+
     @cached_property
-    def _tagger(self) -> jieba.posseg.POSTokenizer:
-        # Part-of-speech tags (for place names) load a second dictionary, about a second: only when asked.
+    def _tagger(self):
+        # Part-of-speech tags (for place names): importing them loads tables and a second dictionary, about
+        # 1.5 s, so only when first asked (a server is ready sooner; indexing never needs them).
+        import jieba.posseg
+
         return jieba.posseg.POSTokenizer(self._jieba)
 
     @cached_property
