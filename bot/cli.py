@@ -70,11 +70,10 @@ def index_command(paths: Annotated[list[Path], typer.Argument(help="Files or fol
     with err.status("Loading the embedding model…"):
         indexer = open_indexer(settings)
     report = _index_with_progress(indexer, paths)
-    if report.count("indexed") or report.count("replaced"):
-        from retrieval.knowledge import store_index_terms
+    from retrieval.knowledge import store_index_terms
 
-        with err.status("Storing the keyword-search words of new chunks…"):
-            store_index_terms(settings)  # answering processes then start without segmenting the corpus
+    with err.status("Storing the keyword-search words of new chunks…"):
+        store_index_terms(settings)  # answering processes then start without segmenting the corpus
     for failure in report.failures:
         err.print(f"[red]failed:[/red] {escape(failure.error or failure.path)}", soft_wrap=True)
     chunks = sum(o.chunk_count for o in report.outcomes if o.status in ("indexed", "replaced"))
