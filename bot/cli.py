@@ -231,15 +231,17 @@ def eval_command(
 
 def _decision_rule(settings) -> dict:
     """How the reader decides to answer, and what its calibration measured (from reader.json)."""
-    from retrieval.reader.model import CONFIG_FILE, WEIGHTS_DIR, ReaderConfig
+    from retrieval.reader.config import WEIGHTS_DIR, read_config
 
-    config = ReaderConfig.load((settings.reader_dir or WEIGHTS_DIR) / CONFIG_FILE)
+    config = read_config(settings.reader_dir or WEIGHTS_DIR)
     calibration = config.calibration
     return {"rule": "answer when the best span's score minus the no-answer score ≥ threshold, the year asked is in "
                     "the answer's chunk and a place named is in its letter",
             "threshold": round(config.answer_threshold, 4),
-            "chosen_on": f"{calibration.get('questions')} calibration questions (held out of training), for a "
-                         f"false-answer rate ≤ {100 * calibration.get('target_false_answer_rate', 0):.0f}%",
+            "chosen_on": f"{calibration.get('questions')} calibration questions and {calibration.get('unanswerable')} "
+                         f"near-miss negatives (articles held out of training), by {calibration.get('rule')}; a reading "
+                         f"is right when {calibration.get('right_when', 'its span matches the gold answer')}",
+            "calibration_answered_right": calibration.get("answered_right"),
             "calibration_false_answer": calibration.get("false_answer"),
             "calibration_false_refusal": calibration.get("false_refusal")}
 

@@ -241,3 +241,15 @@ def test_eval_figures_agree_with_its_failures_and_latencies(evaluated) -> None:
     assert result["refusal_accuracy"] == round(100 * (len(unanswerable) - len(not_refused)) / len(unanswerable), 1)
     assert "cio" not in failed  # `govqa ask` answers it (test_ask_json_answers_with_a_citation)
     assert 0 < result["latency_ms"]["p50"] <= result["latency_ms"]["p95"]
+
+
+def test_eval_states_the_reader_decision_rule_from_its_calibration() -> None:
+    from bot.cli import _decision_rule
+    from index.settings import Settings
+    from retrieval.reader.config import WEIGHTS_DIR, read_config
+
+    config = read_config(WEIGHTS_DIR)
+    rule = _decision_rule(Settings())
+    assert rule["threshold"] == round(config.answer_threshold, 4)
+    assert config.calibration["rule"] in rule["chosen_on"] and str(config.calibration["questions"]) in rule["chosen_on"]
+    assert rule["calibration_false_answer"] == config.calibration["false_answer"]
