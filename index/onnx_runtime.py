@@ -62,9 +62,9 @@ def open_session(path: Path, *, threads: int):
         raise ModelError(f"Cannot load the ONNX model {path}: {exc}. Delete it and run `govqa model prepare`.") from exc
 
 
-def padded(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Token-id rows → (input_ids, attention_mask), padded with <pad> to the longest row."""
-    length = max(len(row) for row in rows)
+def padded(rows: Sequence[Sequence[int]], length: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Token-id rows → (input_ids, attention_mask), padded with <pad> to ``length`` (default: the longest row)."""
+    length = length or max(len(row) for row in rows)
     ids = np.full((len(rows), length), PAD_ID, dtype=np.int64)
     mask = np.zeros((len(rows), length), dtype=np.int64)
     for i, row in enumerate(rows):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.onnx_runtime import padded
+
 NO_ANSWER_INDEX = 0  # the <s> token: where start and end point when a window holds no answer
 
 
@@ -60,12 +62,7 @@ def encode_windows(tokenizer, questions: list[str], passages: list[str], *, max_
             if start + room >= len(passage.ids):
                 break
             start += step
-    length = max_length if pad_to_max else max(len(row) for row in rows)
-    input_ids = np.full((len(rows), length), backend.token_to_id("<pad>"), dtype=np.int64)
-    attention_mask = np.zeros((len(rows), length), dtype=np.int64)
-    for i, row in enumerate(rows):
-        input_ids[i, :len(row)] = row
-        attention_mask[i, :len(row)] = 1
+    input_ids, attention_mask = padded(rows, max_length if pad_to_max else None)
     return Windows(input_ids=input_ids, attention_mask=attention_mask,
                    pair_index=np.asarray(pair_index, dtype=np.int64), offsets=offsets)
 
