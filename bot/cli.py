@@ -176,13 +176,17 @@ def _check_data_dir(settings: Settings) -> None:
 
 
 def _ask_lines(service, lines, document: str | None) -> None:
-    """One JSON answer line per JSON question line; a bad line gets an error line, not a crash."""
+    """One JSON answer line per JSON question line; a bad line gets an error line, not a crash.
+
+    Only "question" and "session" are read: other fields (a gold file's expected "document",
+    "expect", ...) are ignored, so a gold file can be piped in as it is.
+    """
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
-            answer = service.ask(item["question"], session_id=item.get("session"), document=item.get("document") or document)
+            answer = service.ask(item["question"], session_id=item.get("session"), document=document)
             print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
         except (json.JSONDecodeError, KeyError, TypeError, GovqaError) as error:
             message = str(error) if isinstance(error, GovqaError) else f"line {number}: expected a JSON object with a \"question\""

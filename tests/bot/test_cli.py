@@ -25,6 +25,9 @@ FOLLOW_UP_LINES = [
     json.dumps({"question": "全市的5G基站有多少个？", "session": "s1"}, ensure_ascii=False),
     "this line is not JSON",
     json.dumps({"question": "在全省排名第几？", "session": "s1"}, ensure_ascii=False),
+    # A gold file's line, piped in as it is: its expected "document" names are not a filter.
+    json.dumps({"id": "g1", "question": "全市的5G基站有多少个？", "expect": [["6451"]],
+                "document": ["某个名字", "另一个名字"], "answerable": True}, ensure_ascii=False),
 ]
 GOLD = [
     {"id": "cio", "question": "一共收到多少家企业的首席信息官备案申请？", "expect": [["45"]]},
@@ -174,12 +177,13 @@ def test_ask_json_answers_with_a_citation(asked_json) -> None:
 @pytest.mark.slow  # loads the model in a subprocess
 def test_ask_jsonl_answers_each_line_in_order(asked_jsonl) -> None:
     assert asked_jsonl.returncode == 0, asked_jsonl.stderr
-    first, bad, follow_up = [json.loads(line) for line in asked_jsonl.stdout.splitlines()]
+    first, bad, follow_up, gold_line = [json.loads(line) for line in asked_jsonl.stdout.splitlines()]
     assert first["question"] == "全市的5G基站有多少个？" and "6451" in first["answer"]
     assert bad["error"] and "line 2" in bad["error"] and bad["answered"] is False
     assert follow_up["question"] == "在全省排名第几？"
     assert follow_up["session_id"] == "s1"
     assert "第8" in follow_up["answer"]
+    assert "error" not in gold_line and "6451" in gold_line["answer"]
 
 
 def test_ask_with_nonexistent_data_dir_is_a_one_line_error(models_dir: Path, tmp_path: Path) -> None:
