@@ -159,9 +159,13 @@ class QuestionAnalyser:
 
 
 def _proper_names(text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:
-    """Ideas written with a capital letter inside an English sentence (Zhongshan, Guangzhou)."""
+    """Ideas written with a capital letter inside an English sentence (Zhongshan, Guangzhou).
+
+    Only names the dictionary renders in Chinese: a romanised name it does not know (Zhoucun, Suyan)
+    cannot be looked for in a Chinese letter, so it cannot be a reason to refuse.
+    """
     names = {word.lower() for word in re.findall(r"(?<=[a-z0-9,] )[A-Z][a-z]+", text)}
-    return tuple(g for g in groups if g.source in names)
+    return tuple(g for g in groups if g.source in names and not all(alt.isascii() for alt in g.alternatives))
 
 
 def _english_focus(norm: str, groups: list[TermGroup]) -> tuple[int, ...]:

@@ -2,7 +2,7 @@
 """Train the reader shipped in retrieval/reader/weights/ and print its held-back EM/F1 and calibration.
 
 usage: python scripts/train_reader.py [--data ../shared/data/mrc] [--out retrieval/reader/weights]
-                                      [--limit N] [--epochs E] [--threads T]
+                                      [--limit N] [--epochs E] [--trained-layers L] [--threads T]
 
 Uses CMRC 2018 trial (simplified) and DRCD dev+test (converted to simplified), split by article into
 train / held-back / calibration. Runs on a 2-core CPU in about an hour; a restarted run reuses the
@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=None, help="where lower-layer states are cached")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N questions (smoke run)")
     parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--trained-layers", type=int, default=None, help="top encoder layers trained (the rest frozen)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--calibrate-only", action="store_true",
                         help="keep the trained weights in --out; choose and record the threshold again")
@@ -47,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     torch.set_num_threads(args.threads)
-    plan = T.TrainingPlan() if args.epochs is None else dataclasses.replace(T.TrainingPlan(), epochs=args.epochs)
+    overrides = {"epochs": args.epochs, "trained_layers": args.trained_layers}
+    plan = dataclasses.replace(T.TrainingPlan(), **{k: v for k, v in overrides.items() if v is not None})
     settings = Settings()
     base_dir = default_base_dir(settings)
     files = [(args.data / name, traditional) for name, traditional in DATA_FILES]
