@@ -10,7 +10,8 @@ import json
 import random
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 # A cut context shorter than this is too little to read as a passage, so no negative is made from it.
@@ -118,6 +119,18 @@ def with_negatives(examples: list[Example], *, sentence_removed_rate: float, oth
                 out.append(Example(e.qid + ":other", e.article, e.question, rng.choice(others)))
     rng.shuffle(out)
     return out
+
+
+def with_english(examples: list[Example], *, rate: float, english: Callable[[str], str], seed: int) -> list[Example]:
+    """The examples plus, for a ``rate`` share of them, a copy whose question is rendered in English
+    (``english``: :class:`retrieval.reader.gloss.QuestionGlosser`), over the same context and answer."""
+    rng = random.Random(seed)
+    copies = [replace(e, qid=e.qid + ":en", question=english(e.question)) for e in examples if rng.random() < rate]
+    return list(examples) + copies
+
+
+def is_english_copy(example: Example) -> bool:
+    return example.qid.endswith(":en")
 
 
 def load_training_examples(files: Iterable[tuple[Path, bool]]) -> list[Example]:

@@ -15,6 +15,7 @@ import re
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .data import Example, split_by_article, with_negatives, without_answer_sentence
+from .data import Example, is_english_copy, split_by_article, with_english, with_negatives, without_answer_sentence
 from .features import Windows, encode_windows, span_targets
 from .model import ReaderConfig, SpanReaderModel
 from .postprocess import best_spans
@@ -55,6 +56,10 @@ class TrainingPlan:
     sentence_removed_rate: float = 0.25   # share of questions also seen over their context minus the answer sentence
     other_paragraph_rate: float = 0.15    # … and over another paragraph of the same article
     held_out_share: float = 0.10          # of articles, kept out of training: half for EM/F1, half for calibration
+    # Share of questions also seen rendered word by word into English (gloss.py), in training and in the
+    # calibration split: the data has Chinese questions only, and a reader trained on them alone refused
+    # every English question over a Chinese letter.
+    english_question_rate: float = 0.25
     passages_per_question: int = 2        # calibration reads a question against this many paragraphs, as answering does
     # The threshold gets most calibration questions right (SQuAD 2.0's rule), a reading being right when
     # the clause answering would show holds the gold answer (read_sets). Shipped reader (top 4 layers):
@@ -311,9 +316,17 @@ def split_three(examples: list[Example], plan: TrainingPlan):
     return train, evaluation, calibration
 
 
-def training_examples(train: list[Example], plan: TrainingPlan) -> list[Example]:
-    return with_negatives(train, sentence_removed_rate=plan.sentence_removed_rate,
+def training_examples(train: list[Example], plan: TrainingPlan, english: Callable[[str], str]) -> list[Example]:
+    """The training questions, some also in English, each with its no-answer negatives."""
+    both = with_english(train, rate=plan.english_question_rate, english=english, seed=plan.seed + 3)
+    return with_negatives(both, sentence_removed_rate=plan.sentence_removed_rate,
                           other_paragraph_rate=plan.other_paragraph_rate, seed=plan.seed)
+
+
+def english_copies(examples: list[Example], plan: TrainingPlan, english: Callable[[str], str]) -> list[Example]:
+    """A held-back split's English copies (same share and seed rule as training)."""
+    both = with_english(examples, rate=plan.english_question_rate, english=english, seed=plan.seed + 4)
+    return [e for e in both if is_english_copy(e)]
 
 
 def now() -> float:
