@@ -21,6 +21,7 @@ from .question import Question, QuestionAnalyser
 from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, sentence_around
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
+from .values import MEASURE_WORDS
 
 # Retrieved chunks the reader reads per question: about 6 windows of 160 tokens, a few hundred ms on 2 cores.
 READ_TOP_CHUNKS = 4
@@ -28,6 +29,8 @@ READ_TOP_CHUNKS = 4
 MAX_CITATIONS = 3
 _OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措施|做法|举措|办法|哪些|有什么|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b", re.I)
 _SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说|写)了(些)?什么|概括|概述|总结|大意|\bsummar|\bmain points\b|what (is|was) (this|the) (reply|letter|response) about", re.I)
+# The asking words of a question part (有多少家, 是什么, 哪些, ？), dropped when its subject is carried to later parts.
+_ASKING = re.compile(rf"(?:有|是)?(?:多少|几)(?:{MEASURE_WORDS})?|(?:有|是)?(?:哪些|哪个|哪|什么|谁)|[？?]")
 _ADDRESS_SUFFIX = re.compile(r"(等\d*名?|等)?(委员|代表|同志|先生|女士)$")
 
 
@@ -104,14 +107,16 @@ class ExtractiveAnswerer:
         chosen: list[_Choice] = []
         others: list[_Choice] = []
         started = time.perf_counter()
+        taken: dict[int, list[tuple[int, int]]] = {}  # a later part of a compound question asks another fact
         for text in texts:
-            readings = self._reader.read(text, passages)
+            readings = self._reader.read(text, passages, taken=taken)
             ranked = sorted((r for r in readings if r.found), key=lambda r: -r.margin)
             usable = [r for r in ranked if r.margin >= self._reader.threshold
                       and self._checks_pass(question, read[r.passage].chunk)]
             if not usable:
                 return replace(self._refusal(question, hits), timings_ms={"read": _ms(started)})
             chosen.append(_Choice(read[usable[0].passage], usable[0], passages[usable[0].passage]))
+            taken.setdefault(usable[0].passage, []).append((usable[0].start, usable[0].end))
             others += [_Choice(read[r.passage], r, passages[r.passage]) for r in usable[1:]]
         shown = [_shown(c, open_question) for c in chosen]
         text = _joined(shown)
@@ -303,7 +308,8 @@ def _part_texts(prepared: Prepared) -> list[str]:
     if not question.parts or prepared.reading_text != question.text:
         return [prepared.reading_text or question.text]
     first = question.parts[0].text
-    return [first] + [f"{first}，{part.text}" for part in question.parts[1:]]
+    subject = _ASKING.sub("", first)  # 有多少家省级新型研发机构 → 省级新型研发机构: what the later parts are about
+    return [first] + [f"{subject}{part.text}" for part in question.parts[1:]]
 
 
 def _shown(choice: _Choice, open_question: bool) -> str:

@@ -31,15 +31,20 @@ class Span:
 
 
 def best_spans(windows: Windows, start_logits: np.ndarray, end_logits: np.ndarray, *, pairs: int,
-               max_answer_tokens: int) -> list[Span]:
-    """One Span per pair: its best span over all its windows, and its lowest window no-answer score."""
+               max_answer_tokens: int, taken: dict[int, list[tuple[int, int]]] | None = None) -> list[Span]:
+    """One Span per pair: its best span over all its windows, and its lowest window no-answer score.
+
+    ``taken``: character ranges, per pair, that a span may not overlap (answered by an earlier part
+    of a compound question).
+    """
+    taken = taken or {}
     best: list[Span] = [Span(p, -1, -1, -np.inf, np.inf) for p in range(pairs)]
     for i, offsets in enumerate(windows.offsets):
         pair = int(windows.pair_index[i])
         starts, ends = start_logits[i], end_logits[i]
         null = float(starts[NO_ANSWER_INDEX] + ends[NO_ANSWER_INDEX])
         current = best[pair]
-        found = _best_in_window(offsets, starts, ends, max_answer_tokens)
+        found = _best_in_window(offsets, starts, ends, max_answer_tokens, taken.get(pair, ()))
         score, start, end = found if found else (current.score, current.start, current.end)
         if found and found[0] <= current.score:
             score, start, end = current.score, current.start, current.end
@@ -48,7 +53,7 @@ def best_spans(windows: Windows, start_logits: np.ndarray, end_logits: np.ndarra
 
 
 def _best_in_window(offsets: list, starts: np.ndarray, end_scores: np.ndarray,
-                    max_answer_tokens: int) -> tuple[float, int, int] | None:
+                    max_answer_tokens: int, taken=()) -> tuple[float, int, int] | None:
     valid = np.array([o is not None and o[1] > o[0] for o in offsets] + [False] * (len(starts) - len(offsets)))
     if not valid.any():
         return None
@@ -64,6 +69,8 @@ def _best_in_window(offsets: list, starts: np.ndarray, end_scores: np.ndarray,
             if not valid[e] or e < s or e - s + 1 > max_answer_tokens:
                 continue
             score = float(masked_start[s] + masked_end[e])
+            if any(offsets[s][0] < end and start < offsets[e][1] for start, end in taken):
+                continue
             if best is None or score > best[0]:
                 best = (score, offsets[s][0], offsets[e][1])
     return best

@@ -58,8 +58,10 @@ class Reader:
         """Margin at which a span is an answer (chosen on the calibration split at training time)."""
         return self.config.answer_threshold
 
-    def read(self, question: str, passages: list[str]) -> list[Reading]:
-        """One Reading per passage, in the passages' order."""
+    def read(self, question: str, passages: list[str], *,
+             taken: dict[int, list[tuple[int, int]]] | None = None) -> list[Reading]:
+        """One Reading per passage, in the passages' order; ``taken``: character ranges per passage
+        index that a span may not overlap."""
         if not passages:
             return []
         config = self.config
@@ -67,7 +69,8 @@ class Reader:
                                  max_length=config.max_length, stride=config.stride,
                                  max_question_tokens=config.max_question_tokens)
         start, end = self.scorer(windows.input_ids, windows.attention_mask)
-        spans = best_spans(windows, start, end, pairs=len(passages), max_answer_tokens=config.max_answer_tokens)
+        spans = best_spans(windows, start, end, pairs=len(passages), max_answer_tokens=config.max_answer_tokens,
+                           taken=taken)
         return [Reading(s.pair, s.start, s.end, s.margin if s.start >= 0 else -np.inf) for s in spans]
 
 

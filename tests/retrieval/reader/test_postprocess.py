@@ -38,3 +38,15 @@ def test_each_pair_gets_its_own_span() -> None:
     first, second = best_spans(_windows(offsets, [0, 1]), start, end, pairs=2, max_answer_tokens=3)
     assert (first.pair, first.start, first.end, first.margin) == (0, 0, 1, 4.0)
     assert (second.pair, second.start, second.end, second.margin) == (1, 1, 2, -8.0)
+
+
+def test_a_taken_range_gives_the_next_best_span_that_does_not_overlap_it() -> None:
+    offsets = [[None, (0, 2), (2, 4), (4, 6), (6, 8)]]
+    start = np.array([[0.0, 6.0, 1.0, 4.0, 0.0]])
+    end = np.array([[0.0, 6.0, 1.0, 0.0, 4.0]])
+    [free] = best_spans(_windows(offsets, [0]), start, end, pairs=1, max_answer_tokens=2)
+    assert (free.start, free.end) == (0, 2)
+    [other] = best_spans(_windows(offsets, [0]), start, end, pairs=1, max_answer_tokens=2, taken={0: [(0, 2)]})
+    assert (other.start, other.end) == (4, 8)
+    [untouched] = best_spans(_windows(offsets, [0]), start, end, pairs=1, max_answer_tokens=2, taken={1: [(0, 2)]})
+    assert (untouched.start, untouched.end) == (0, 2)  # another passage's ranges do not apply
