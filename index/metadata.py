@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from index.numerals import chinese_number
-from index.patterns import AGENCY_LINE, DATE, DATE_LINE, DOC_NUMBER, LABEL_LINE, SALUTATION, TITLE_END, is_salutation
+from index.patterns import AGENCY_LINE, DATE, DATE_LINE, DISCLOSURE_NOTE, DOC_NUMBER, LABEL_LINE, SALUTATION, TITLE_END, is_salutation
 from index.types import LetterMetadata
 
 _NUMBER = r"([A-Za-z]?\d[\d\-－]*)"
@@ -29,7 +29,8 @@ CONTACT = re.compile(r"(?:联系人|经办人|承办人)(?:及(?:联系)?电话|
 PHONE = re.compile(r"(?:联系电话|电话|联系方式|手机)\s*[：:]\s*(\+?[\d（(][\d\-－—（）()转\s]*\d)"
                    r"|(?:联系人|经办人|承办人)[及和](?:联系)?电话\s*[：:][^\d]*(\+?\d[\d\-－—转]*\d)")
 DISCLOSURE = re.compile(
-    r"公开(?:方式|属性)\s*[：:]\s*([^\s。；;，,）)]+)|此件(主动公开|依申请公开|不予公开|不公开|公开发布)"
+    r"公开(?:方式|属性)\s*[：:]\s*([\u4e00-\u9fff][^\s。；;，,）)|]*)|此件(主动公开|依申请公开|不予公开|不公开|公开发布)"
+    rf"|^[（(]\s*({DISCLOSURE_NOTE})\s*[）)]$"
 )
 MAIN_RECIPIENT = re.compile(r"^主\s*送\s*[：:]\s*(.+?)[\s。．.]*$")
 CC = re.compile(r"^[（(]?\s*抄\s*送\s*[：:]\s*(.+?)[\s。．.）)]*$")

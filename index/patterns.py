@@ -79,16 +79,20 @@ DATE_LINE = re.compile(rf"^[（(]?\s*(?:日期\s*[：:]\s*)?(?P<date>{DATE.patte
 LABEL_WORDS = (
     "联系人", "联系电话", "电话", "联系方式", "手机", "经办人", "承办人", "签发人",
     "公开方式", "公开属性", "信息公开", "抄送", "抄报", "主送", "附件", "主题词", "印发", "发送",
-    "主办单位", "协办单位", "会办单位",
+    "主办单位", "协办单位", "会办单位", "联系单位",
+    # Form fields of a reply sheet ("建议人：", "提案人：") whose value may be empty: never a salutation.
+    "建议人", "提案人", "领衔人", "附议人",
 )
 """Words that open a labelled header or sign-off line ("联系人：…", "抄送：…")."""
 
+DISCLOSURE_NOTE = r"(?:主动公开|依申请公开|不予公开|不公开)"
+"""How a letter states its disclosure on a line of its own: "（依申请公开）"."""
 _LABEL = "|".join(_spaced(word) for word in sorted(LABEL_WORDS, key=len, reverse=True))
 LABEL_LINE = re.compile(
-    rf"^[（(]?\s*(?:(?:{_LABEL})\s*(?:[：:\d]|[^，。；;：:\n]{{1,8}}?[：:])|此件|本件)"
+    rf"^[（(]?\s*(?:(?:{_LABEL})\s*(?:[：:\d]|[^，。；;：:\n]{{1,8}}?[：:])|此件|本件|{DISCLOSURE_NOTE}[）)]?\s*$)"
 )
 """A labelled line: a label word then its colon (or a number: "附件1"), perhaps after a few words
-("联系人及电话：", "抄送单位："); or a disclosure note "（此件主动公开）"."""
+("联系人及电话：", "抄送单位："); or a disclosure note "（此件主动公开）", "（依申请公开）"."""
 
 
 def is_label_line(line: str) -> bool:

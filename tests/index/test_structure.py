@@ -429,3 +429,25 @@ def test_contact_and_phone_in_other_layouts(contact_line):
                       f"全市共建成12个站点。\n某某局\n2023年5月6日\n{contact_line}\n")
     meta = parse_letter(text, source_path="x.txt", content_hash="h", doc_id="d").metadata
     assert (meta.contact, meta.phone) == ("程婷", "0797-1234567")
+
+
+def test_reply_sheet_form_fields_and_a_contact_unit_line() -> None:
+    """A reply sheet's empty "建议人：" field is no salutation; a bracketed contact-unit line and a
+    disclosure note on its own line end the letter even when its date is garbled."""
+    from index.cleaning import clean_text
+
+    text = clean_text("对某会议第7号代表建议的答复\n建议人：\n主办单位：某区水务局\n某水发〔2024〕3号\n"
+                      "张三代表：\n您提的建议收悉，现答复如下：\n今年新建泵站4座。\n某区水务局\n2024 53\n"
+                      "（联系单位：某区水务局，联系人：王五，联系电话：13800000000\n（依申请公开）\n"
+                      "抄送：区人大常委会。\n")
+    letter = parse_letter(text, source_path="x.txt", content_hash="h", doc_id="d")
+    meta = letter.metadata
+    assert meta.addressee == "张三代表"
+    assert (meta.contact, meta.phone) == ("王五", "13800000000")
+    assert meta.disclosure == "依申请公开"
+    assert [p.section_path for p in letter.paragraphs if "联系单位" in p.text] == [(SIGNOFF_SECTION,)]
+
+
+def test_disclosure_field_of_a_table_cell_is_words_not_its_border() -> None:
+    assert extract_metadata([], [], ["公开方式：|"]).disclosure is None
+    assert extract_metadata([], [], ["公开方式：主动公开|"]).disclosure == "主动公开"
