@@ -32,13 +32,14 @@ _KINDS_EN = [
 _FIELDS_ZH = [
     ("doc_number", r"文号|发文字号|发文编号"),
     ("proposal_number", r"(提案|建议|议案)的?(编号|号码|号是)|编号是多少|编号为"),
-    ("contact", r"联系人"),
+    ("contact", r"联系人|联系谁|找谁|找哪位|问谁"),
     ("phone", r"电话|联系方式"),
-    ("addressee", r"哪位(委员|代表)|回复(给)?谁|答复(给)?谁|谁的(提案|建议)|提案人|建议人|哪位.*(提案|建议)"),
-    ("date", r"(落款|发文|印发|签发|成文|答复|回复)(的)?(日期|时间)|(哪天|什么时候|何时)(答复|回复|发出|印发)"),
+    ("addressee", r"哪位(委员|代表)|回复(给)?谁|答复(给)?谁|谁的(提案|建议)|提案人|建议人|哪位.*(提案|建议)|(写|发|寄)给(谁|哪)"),
+    ("date", r"(落款|发文|印发|签发|成文|答复|回复)(的)?(日期|时间)|(哪天|什么时候|何时)(答复|回复|发出|印发)|落款.{0,3}(哪天|哪一天|什么时候)"),
     ("agency", r"哪个(单位|部门|机关)(答复|回复|复函)|发文(机关|单位)|答复单位|落款单位"),
     ("disclosure", r"公开方式|是否公开"),
     ("cc", r"抄送"),
+    ("category", r"(办理|答复|办复)(的)?(类别|类型|分类)"),
 ]
 _FIELDS_EN = [
     ("doc_number", r"document number|reference number|file number|\bserial number"),
@@ -50,6 +51,7 @@ _FIELDS_EN = [
     ("agency", r"which (agency|department|bureau|office) (replied|issued|wrote|sent)|issuing (agency|authority)"),
     ("disclosure", r"disclos|made public"),
     ("cc", r"\bcc\b|copied to|carbon cop"),
+    ("category", r"\bcategory\b|\bclass(ified)? [abc]\b"),
 ]
 _COUNTING_WORD_ZH = re.compile(r"多少|几")
 _UNIT_AFTER_QUESTION = re.compile(rf"(?:多少|几)({MEASURE_WORDS})")

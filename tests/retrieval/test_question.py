@@ -33,3 +33,20 @@ def test_a_chinese_place_and_year_are_anchors(analyser: QuestionAnalyser) -> Non
     assert "2021" in question.years
     assert any("杭州" in place.source for place in question.places)
     assert question.kind == "quantity"
+
+
+@pytest.mark.parametrize(("question", "field"), [
+    ("对这份答复有意见，该联系谁？", "contact"),
+    ("有问题找谁？", "contact"),
+    ("这封信是写给哪个单位的？", "addressee"),
+    ("那封信落款是哪天？", "date"),
+    ("这件建议的办理类别是什么？", "category"),
+    ("What category was this suggestion handled as?", "category"),
+])
+def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser, question: str, field: str) -> None:
+    assert field in analyser.analyse(question).fields
+
+
+@pytest.mark.parametrize("question", ["哪些类别的企业可以申请补贴？", "全市有几个4A级景区？", "谁负责修路？"])
+def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
+    assert analyser.analyse(question).fields == ()
