@@ -4,7 +4,7 @@ letters do not hold it; header and sign-off facts come from the parsed letter.
 The decision is the reader's: its best span's margin over "no answer" must reach the threshold chosen
 on a calibration split at training time (retrieval/reader/weights/reader.json). Two checks that need no
 learning stand beside it: a year the question names must be in the answer's chunk, and a place it names
-must be in the answer's letter.
+must be in the answer's letter, unless the letter names no other place of that rank (retrieval/places.py).
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from index.types import HEADER_SECTION, SIGNOFF_SECTION, Chunk, DocumentRecord
 
 from .crosslingual import TermGroup
 from .lexicon import normalize
+from .places import letter_can_be_about, names_place
 from .question import Question, QuestionAnalyser
 from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, sentence_around
@@ -27,6 +28,8 @@ from .values import MEASURE_WORDS
 READ_TOP_CHUNKS = 4
 # Secondary citations: other chunks whose own best span also clears the threshold, best first, up to three in all.
 MAX_CITATIONS = 3
+# Letters whose place names are remembered (found by jieba's tagger, ~50 ms a letter): about a session's worth.
+MAX_LETTERS_TAGGED = 256
 _OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措施|做法|举措|办法|哪些|有什么|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b", re.I)
 _SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说|写)了(些)?什么|概括|概述|总结|大意|\bsummar|\bmain points\b|what (is|was) (this|the) (reply|letter|response) about", re.I)
 # The asking words of a question part (有多少家, 是什么, 哪些, ？), dropped when its subject is carried to later parts.
@@ -59,8 +62,12 @@ class ExtractiveAnswerer:
 
     def __init__(self, analyser: QuestionAnalyser, reader: Reader, *, document: Callable[[str], DocumentRecord | None],
                  chunks_of: Callable[[str], list[Chunk]], documents: Callable[[], list[DocumentRecord]] = list,
-                 latest: Callable[[], DocumentRecord | None] = lambda: None) -> None:
+                 latest: Callable[[], DocumentRecord | None] = lambda: None,
+                 places_in: Callable[[str], list[str]] = lambda text: []) -> None:
         self._analyser = analyser
+        self._places_in = places_in
+        self._letter_texts: dict[str, str] = {}             # doc_id → the letter's normalised text
+        self._places_named: dict[str, frozenset[str]] = {}  # doc_id → place names in it
         self._reader = reader
         self._document = document
         self._documents = documents
@@ -130,9 +137,29 @@ class ExtractiveAnswerer:
         return all(self._place_known(place, chunk) for place in question.places)
 
     def _place_known(self, place: TermGroup, chunk: Chunk) -> bool:
-        """A place the question names must be named somewhere in the answer's letter."""
-        where = normalize(" ".join(c.text for c in self._chunks_of(chunk.doc_id)) or chunk.text)
-        return any(normalize(alt) in where for alt in place.alternatives)
+        """The answer's letter names the place the question names; or no other letter does, and this one
+        names no other place of its rank."""
+        alternatives = [normalize(alt) for alt in place.alternatives]
+        elsewhere = any(names_place(alternatives, self._letter_text(record.doc_id))
+                        for record in self._documents() if record.doc_id != chunk.doc_id)
+        return letter_can_be_about(alternatives, self._letter_text(chunk.doc_id), self._letter_places(chunk.doc_id),
+                                   named_elsewhere=elsewhere)
+
+    def _letter_text(self, doc_id: str) -> str:
+        """A letter's text with its agency and title, normalised (kept: doc_id is a hash of the content)."""
+        if doc_id not in self._letter_texts:
+            record = self._document(doc_id)
+            meta = [record.metadata.agency or "", record.metadata.title or ""] if record else []
+            self._letter_texts[doc_id] = normalize(" ".join([*meta, *(c.text for c in self._chunks_of(doc_id))]))
+        return self._letter_texts[doc_id]
+
+    def _letter_places(self, doc_id: str) -> frozenset[str]:
+        """The place names in a letter (jieba's tagger, ~50 ms a letter, so once per letter)."""
+        if doc_id not in self._places_named:
+            if len(self._places_named) >= MAX_LETTERS_TAGGED:
+                self._places_named.clear()
+            self._places_named[doc_id] = frozenset(self._places_in(self._letter_text(doc_id)))
+        return self._places_named[doc_id]
 
     def _citations(self, chosen: list[_Choice], others: list[_Choice]) -> tuple[Citation, ...]:
         """The answer's sentences first, then other chunks the reader also found an answer in."""

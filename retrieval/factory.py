@@ -58,7 +58,8 @@ def build_service(settings: Settings, *, embedder=None, reader: Reader | None = 
     dictionary = _LazyDictionary()
     analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known)
     extractive = ExtractiveAnswerer(analyser, reader, document=registry.get, chunks_of=knowledge.chunks_of,
-                                    documents=registry.documents, latest=registry.latest)
+                                    documents=registry.documents, latest=registry.latest,
+                                    places_in=segmenter.places)
     retrieval = settings.retrieval
     retriever = HybridRetriever(store=store, knowledge=knowledge, embedder=embedder, k=retrieval.top_k,
                                 dense_k=retrieval.dense_k, sparse_k=retrieval.sparse_k, rrf_k=retrieval.rrf_k)

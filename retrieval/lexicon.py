@@ -10,6 +10,8 @@ from pathlib import Path
 
 import jieba
 
+from .places import place_level
+
 # Words that carry no topic: function words, question words, generic verbs of asking.
 STOP_WORDS_ZH = frozenset("""
 的 了 是 在 和 与 及 或 等 有 为 对 将 把 被 从 于 以 之 其 这 那 该 此 这份 这个 那个 本 我 我们 你 您 他 她 它
@@ -110,6 +112,11 @@ class Segmenter:
     def places(self, text: str) -> list[str]:
         """Place names (jieba's ``ns`` tag) of two or more characters."""
         return [pair.word for pair in self._tagger.cut(normalize(text)) if pair.flag == "ns" and len(pair.word) >= 2]
+
+    def is_place(self, word: str) -> bool:
+        """True when jieba reads ``word`` as one place name, or its suffix shows an administrative rank."""
+        tagged = list(self._tagger.cut(normalize(word)))
+        return (len(tagged) == 1 and tagged[0].flag == "ns") or place_level(normalize(word)) is not None
 
     def people(self, text: str) -> list[str]:
         """Personal names (jieba's ``nr`` tag) and titles of address such as 委员, 代表."""

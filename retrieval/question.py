@@ -129,11 +129,20 @@ class QuestionAnalyser:
         focus = _english_focus(norm, groups) if english else self._chinese_focus(norm, groups)
         if kind == "rank":
             focus = ()  # 排名第几: what is ranked comes from the words, the rank word itself is everywhere
-        places = _proper_names(text, groups) if english else tuple(TermGroup(p, (p,)) for p in self._segmenter.places(text))
+        places = self._english_places(text, groups) if english else tuple(TermGroup(p, (p,)) for p in self._segmenter.places(text))
         people = () if english else tuple(self._segmenter.people(text))
         index_words = () if english else tuple(self._segmenter.index_terms(text))
         return Question(text, english, kind, unit, tuple(groups), focus, frozenset(years_in(norm)), places, fields,
                         people, index_words)
+
+    def _english_places(self, text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:
+        """Capitalised names whose Chinese renderings are place names (Guangzhou → 广州; not Ministry → 交通部)."""
+        places = []
+        for group in _proper_names(text, groups):
+            alternatives = tuple(alt for alt in group.alternatives if self._segmenter.is_place(alt))
+            if alternatives:
+                places.append(TermGroup(group.source, alternatives))
+        return tuple(places)
 
     def _chinese_groups(self, text: str) -> list[TermGroup]:
         words = [w for w in self._segmenter.content_words(text) if len(w) > 1 or w.isascii()]

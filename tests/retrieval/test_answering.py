@@ -155,3 +155,42 @@ def test_a_header_question_among_several_letters_says_which_letter(library):
     assert answer.answered
     named = answer.citations[0].document.split()[0]
     assert named in answer.text, answer
+
+
+# An invented county letter that, like many real ones, calls its county only 我县 and 全县.
+UNNAMED_COUNTY_LETTER = """关于加快乡村学校建设的建议的答复
+
+陈立新代表：
+
+您提出的《关于加快乡村学校建设的建议》收悉，现答复如下：
+
+近年来，县委、县政府高度重视乡村教育。2022年我县投入资金3600万元，在城关镇、石桥乡新建乡村小学4所，新增学位2100个。全县乡村学校校舍安全达标率达到100%。
+
+下一步，我局将继续争取上级资金，改善乡村学校办学条件。
+
+县教育局
+2023年6月12日
+"""
+
+
+@pytest.fixture(scope="module")
+def county_service(tmp_path_factory, model_dir, embedder, reader):
+    from index.settings import Settings
+    from retrieval.factory import build_service
+
+    root = tmp_path_factory.mktemp("county")
+    letter = root / "county-letter.txt"
+    letter.write_text(UNNAMED_COUNTY_LETTER, encoding="utf-8")
+    service = build_service(Settings(data_dir=root / "data", models_dir=model_dir.parent), embedder=embedder, reader=reader)
+    assert service.add_document(letter).status == "indexed"
+    return service
+
+
+def test_a_county_the_letter_calls_only_our_county_is_answered(county_service):
+    answer = county_service.ask("安平县2022年新增了多少个学位？")
+    assert answer.answered and "2100" in answer.text, answer
+
+
+def test_a_city_question_is_not_answered_from_a_letter_naming_another_city(library):
+    answer = library.ask("佛山市加装电梯已经竣工了多少台？")
+    assert not answer.answered, answer

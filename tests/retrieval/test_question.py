@@ -50,3 +50,8 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
 @pytest.mark.parametrize("question", ["哪些类别的企业可以申请补贴？", "全市有几个4A级景区？", "谁负责修路？"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
     assert analyser.analyse(question).fields == ()
+
+
+def test_capitalised_words_that_are_not_places_are_no_place_check(analyser: QuestionAnalyser) -> None:
+    question = analyser.analyse("Since when has the Ministry of Education funded rural schools in Guangzhou?")
+    assert [place.source for place in question.places] == ["guangzhou"]

@@ -1,0 +1,65 @@
+"""Whether a letter can be about the place a question names.
+
+Letters often do not name their own place: a county bureau writes 我县, 全县, 县委 and its county's name
+appears nowhere in the text; a provincial department writes 全省, 省委. So a place missing from a letter
+counts against it only when something says the question is about another place: another indexed letter
+names it, or this letter names another place of the same rank instead (asked 广州市, it names 中山市). A place whose rank its name does not show (深圳, 南阳) is taken to be a city or a
+county, the ranks people name most.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# China's 34 provincial-level divisions by the short names people use (the official list of names).
+PROVINCES = frozenset(
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 "
+    "四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split())
+# The suffixes of administrative names, by rank (the official naming of divisions).
+LEVEL_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("province", ("特别行政区", "自治区", "省")),
+    ("city", ("地区", "市", "州", "盟")),
+    ("county", ("县", "区", "旗")),
+    ("town", ("街道", "镇", "乡")),
+    ("village", ("社区", "村")),
+)
+# Ranks a bare name (南阳, 深圳) is compared at.
+BARE_NAME_LEVELS = frozenset({"city", "county"})
+
+
+def place_level(name: str) -> str | None:
+    """The rank a place name shows: by its suffix, or as a province's short name; None when it shows none."""
+    if name in PROVINCES:
+        return "province"
+    matches = [(len(s), level) for level, suffixes in LEVEL_SUFFIXES for s in suffixes
+               if name.endswith(s) and len(name) > len(s)]
+    return max(matches)[1] if matches else None  # the longest suffix: 河畔社区 is a 社区, not a 区
+
+
+def bare_name(name: str) -> str:
+    """The name without its rank suffix when two or more characters remain (郧西县 → 郧西, 环县 → 环县)."""
+    suffixes = sorted((s for _, group in LEVEL_SUFFIXES for s in group), key=len, reverse=True)
+    suffix = next((s for s in suffixes if name.endswith(s)), "")
+    return name[:-len(suffix)] if suffix and len(name) - len(suffix) >= 2 else name
+
+
+def names_place(alternatives: Iterable[str], text: str) -> bool:
+    """The text names the place, with or without its rank suffix (郧西县 or 郧西)."""
+    return any(a and (a in text or bare_name(a) in text) for a in alternatives)
+
+
+def letter_can_be_about(alternatives: Iterable[str], letter_text: str, letter_places: Iterable[str], *,
+                        named_elsewhere: bool) -> bool:
+    """True unless the letter never names the asked place and either another letter does
+    (``named_elsewhere``) or this one names another place of the asked place's rank.
+
+    ``alternatives``: ways of writing the asked place (one for a Chinese question, the dictionary's
+    renderings for an English one); ``letter_places``: the place names found in the letter.
+    """
+    alternatives = [a for a in alternatives if a]
+    if names_place(alternatives, letter_text):
+        return True
+    if named_elsewhere:
+        return False
+    asked_levels = {place_level(a) for a in alternatives}
+    levels = {lvl for lvl in asked_levels if lvl} | (BARE_NAME_LEVELS if None in asked_levels else set())
+    return not any(place_level(p) in levels for p in letter_places)

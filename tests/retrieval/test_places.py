@@ -1,0 +1,50 @@
+"""retrieval.places: when a place a question names rules a letter out."""
+from __future__ import annotations
+
+import pytest
+
+from retrieval.places import BARE_NAME_LEVELS, PROVINCES, bare_name, letter_can_be_about, place_level
+
+COUNTY_LETTER = "我县今年在城关镇新建了三所小学，全县入学率达到98%。"
+CITY_LETTER = "佛山市教育局：本市今年新建学校12所。"
+
+
+@pytest.mark.parametrize(("name", "level"), [
+    ("浙江省", "province"), ("内蒙古自治区", "province"), ("江西", "province"), ("绍兴市", "city"),
+    ("延边州", "city"), ("安吉县", "county"), ("海淀区", "county"), ("城关镇", "town"), ("石门乡", "town"),
+    ("王庄村", "village"), ("河畔社区", "village"), ("凤凰", None), ("县", None),
+])
+def test_a_names_rank_comes_from_its_suffix_or_the_province_list(name: str, level: str | None) -> None:
+    assert place_level(name) == level
+
+
+def test_the_province_list_and_the_bare_name_ranks_are_what_the_docstrings_say() -> None:
+    assert len(PROVINCES) == 34
+    assert BARE_NAME_LEVELS == {"city", "county"}
+
+
+@pytest.mark.parametrize(("name", "bare"), [("安吉县", "安吉"), ("环县", "环县"), ("绍兴市", "绍兴"), ("凤凰", "凤凰")])
+def test_the_bare_name_keeps_two_characters_at_least(name: str, bare: str) -> None:
+    assert bare_name(name) == bare
+
+
+def test_a_letter_that_never_names_its_own_county_can_answer_for_it() -> None:
+    assert letter_can_be_about(["安吉县"], COUNTY_LETTER, ["城关镇"], named_elsewhere=False)
+
+
+def test_the_place_named_without_its_suffix_counts_as_named() -> None:
+    assert letter_can_be_about(["佛山市"], "佛山今年新建学校12所。", [], named_elsewhere=True)
+
+
+def test_another_place_of_the_same_rank_rules_the_letter_out() -> None:
+    assert not letter_can_be_about(["绍兴市"], CITY_LETTER, ["佛山市"], named_elsewhere=False)
+    # a bare name is compared at city and county rank
+    assert not letter_can_be_about(["绍兴"], CITY_LETTER, ["佛山市"], named_elsewhere=False)
+
+
+def test_a_place_of_another_rank_does_not_rule_the_letter_out() -> None:
+    assert letter_can_be_about(["浙江省"], CITY_LETTER, ["佛山市"], named_elsewhere=False)
+
+
+def test_a_place_another_letter_names_rules_this_one_out() -> None:
+    assert not letter_can_be_about(["安吉县"], COUNTY_LETTER, ["城关镇"], named_elsewhere=True)
