@@ -117,6 +117,14 @@ class ExtractiveAnswerer:
         taken: dict[int, list[tuple[int, int]]] = {}  # a later part of a compound question asks another fact
         for text in texts:
             readings = self._reader.read(text, passages, taken=taken)
+            if text != question.text and text == prepared.reading_text:
+                # A follow-up is also read alone (其中59路是怎么改的?), the reader having learnt single questions,
+                # over the conversation's letter only (else the letter the search with context ranks first):
+                # alone it may not say what it is about.
+                letter = prepared.preferred_doc or read[0].chunk.doc_id
+                alone = self._reader.read(question.text, passages, taken=taken)
+                readings = [max(pair, key=lambda r: r.margin) if hit.chunk.doc_id == letter else pair[0]
+                            for pair, hit in zip(zip(readings, alone), read)]
             ranked = sorted((r for r in readings if r.found), key=lambda r: -r.margin)
             usable = [r for r in ranked if r.margin >= self._reader.threshold
                       and self._checks_pass(question, read[r.passage].chunk)]

@@ -194,3 +194,10 @@ def test_a_county_the_letter_calls_only_our_county_is_answered(county_service):
 def test_a_city_question_is_not_answered_from_a_letter_naming_another_city(library):
     answer = library.ask("佛山市加装电梯已经竣工了多少台？")
     assert not answer.answered, answer
+
+
+def test_a_follow_up_naming_its_own_thing_is_answered_in_the_conversations_letter(county_service):
+    first = county_service.ask("县里2022年在乡村教育上投入了多少资金？", session_id="follow-up")
+    follow_up = county_service.ask("其中新增了多少个学位？", session_id="follow-up")
+    assert first.answered and "3600万元" in first.text, first
+    assert follow_up.answered and "2100" in follow_up.text, follow_up
