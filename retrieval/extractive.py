@@ -283,8 +283,10 @@ def _asks_about_someone_else(question: Question, record: DocumentRecord) -> bool
     """彭诗敏委员的电话: the letter's phone is its contact person's, not the deputy's."""
     if not {"phone", "contact"} & set(question.fields):
         return False
-    contact = record.metadata.contact or ""
-    return any(person not in contact for person in question.people)
+    meta = record.metadata
+    contact = meta.contact or ""
+    organisation = f"{meta.agency or ''}{meta.title or ''}"  # 黄石 in 黄石市文化和旅游局 names no one
+    return any(person not in contact and person not in organisation for person in question.people)
 
 
 def _is_field_word(word: str) -> bool:

@@ -122,7 +122,9 @@ class Segmenter:
         """Personal names (jieba's ``nr`` tag) and titles of address such as 委员, 代表."""
         found = []
         for pair in self._tagger.cut(normalize(text)):
-            if (pair.flag == "nr" and len(pair.word) >= 2) or pair.word in ("委员", "代表", "提案人", "建议人"):
+            # jieba's dictionary tags some districts nr (周村区): a name with a rank suffix is a place
+            is_name = pair.flag == "nr" and len(pair.word) >= 2 and place_level(pair.word) is None
+            if is_name or pair.word in ("委员", "代表", "提案人", "建议人"):
                 found.append(pair.word)
         return found
 

@@ -55,3 +55,9 @@ def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, ques
 def test_capitalised_words_that_are_not_places_are_no_place_check(analyser: QuestionAnalyser) -> None:
     question = analyser.analyse("Since when has the Ministry of Education funded rural schools in Guangzhou?")
     assert [place.source for place in question.places] == ["guangzhou"]
+
+
+def test_a_district_jiebas_dictionary_tags_as_a_name_is_no_person(analyser: QuestionAnalyser) -> None:
+    # 东丽区 and 万荣县 are tagged nr (personal name) in jieba's dictionary
+    question = analyser.analyse("东丽区住建委那份答复找谁？万荣县的联系人呢？")
+    assert not question.people
