@@ -23,6 +23,11 @@ PROPOSAL_NUMBER = re.compile(
     rf"|(?:提案|建议|议案)\s*第\s*{_NUMBER}\s*号"
 )
 
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# A web page's table gives the letter's own date as "发文日期: 2021-11-10" (not 发布日期 or 生效日期: the
+# page's publication and the rule's effect, which can be weeks later).
+LABELLED_ISO_DATE = re.compile(r"(?:发文|成文|答复|签发|印发)日期\s*[：:|]?\s*\|?\s*(\d{4}-\d{1,2}-\d{1,2})(?!\d)")
+
 CATEGORY = re.compile(r"^[（(【\[]?\s*(?:(?:答复)?类别\s*[：:]\s*)?([A-DＡ-Ｄ])\s*类\s*[）)】\]]?$")
 
 CONTACT = re.compile(r"(?:联系人|经办人|承办人)(?:及(?:联系)?电话|和(?:联系)?电话)?\s*[：:]\s*([^\s，,；;、：:（）()\d]+)")
@@ -43,7 +48,13 @@ def is_signoff_line(line: str) -> bool:
 
 
 def date_to_iso(date: str) -> str | None:
-    """"2022年6月14日" or "二〇二二年六月十四日" → "2022-06-14"; None if not a valid date."""
+    """"2022年6月14日", "二〇二二年六月十四日" or "2022-06-14" → "2022-06-14"; None if not a valid date."""
+    iso = ISO_DATE.fullmatch(date.strip())
+    if iso:
+        try:
+            return datetime.date(*(int(part) for part in iso.groups())).isoformat()
+        except ValueError:
+            return None
     match = DATE.search(date)
     if not match:
         return None
@@ -63,7 +74,7 @@ def extract_metadata(header: Sequence[str], body: Sequence[str],
     body paragraphs (the intro "您提出的《…》(提案第131082号)收悉").
     """
     title = find_title(header)
-    date = _date(signoff) or _date(header)
+    date = _date(signoff) or _date(header) or _labelled_iso_date([*header, *signoff])
     ends = [*signoff, *header]
     return LetterMetadata(
         agency=_agency(header, signoff, title),
@@ -127,6 +138,17 @@ def _addressee(header: Sequence[str]) -> str | None:
         if is_salutation(line):
             return SALUTATION.match(line)["who"].strip()
     return _first(MAIN_RECIPIENT, header)
+
+
+def _labelled_iso_date(lines: Sequence[str]) -> str | None:
+    """A date given only as a labelled ISO date ("成文日期: | 2021-05-25"), written as letters write dates."""
+    for line in lines:
+        match = LABELLED_ISO_DATE.search(line)
+        iso = date_to_iso(match[1]) if match else None
+        if iso:
+            year, month, day = (int(part) for part in iso.split("-"))
+            return f"{year}年{month}月{day}日"
+    return None
 
 
 def _date(lines: Sequence[str]) -> str | None:

@@ -451,3 +451,19 @@ def test_reply_sheet_form_fields_and_a_contact_unit_line() -> None:
 def test_disclosure_field_of_a_table_cell_is_words_not_its_border() -> None:
     assert extract_metadata([], [], ["公开方式：|"]).disclosure is None
     assert extract_metadata([], [], ["公开方式：主动公开|"]).disclosure == "主动公开"
+
+
+def test_a_labelled_iso_date_of_a_web_page_is_the_letters_date() -> None:
+    letter = parse("发文日期: 2023-04-07 发布日期: 2023-05-02\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建公园3个。\n")
+    assert letter.metadata.date == "2023年4月7日"
+    assert letter.metadata.date_iso == "2023-04-07"
+
+
+def test_a_page_publication_date_alone_is_not_the_letters_date() -> None:
+    letter = parse("发布日期: 2023-05-02\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建公园3个。\n")
+    assert letter.metadata.date is None
+
+
+def test_date_to_iso_reads_iso_dates_and_refuses_impossible_ones() -> None:
+    assert date_to_iso("2021-11-10") == "2021-11-10"
+    assert date_to_iso("2021-02-30") is None
