@@ -240,7 +240,8 @@ def _decision_rule(settings) -> dict:
     config = read_config(settings.reader_dir or WEIGHTS_DIR)
     calibration = config.calibration
     return {"rule": "answer when the best span's score minus the no-answer score ≥ threshold, the year asked is in "
-                    "the answer's chunk and a place named is in its letter",
+                    "the answer's chunk, and a place named is in its letter unless no other letter names it and "
+                    "the letter names no other place of its rank",
             "threshold": round(config.answer_threshold, 4),
             "chosen_on": f"{calibration.get('questions')} calibration questions and {calibration.get('unanswerable')} "
                          f"near-miss negatives (articles held out of training), by {calibration.get('rule')}; a reading "
