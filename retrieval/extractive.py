@@ -115,6 +115,7 @@ class ExtractiveAnswerer:
         others: list[_Choice] = []
         started = time.perf_counter()
         taken: dict[int, list[tuple[int, int]]] = {}  # a later part of a compound question asks another fact
+        naming = {place.source: self._letters_naming(place) for place in question.places}
         for text in texts:
             readings = self._reader.read(text, passages, taken=taken)
             if text != question.text and text == prepared.reading_text:
@@ -127,7 +128,7 @@ class ExtractiveAnswerer:
                             for pair, hit in zip(zip(readings, alone), read)]
             ranked = sorted((r for r in readings if r.found), key=lambda r: -r.margin)
             usable = [r for r in ranked if r.margin >= self._reader.threshold
-                      and self._checks_pass(question, read[r.passage].chunk)]
+                      and self._checks_pass(question, read[r.passage].chunk, naming)]
             if not usable:
                 return replace(self._refusal(question, hits), timings_ms={"read": _ms(started)})
             chosen.append(_Choice(read[usable[0].passage], usable[0], passages[usable[0].passage]))
@@ -137,21 +138,25 @@ class ExtractiveAnswerer:
         text = _joined(shown)
         return Answer(question.text, text, True, self._citations(chosen, others), timings_ms={"read": _ms(started)})
 
-    def _checks_pass(self, question: Question, chunk: Chunk) -> bool:
-        """The checks a reader cannot be trusted with: the year asked, and the place named."""
+    def _checks_pass(self, question: Question, chunk: Chunk, naming: dict[str, set[str]]) -> bool:
+        """The checks a reader cannot be trusted with: the year asked, and the place named
+        (``naming``: for each place of the question, the letters that name it)."""
         chunk_text = normalize(chunk.section + chunk.text)
         if any(year not in chunk_text for year in question.years):
             return False
-        return all(self._place_known(place, chunk) for place in question.places)
+        return all(self._place_known(place, chunk, naming[place.source]) for place in question.places)
 
-    def _place_known(self, place: TermGroup, chunk: Chunk) -> bool:
+    def _letters_naming(self, place: TermGroup) -> set[str]:
+        """The indexed letters that name a place (once per question: a scan of every letter's text)."""
+        alternatives = [normalize(alt) for alt in place.alternatives]
+        return {r.doc_id for r in self._documents() if names_place(alternatives, self._letter_text(r.doc_id))}
+
+    def _place_known(self, place: TermGroup, chunk: Chunk, naming: set[str]) -> bool:
         """The answer's letter names the place the question names; or no other letter does, and this one
         names no other place of its rank."""
         alternatives = [normalize(alt) for alt in place.alternatives]
-        elsewhere = any(names_place(alternatives, self._letter_text(record.doc_id))
-                        for record in self._documents() if record.doc_id != chunk.doc_id)
         return letter_can_be_about(alternatives, self._letter_text(chunk.doc_id), self._letter_places(chunk.doc_id),
-                                   named_elsewhere=elsewhere)
+                                   named_elsewhere=bool(naming - {chunk.doc_id}))
 
     def _letter_text(self, doc_id: str) -> str:
         """A letter's text with its agency and title, normalised (kept: doc_id is a hash of the content)."""

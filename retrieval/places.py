@@ -3,8 +3,9 @@
 Letters often do not name their own place: a county bureau writes 我县, 全县, 县委 and its county's name
 appears nowhere in the text; a provincial department writes 全省, 省委. So a place missing from a letter
 counts against it only when something says the question is about another place: another indexed letter
-names it, or this letter names another place of the same rank instead (asked 广州市, it names 中山市). A place whose rank its name does not show (深圳, 南阳) is taken to be a city or a
-county, the ranks people name most.
+names it, or this letter names another place of the same rank instead (asked 广州市, it names 中山市).
+A place whose rank its name does not show (深圳, 南阳) is taken to be a city or a county, the ranks
+people name most.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ LEVEL_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("town", ("街道", "镇", "乡")),
     ("village", ("社区", "村")),
 )
+# Every suffix, longest first (社区 before 区).
+_SUFFIXES_LONGEST_FIRST = sorted((s for _, group in LEVEL_SUFFIXES for s in group), key=len, reverse=True)
 # Ranks a bare name (南阳, 深圳) is compared at.
 BARE_NAME_LEVELS = frozenset({"city", "county"})
 
@@ -37,8 +40,7 @@ def place_level(name: str) -> str | None:
 
 def bare_name(name: str) -> str:
     """The name without its rank suffix when two or more characters remain (郧西县 → 郧西, 环县 → 环县)."""
-    suffixes = sorted((s for _, group in LEVEL_SUFFIXES for s in group), key=len, reverse=True)
-    suffix = next((s for s in suffixes if name.endswith(s)), "")
+    suffix = next((s for s in _SUFFIXES_LONGEST_FIRST if name.endswith(s)), "")
     return name[:-len(suffix)] if suffix and len(name) - len(suffix) >= 2 else name
 
 
