@@ -25,8 +25,9 @@ from tqdm import tqdm  # noqa: E402
 
 from index.settings import Settings  # noqa: E402
 from retrieval.reader import train as T  # noqa: E402
-from retrieval.reader.data import is_english_copy, load_training_examples  # noqa: E402
+from retrieval.reader.data import is_english_copy, is_loosened_copy, load_training_examples  # noqa: E402
 from retrieval.reader.gloss import QuestionGlosser  # noqa: E402
+from retrieval.reader.paraphrase import QuestionLoosener  # noqa: E402
 from retrieval.reader.features import span_targets  # noqa: E402
 from retrieval.reader.model import SpanReaderModel, load_encoder, save_trained  # noqa: E402
 from retrieval.reader.runtime import default_base_dir, load_default_reader, load_tokenizer  # noqa: E402
@@ -63,11 +64,14 @@ def main(argv: list[str] | None = None) -> int:
         examples = examples[:args.limit]
     train, held_back, calibration = T.split_three(examples, plan)
     glosser = QuestionGlosser()
+    loosener = QuestionLoosener(plan.seed)
     held_back_english = T.english_copies(held_back, plan, glosser.english)
-    calibration = calibration + T.english_copies(calibration, plan, glosser.english)
+    held_back_loosened = T.loosened_copies(held_back, plan, loosener.loosened)
+    calibration = (calibration + T.english_copies(calibration, plan, glosser.english)
+                   + T.loosened_copies(calibration, plan, loosener.loosened))
     if args.calibrate_only:
-        return recalibrate(args.out, settings, held_back, held_back_english, calibration, plan)
-    train_examples = T.training_examples(train, plan, glosser.english)
+        return recalibrate(args.out, settings, held_back, held_back_english, held_back_loosened, calibration, plan)
+    train_examples = T.training_examples(train, plan, glosser.english, loosener.loosened)
     print(f"questions: {len(examples)} ({len(train)} train, {len(held_back)} held-back, {len(calibration)} "
           f"calibration); training pairs with negatives: {len(train_examples)}")
 
@@ -103,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     reader = load_default_reader(settings.model_copy(update={"reader_dir": args.out}))
 
     t0 = time.perf_counter()
-    held_out = held_back_spans(reader, held_back, held_back_english, plan)
+    held_out = held_back_spans(reader, held_back, held_back_english, held_back_loosened, plan)
     threshold, calibrated, held_out["at_threshold"] = calibrate(reader, held_back, calibration, plan)
     eval_s = time.perf_counter() - t0
 
@@ -120,12 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def held_back_spans(reader, held_back, held_back_english, plan) -> dict:
-    """EM/F1 on the held-back split's Chinese questions, and on their English renderings."""
+def held_back_spans(reader, held_back, held_back_english, held_back_loosened, plan) -> dict:
+    """EM/F1 on the held-back split's Chinese questions, their English renderings and their reworded copies."""
     with tqdm(desc="held-back EM/F1", unit="window") as bar:
         scores = T.evaluate_spans(reader.scorer, reader.tokenizer, held_back, plan, progress=bar.update)
         scores["english"] = T.evaluate_spans(reader.scorer, reader.tokenizer, held_back_english, plan,
                                              progress=bar.update)
+        scores["reworded"] = T.evaluate_spans(reader.scorer, reader.tokenizer, held_back_loosened, plan,
+                                              progress=bar.update)
     return scores
 
 
@@ -143,11 +149,14 @@ def calibrate(reader, held_back, calibration, plan):
 
 def calibration_record(plan, calibration, calibrated) -> dict:
     english = sum(map(is_english_copy, calibration))
+    reworded = sum(map(is_loosened_copy, calibration))
     return {"rule": plan.threshold_rule, "right_when": "the clause shown holds the gold answer",
-            "questions": len(calibration), "english_questions": english, **calibrated}
+            "questions": len(calibration), "english_questions": english, "reworded_questions": reworded,
+            **calibrated}
 
 
-def recalibrate(weights_dir: Path, settings: Settings, held_back, held_back_english, calibration, plan) -> int:
+def recalibrate(weights_dir: Path, settings: Settings, held_back, held_back_english, held_back_loosened,
+                calibration, plan) -> int:
     """Choose the threshold again for the trained weights in ``weights_dir`` (their held-back EM/F1 stay)."""
     from retrieval.reader.config import read_config
 
@@ -156,7 +165,8 @@ def recalibrate(weights_dir: Path, settings: Settings, held_back, held_back_engl
     threshold, calibrated, at_threshold = calibrate(reader, held_back, calibration, plan)
     old = read_config(weights_dir)
     english = T.evaluate_spans(reader.scorer, reader.tokenizer, held_back_english, plan)
-    held_out = {**old.held_out, "english": english, "at_threshold": at_threshold}
+    reworded = T.evaluate_spans(reader.scorer, reader.tokenizer, held_back_loosened, plan)
+    held_out = {**old.held_out, "english": english, "reworded": reworded, "at_threshold": at_threshold}
     training = {**old.training, "calibrate_seconds": round(time.perf_counter() - started)}
     config = dataclasses.replace(old, answer_threshold=threshold, held_out=held_out, training=training,
                                  calibration=calibration_record(plan, calibration, calibrated))

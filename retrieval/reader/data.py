@@ -128,6 +128,24 @@ def with_english(examples: list[Example], *, rate: float, english: Callable[[str
     return list(examples) + copies
 
 
+def with_loosened(examples: list[Example], *, rate: float, loosened: Callable[[Example], str | None],
+                  seed: int) -> list[Example]:
+    """The examples plus, for a ``rate`` share of the answerable ones, a copy whose question shares fewer
+    words with the answer's sentence (``loosened``: :class:`retrieval.reader.paraphrase.QuestionLoosener`)."""
+    rng = random.Random(seed)
+    copies = []
+    for e in examples:
+        if e.answerable and rng.random() < rate:
+            question = loosened(e)
+            if question:
+                copies.append(replace(e, qid=e.qid + ":loose", question=question))
+    return list(examples) + copies
+
+
+def is_loosened_copy(example: Example) -> bool:
+    return example.qid.endswith(":loose")
+
+
 def is_english_copy(example: Example) -> bool:
     return example.qid.endswith(":en")
 
