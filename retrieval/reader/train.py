@@ -66,14 +66,15 @@ class TrainingPlan:
     english_question_rate: float = 0.25
     # Share of (Chinese) questions also seen reworded away from their answer sentence (paraphrase.py), in
     # training and in the calibration split: people's questions share fewer words with the answer than the
-    # data's do, and the reader had learnt "few shared words → no answer". 0.25 (the English share, not
-    # tuned) is what the next training run uses; 0 until weights trained with it ship.
-    loosened_question_rate: float = 0.0
+    # data's do, and the reader had learnt "few shared words → no answer". Set to the English share, not
+    # tuned. Measured at 0.25 (same seed and plan otherwise): held-back Chinese EM/F1 62.1 / 79.4 (61.9 /
+    # 79.5 without), reworded copies 66.3 / 82.5; calibrated threshold 7.22 → 5.51; 15% more windows.
+    loosened_question_rate: float = 0.25
     passages_per_question: int = 2        # calibration reads a question against this many paragraphs, as answering does
     # The threshold gets most calibration questions right (SQuAD 2.0's rule), a reading being right when
     # the clause answering would show holds the gold answer (read_sets). Shipped reader (top 6 layers,
-    # English renderings): threshold 7.22; on the calibration split 65% answered right, 13% of cut-sentence
-    # negatives answered.
+    # English renderings, reworded copies): threshold 5.51; on the calibration split (618 questions, 104
+    # English, 81 reworded) 70% answered right, 20% of cut-sentence negatives answered.
     threshold_rule: str = "best_accuracy"
     seed: int = 13
 
