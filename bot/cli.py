@@ -135,7 +135,7 @@ def ask_command(
     """Answer a question from the indexed letters, with citations."""
     if not jsonl and not question:
         raise GovqaError("Give a question (govqa ask \"问题\"), or --jsonl to read questions from stdin.")
-    settings = _indexed_settings()
+    settings = _one_process_settings(_indexed_settings())
     from bot.render import answer_as_rich
     from retrieval.factory import build_service
 
@@ -164,6 +164,14 @@ def _indexed_settings() -> Settings:
         raise GovqaError(f"No letters indexed in {settings.data_dir}: run `govqa index FILES…` first, "
                          "or set GOVQA_DATA_DIR to the folder you indexed into.")
     return settings
+
+
+def _one_process_settings(settings: Settings) -> Settings:
+    """`ask` answers one question at a time with nothing beside it: its model calls use every core
+    unless GOVQA_ONNX_THREADS says otherwise (the default of one serves concurrent questions)."""
+    if "onnx_threads" in settings.model_fields_set:
+        return settings
+    return settings.model_copy(update={"onnx_threads": 0})
 
 
 def _check_data_dir(settings: Settings) -> None:

@@ -123,9 +123,12 @@ class ExtractiveAnswerer:
                 # over the conversation's letter only (else the letter the search with context ranks first):
                 # alone it may not say what it is about.
                 letter = prepared.preferred_doc or read[0].chunk.doc_id
-                alone = self._reader.read(question.text, passages, taken=taken)
-                readings = [max(pair, key=lambda r: r.margin) if hit.chunk.doc_id == letter else pair[0]
-                            for pair, hit in zip(zip(readings, alone), read)]
+                ours = [i for i, hit in enumerate(read) if hit.chunk.doc_id == letter]
+                alone = self._reader.read(question.text, [passages[i] for i in ours],
+                                          taken={j: taken[i] for j, i in enumerate(ours) if i in taken})
+                for j, i in enumerate(ours):
+                    if alone[j].margin > readings[i].margin:
+                        readings[i] = replace(alone[j], passage=i)
             ranked = sorted((r for r in readings if r.found), key=lambda r: -r.margin)
             usable = [r for r in ranked if r.margin >= self._reader.threshold
                       and self._checks_pass(question, read[r.passage].chunk, naming)]

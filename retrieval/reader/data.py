@@ -85,6 +85,14 @@ def split_by_article(examples: list[Example], held_out_share: float, seed: int) 
     return [e for e in examples if e.article not in held], [e for e in examples if e.article in held]
 
 
+def answer_sentence(example: Example) -> str:
+    """The sentence of the context that holds the answer's start."""
+    for match in _SENTENCE.finditer(example.context):
+        if match.start() <= example.answer_start < match.end():
+            return match.group(0)
+    return example.context
+
+
 def without_answer_sentence(example: Example) -> str | None:
     """The context with the sentence holding the answer removed: on topic, but no longer answering."""
     start, end = example.answer_start, example.answer_start + len(example.answer_text)

@@ -21,7 +21,7 @@ from functools import cached_property
 import jieba.posseg
 
 from ..crosslingual import cedict_entries
-from .data import _SENTENCE, Example
+from .data import Example, answer_sentence
 from .gloss import QUESTION_WORDS
 
 # Of the words a question shares with its answer sentence, the share reworded (at least one). Set before
@@ -51,14 +51,15 @@ class QuestionLoosener:
         sentence = answer_sentence(example)
         tagged = self._tagger.lcut(example.question)
         words = [pair.word for pair in tagged]
-        shared = [i for i, pair in enumerate(tagged)
-                  if _HAN_WORD.fullmatch(pair.word) and pair.word in sentence and pair.word not in QUESTION_WORDS
-                  and not pair.flag.startswith(_KEPT_TAGS) and self._near_synonyms(pair.word, sentence)]
+        synonyms = {i: self._near_synonyms(pair.word, sentence) for i, pair in enumerate(tagged)
+                    if _HAN_WORD.fullmatch(pair.word) and pair.word in sentence and pair.word not in QUESTION_WORDS
+                    and not pair.flag.startswith(_KEPT_TAGS)}
+        shared = [i for i, near in synonyms.items() if near]
         if not shared:
             return None
         count = max(1, round(len(shared) * REWORDED_SHARE))
         for i in sorted(self._rng.sample(shared, count)):
-            words[i] = self._rng.choice(self._near_synonyms(words[i], sentence))
+            words[i] = self._rng.choice(synonyms[i])
         return "".join(words)
 
     def _near_synonyms(self, word: str, sentence: str) -> list[str]:
@@ -85,10 +86,3 @@ class QuestionLoosener:
                 synonyms[word] = near
         return synonyms
 
-
-def answer_sentence(example: Example) -> str:
-    """The sentence of the context that holds the answer's start."""
-    for match in _SENTENCE.finditer(example.context):
-        if match.start() <= example.answer_start < match.end():
-            return match.group(0)
-    return example.context

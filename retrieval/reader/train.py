@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .data import (Example, is_english_copy, split_by_article, with_english, with_loosened, with_negatives,
+from .data import (Example, is_english_copy, is_loosened_copy, split_by_article, with_english, with_loosened, with_negatives,
                    without_answer_sentence)
 from .features import Windows, encode_windows, span_targets
 from .model import ReaderConfig, SpanReaderModel
@@ -332,8 +332,8 @@ def training_examples(train: list[Example], plan: TrainingPlan, english: Callabl
     """The training questions, some also in English and some reworded, each with its no-answer negatives."""
     both = with_english(train, rate=plan.english_question_rate, english=english, seed=plan.seed + 3)
     if loosened and plan.loosened_question_rate:
-        reworded = with_loosened(train, rate=plan.loosened_question_rate, loosened=loosened, seed=plan.seed + 5)
-        both += reworded[len(train):]
+        both += [e for e in with_loosened(train, rate=plan.loosened_question_rate, loosened=loosened,
+                                          seed=plan.seed + 5) if is_loosened_copy(e)]
     return with_negatives(both, sentence_removed_rate=plan.sentence_removed_rate,
                           other_paragraph_rate=plan.other_paragraph_rate, seed=plan.seed)
 
@@ -348,7 +348,7 @@ def loosened_copies(examples: list[Example], plan: TrainingPlan,
                     loosened: Callable[[Example], str | None]) -> list[Example]:
     """A held-back split's reworded copies (same share as training, its own seed)."""
     both = with_loosened(examples, rate=plan.loosened_question_rate, loosened=loosened, seed=plan.seed + 6)
-    return [e for e in both if e.qid.endswith(":loose")]
+    return [e for e in both if is_loosened_copy(e)]
 
 
 def now() -> float:

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from retrieval.reader.data import Example, is_loosened_copy, with_loosened
-from retrieval.reader.paraphrase import QuestionLoosener, answer_sentence
+from retrieval.reader.data import Example, answer_sentence, is_loosened_copy, with_loosened
+from retrieval.reader.paraphrase import QuestionLoosener
 
 CONTEXT = "该馆始建于1958年。2019年，市政府在新区举行了博物馆的开馆仪式，共有3000名市民参加。此后每年举办一次。"
 
