@@ -29,6 +29,8 @@ ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 LABELLED_ISO_DATE = re.compile(r"(?:发文|成文|答复|签发|印发)日期\s*[：:|]?\s*\|?\s*(\d{4}-\d{1,2}-\d{1,2})(?!\d)")
 
 CATEGORY = re.compile(r"^[（(【\[]?\s*(?:(?:答复)?类别\s*[：:]\s*)?([A-DＡ-Ｄ])\s*类\s*[）)】\]]?$")
+# The category set after the 文号 on its line, as the top right of many replies has it: "忠字〔2020〕1号 B类".
+CATEGORY_AFTER_DOC_NUMBER = re.compile(rf"(?:{DOC_NUMBER.pattern})\s*[（(【\[]?\s*(?P<letter>[A-DＡ-Ｄ])\s*类\s*[）)】\]]?$")
 
 CONTACT = re.compile(r"(?:联系人|经办人|承办人)(?:及(?:联系)?电话|和(?:联系)?电话)?\s*[：:]\s*([^\s，,；;、：:（）()\d]+)")
 PHONE = re.compile(r"(?:联系电话|电话|联系方式|手机)\s*[：:]\s*(\+?[\d（(][\d\-－—（）()转\s]*\d)"
@@ -167,4 +169,7 @@ def _date(lines: Sequence[str]) -> str | None:
 def _category(lines: Sequence[str]) -> str | None:
     """"(A类)" or "答复类别：A类" → "A类" (full-width letters are normalised)."""
     letter = _first(CATEGORY, lines)
+    if letter is None:
+        after = next((m for m in map(CATEGORY_AFTER_DOC_NUMBER.search, lines) if m), None)
+        letter = after.group("letter") if after else None
     return f"{unicodedata.normalize('NFKC', letter)}类" if letter else None

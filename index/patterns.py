@@ -125,7 +125,8 @@ TITLE_WORDS = re.compile(r"关于|答复|提案|建议|议案")
 """Words a letter's title has."""
 
 SALUTATION = re.compile(r"^(?:尊敬的)?(?P<who>[^：:。；;，,！!？?]{2,40}?)\s*[：:]$")
-_NOT_SALUTATION = re.compile(r"如下|以下")
+# "答复内容：" (a form's label above the reply) addresses no one.
+_NOT_SALUTATION = re.compile(r"如下|以下|内容\s*[：:]$")
 
 
 def is_salutation(line: str) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from index.types import HEADER_SECTION, SIGNOFF_SECTION, Chunk, DocumentRecord
 
 from .crosslingual import TermGroup
+from .labelled import asked_value, labelled_values
 from .lexicon import normalize
 from .places import letter_can_be_about, names_place
 from .question import Question, QuestionAnalyser
@@ -31,6 +32,8 @@ MAX_CITATIONS = 3
 # Letters whose place names are remembered (found by jieba's tagger, ~50 ms a letter): about a session's worth.
 MAX_LETTERS_TAGGED = 256
 _OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措施|做法|举措|办法|哪些|有什么|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b", re.I)
+# Kinds of question (question.py) asking for one number or date, not a list.
+_ONE_FIGURE_KINDS = frozenset({"quantity", "money", "percent", "rank", "date"})
 _SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说|写)了(些)?什么|概括|概述|总结|大意|\bsummar|\bmain points\b|what (is|was) (this|the) (reply|letter|response) about", re.I)
 # The asking words of a question part (有多少家, 是什么, 哪些, ？), dropped when its subject is carried to later parts.
 _ASKING = re.compile(rf"(?:有|是)?(?:多少|几)(?:{MEASURE_WORDS})?|(?:有|是)?(?:哪些|哪个|哪|什么|谁)|[？?]")
@@ -97,6 +100,8 @@ class ExtractiveAnswerer:
         answer = None
         if question.fields:
             answer = self._from_metadata(question, hits, prepared.preferred_doc)
+        if answer is None and not question.english:
+            answer = self._from_labels(question, hits, prepared.preferred_doc)
         if answer is None and _SUMMARY.search(question.text):
             answer = self._summary(question, hits, prepared.preferred_doc)
         if answer is None:
@@ -137,7 +142,8 @@ class ExtractiveAnswerer:
             chosen.append(_Choice(read[usable[0].passage], usable[0], passages[usable[0].passage]))
             taken.setdefault(usable[0].passage, []).append((usable[0].start, usable[0].end))
             others += [_Choice(read[r.passage], r, passages[r.passage]) for r in usable[1:]]
-        shown = [_shown(c, open_question) for c in chosen]
+        kinds = [part.kind for part in question.parts] if len(question.parts) == len(texts) else [question.kind] * len(texts)
+        shown = [_shown(c, open_question, kind in _ONE_FIGURE_KINDS) for c, kind in zip(chosen, kinds)]
         text = _joined(shown)
         return Answer(question.text, text, True, self._citations(chosen, others), timings_ms={"read": _ms(started)})
 
@@ -252,6 +258,19 @@ class ExtractiveAnswerer:
         citations = self._metadata_citations(record, [_raw_field(record, f) for f, _ in values])
         return Answer(question.text, text, True, citations)
 
+    def _from_labels(self, question: Question, hits: list[Hit], preferred: str | None) -> Answer | None:
+        """A fact a form sets beside a label in the letter's header or sign-off (会办单位, 办理结果), asked by its label."""
+        record = self._letter_meant(question, hits, preferred)
+        if record is None:
+            return None
+        framing = [c for c in self._chunks_of(record.doc_id) if c.section_path[:1] in ((HEADER_SECTION,), (SIGNOFF_SECTION,))]
+        asked = asked_value(question.text, labelled_values("\n".join(c.text for c in framing)))
+        if asked is None:
+            return None
+        cited = [c for c in framing if normalize(asked.line) in normalize(c.text)][:1]
+        return Answer(question.text, f"{asked.label}：{asked.value}", True,
+                      tuple(self._cite(c, asked.line) for c in cited))
+
     def _letter_meant(self, question: Question, hits: list[Hit], preferred: str | None) -> DocumentRecord | None:
         """Which letter "这份答复" is: the conversation's, the one the question's topic finds, else the newest."""
         if preferred:
@@ -358,12 +377,12 @@ def _part_texts(prepared: Prepared) -> list[str]:
     return [first] + [f"{subject}{part.text}" for part in question.parts[1:]]
 
 
-def _shown(choice: _Choice, open_question: bool) -> str:
-    """The span inside what makes it readable: its clause (with the one before a bare fragment), or for
-    open questions its sentence."""
+def _shown(choice: _Choice, open_question: bool, one_figure: bool) -> str:
+    """The span inside what makes it readable: its clause (with the one before a bare fragment; for a
+    question asking one figure, only the 、-items it lies in), or for open questions its sentence."""
     if open_question:
         return sentence_around(choice.passage, choice.reading.start, choice.reading.end)
-    return clause_around(choice.passage, choice.reading.start, choice.reading.end)
+    return clause_around(choice.passage, choice.reading.start, choice.reading.end, one_figure=one_figure)
 
 
 def _joined(texts: list[str]) -> str:

@@ -9,26 +9,58 @@ import re
 import unicodedata
 
 from index.chunking import split_sentences
+from retrieval.values import MEASURE_WORDS
 
 # score.py counts an answer longer than 200 characters as a pasted passage; the issue asks for at most 200.
 ANSWER_MAX_CHARS = 180
 # A clause this short ("全省排名第8") is shown with the clause before it, which names what it is about.
 SHORT_CLAUSE_CHARS = 8
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+# A figure: Arabic digits, or Chinese numerals before a measure word (八条, 两期). A clause listing
+# several figures with 、 ("18个重点村、61个示范村") answers "how many 示范村" with one item of it.
+_FIGURE = re.compile(rf"\d|[零〇一二两三四五六七八九十百千万亿]+(?:{MEASURE_WORDS})")
+# Chinese characters besides its figures an item needs to say what it counts (调蓄池2个; not 共计5个 → 共计).
+MIN_NAMING_CHARS = 2
 _IGNORED = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
-def clause_around(passage: str, start: int, end: int) -> str:
-    """The clause holding ``passage[start:end]`` (and the clause before it when that one is a bare fragment)."""
+def clause_around(passage: str, start: int, end: int, *, one_figure: bool = False) -> str:
+    """The clause holding ``passage[start:end]`` (and the clause before it when that one is a bare fragment).
+
+    ``one_figure`` (the question asks for one number): where the clause lists figures with 、, only the
+    items the span lies in, so the answer does not carry the other items' figures.
+    """
     bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(passage)] + [len(passage)]
     left = max(b for b in bounds if b <= start)
     right = min((b for b in bounds if b >= end), default=len(passage))
-    if len(passage[left:right].strip("，,；;。！？!?\n ")) < SHORT_CLAUSE_CHARS:
+    cut = _figure_items(passage, left, right, start, end) if one_figure else (left, right)
+    if cut != (left, right):
+        left, right = cut  # an item names what it counts: no clause before it is needed
+    elif len(passage[left:right].strip("，,；;。！？!?\n ")) < SHORT_CLAUSE_CHARS:
         earlier = [b for b in bounds if b < left]
         if earlier and passage[left - 1] not in "。！？!?\n":
             left = max(earlier)
     text = " ".join(passage[left:right].split()).strip("，,；;。！？!? ")
     return fit(text, passage[start:end])
+
+
+def _figure_items(passage: str, left: int, right: int, start: int, end: int) -> tuple[int, int]:
+    """The 、-separated items of ``passage[left:right]`` that the span touches, when the span holds a figure
+    and an item it does not touch holds another; else the clause unchanged. Items that do not name what
+    they count ("、5个") are not cut out."""
+    marks = [left + m.start() for m in re.finditer("、", passage[left:right])]
+    if not marks or not _FIGURE.search(passage[start:end]):
+        return left, right
+    items = list(zip([left] + [m + 1 for m in marks], marks + [right]))
+    touched = [(a, b) for a, b in items if b > start and a < end]
+    untouched = [(a, b) for a, b in items if (a, b) not in touched]
+    if not touched or not any(_FIGURE.search(passage[a:b]) for a, b in untouched):
+        return left, right
+    new_left, new_right = touched[0][0], touched[-1][1]
+    named = re.findall(r"[\u4e00-\u9fff]", _FIGURE.sub("", passage[new_left:new_right]))
+    if len(named) < MIN_NAMING_CHARS:
+        return left, right
+    return new_left, new_right
 
 
 def sentence_around(passage: str, start: int, end: int, limit: int = ANSWER_MAX_CHARS) -> str:

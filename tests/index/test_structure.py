@@ -467,3 +467,19 @@ def test_a_page_publication_date_alone_is_not_the_letters_date() -> None:
 def test_date_to_iso_reads_iso_dates_and_refuses_impossible_ones() -> None:
     assert date_to_iso("2021-11-10") == "2021-11-10"
     assert date_to_iso("2021-02-30") is None
+
+
+@pytest.mark.parametrize("first_line", ["南字〔2021〕7号 C类", "南字〔2021〕7号（C类）", "南字〔2021〕7号\nC类"])
+def test_a_category_beside_the_doc_number_is_the_letters_category(first_line: str) -> None:
+    letter = parse(f"{first_line}\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建公园3个。\n")
+    assert (letter.metadata.doc_number, letter.metadata.category) == ("南字〔2021〕7号", "C类")
+
+
+def test_a_category_word_inside_a_sentence_is_not_a_category() -> None:
+    letter = parse("南字〔2021〕7号\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建B类公园3个。\n")
+    assert letter.metadata.category is None
+
+
+def test_a_forms_reply_content_label_is_not_whom_the_letter_addresses() -> None:
+    letter = parse("建议编号: 第8号\n答复内容:\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建公园3个。\n")
+    assert letter.metadata.addressee == "李华代表"

@@ -39,3 +39,22 @@ def test_calibration_counts_a_span_right_when_its_clause_holds_the_answer() -> N
     assert shown_contains(PASSAGE, start, end, "１２００个")  # width and punctuation do not matter
     assert not shown_contains(PASSAGE, *_span("老旧小区改造"), "1200个")
     assert not shown_contains(PASSAGE, -1, -1, "1200个")
+
+
+def test_a_figure_asked_alone_is_shown_without_the_other_listed_figures() -> None:
+    passage = "今年全县新建篮球场12个、足球场3个，改造健身广场20处、口袋公园7个。"
+    start = passage.index("3个")
+    assert clause_around(passage, start, start + 2) == "今年全县新建篮球场12个、足球场3个"
+    assert clause_around(passage, start, start + 2, one_figure=True) == "足球场3个"
+    bare = "全年完成两项、3个"  # an item naming nothing it counts is not cut out
+    assert clause_around(bare, 7, 9, one_figure=True) == bare
+    first = passage.index("12个")
+    assert clause_around(passage, first, first + 3, one_figure=True) == "今年全县新建篮球场12个"
+    both = passage.index("20处")
+    assert clause_around(passage, both, passage.index("7个") + 2, one_figure=True) == "改造健身广场20处、口袋公园7个"
+
+
+def test_a_list_of_names_is_shown_whole_when_one_figure_is_asked() -> None:
+    passage = "目前已建成城东公园、城西公园和滨江公园3处，总面积15公顷。"
+    start = passage.index("城西公园")
+    assert clause_around(passage, start, start + 4, one_figure=True) == "目前已建成城东公园、城西公园和滨江公园3处"
