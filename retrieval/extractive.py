@@ -80,7 +80,7 @@ class ExtractiveAnswerer:
     def prepare(self, text: str, history: list[Answer]) -> Prepared:
         """Analyse a question; an elliptic follow-up borrows the previous question's ideas."""
         question = self._analyser.analyse(text)
-        named = self._named_letters(text)
+        named = self._about_places(self._named_letters(text), question)
         if not history:
             return Prepared(question, text, None, reading_text=text, named_docs=named)
         previous = history[-1]
@@ -223,6 +223,19 @@ class ExtractiveAnswerer:
                 named.append(record.doc_id)
         return tuple(named)
 
+    def _about_places(self, doc_ids: tuple[str, ...], question: Question) -> tuple[str, ...]:
+        """The named letters that can be about the places the question names: "黄石市政协第34号提案" does not
+        name another city's letter to 第34号建议."""
+        if not doc_ids or not question.places:
+            return doc_ids
+        naming = {place.source: self._letters_naming(place) for place in question.places}
+        kept = []
+        for doc_id in doc_ids:
+            chunks = self._chunks_of(doc_id)
+            if chunks and all(self._place_known(p, chunks[0], naming[p.source]) for p in question.places):
+                kept.append(doc_id)
+        return tuple(kept)
+
     def _summary(self, question: Question, hits: list[Hit], preferred: str | None) -> Answer | None:
         """"这份答复主要讲了什么？": the letter's section headings, or its first sentences."""
         record = self._letter_meant(question, hits, preferred)
@@ -259,17 +272,26 @@ class ExtractiveAnswerer:
         return Answer(question.text, text, True, citations)
 
     def _from_labels(self, question: Question, hits: list[Hit], preferred: str | None) -> Answer | None:
-        """A fact a form sets beside a label in the letter's header or sign-off (会办单位, 办理结果), asked by its label."""
-        record = self._letter_meant(question, hits, preferred)
-        if record is None:
-            return None
-        framing = [c for c in self._chunks_of(record.doc_id) if c.section_path[:1] in ((HEADER_SECTION,), (SIGNOFF_SECTION,))]
-        asked = asked_value(question.text, labelled_values("\n".join(c.text for c in framing)))
-        if asked is None:
-            return None
-        cited = [c for c in framing if normalize(asked.line) in normalize(c.text)][:1]
-        return Answer(question.text, f"{asked.label}：{asked.value}", True,
-                      tuple(self._cite(c, asked.line) for c in cited))
+        """A fact a form sets beside a label in a letter's header or sign-off (会办单位, 办理结果), asked by its
+        label: from the letter meant, or else the first of the letters read that has the label and names
+        the places the question names."""
+        if preferred or self._ambiguous_letter(question, hits, preferred):
+            record = self._letter_meant(question, hits, preferred)
+            letters = [record.doc_id] if record else []
+        else:
+            letters = list(dict.fromkeys(hit.chunk.doc_id for hit in hits[:READ_TOP_CHUNKS]))
+        naming = {place.source: self._letters_naming(place) for place in question.places}
+        for doc_id in letters:
+            chunks = self._chunks_of(doc_id)
+            if not chunks or not all(self._place_known(p, chunks[0], naming[p.source]) for p in question.places):
+                continue
+            framing = [c for c in chunks if c.section_path[:1] in ((HEADER_SECTION,), (SIGNOFF_SECTION,))]
+            asked = asked_value(question.text, labelled_values("\n".join(c.text for c in framing)))
+            if asked is not None:
+                cited = [c for c in framing if normalize(asked.line) in normalize(c.text)][:1]
+                return Answer(question.text, f"{asked.label}：{asked.value}", True,
+                              tuple(self._cite(c, asked.line) for c in cited))
+        return None
 
     def _letter_meant(self, question: Question, hits: list[Hit], preferred: str | None) -> DocumentRecord | None:
         """Which letter "这份答复" is: the conversation's, the one the question's topic finds, else the newest."""

@@ -204,19 +204,31 @@ def test_a_follow_up_naming_its_own_thing_is_answered_in_the_conversations_lette
 
 
 # An invented reply as a 建议提案 system publishes it: the facts of the suggestion set beside labels.
-FORM_LETTER = """市水务局关于市人大十五届二次会议第88号建议的答复
+FORM_LETTER = """芜湖市水务局关于市人大十五届二次会议第88号建议的答复
 领衔代表: 王小明
 建议编号: 第88号
 办理结果 | A已解决() B正在解决(√) C计划解决() |
-主办单位: 市水务局
+主办单位: 芜湖市水务局
 协办单位: 市财政局,市住建局,市城管局
 答复内容:
 王小明代表:
 您提出的《关于加快城区排水管网改造的建议》收悉，现答复如下：
 今年我局完成城区排水管网改造46公里，新建雨水泵站3座、调蓄池2个，城区易涝点由37处减少到9处。
 下一步，我局将会同市财政局争取专项债券资金，继续推进老城区雨污分流改造。
-市水务局
+芜湖市水务局
 2024年7月3日
+"""
+# Another city's reply to its own 第88号建议.
+OTHER_FORM_LETTER = """洛阳市交通运输局关于市人大十四届三次会议第88号建议的答复
+领衔代表: 赵文静
+办理结果 | A已解决(√) B正在解决() C计划解决() |
+主办单位: 洛阳市交通运输局
+答复内容:
+赵文静代表:
+您提出的《关于增开城乡公交线路的建议》收悉，现答复如下：
+今年我局新开通城乡公交线路6条，更新新能源公交车120辆。
+洛阳市交通运输局
+2024年6月20日
 """
 
 
@@ -226,10 +238,10 @@ def form_service(tmp_path_factory, model_dir, embedder, reader):
     from retrieval.factory import build_service
 
     root = tmp_path_factory.mktemp("form")
-    letter = root / "form-letter.txt"
-    letter.write_text(FORM_LETTER, encoding="utf-8")
     service = build_service(Settings(data_dir=root / "data", models_dir=model_dir.parent), embedder=embedder, reader=reader)
-    assert service.add_document(letter).status == "indexed"
+    for name, text in [("form-letter.txt", FORM_LETTER), ("other-form-letter.txt", OTHER_FORM_LETTER)]:
+        (root / name).write_text(text, encoding="utf-8")
+        assert service.add_document(root / name).status == "indexed"
     return service
 
 
@@ -237,8 +249,14 @@ def test_a_fact_the_form_sets_beside_a_label_is_answered_from_the_header(form_se
     answer = form_service.ask("第88号建议的协办单位有哪些？")
     assert answer.answered and "市财政局,市住建局,市城管局" in answer.text, answer
     assert answer.citations and "协办单位" in answer.citations[0].quote, answer
-    ticked = form_service.ask("这件建议的办理结果算哪一类？")
+    ticked = form_service.ask("芜湖市第88号建议的办理结果算哪一类？")
     assert ticked.answered and "B正在解决" in ticked.text and "A已解决" not in ticked.text, ticked
+
+
+def test_a_letter_named_by_a_number_two_cities_use_is_the_citys_the_question_names(form_service):
+    answer = form_service.ask("洛阳市第88号建议的办理结果算哪一类？")
+    assert answer.answered and "A已解决" in answer.text, answer
+    assert "洛阳" in answer.citations[0].document, answer
 
 
 def test_one_figure_asked_of_a_list_of_figures_comes_without_the_others(form_service):

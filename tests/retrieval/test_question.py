@@ -35,6 +35,15 @@ def test_a_chinese_place_and_year_are_anchors(analyser: QuestionAnalyser) -> Non
     assert question.kind == "quantity"
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    ("新区去年引进了几家企业？", "quantity"),
+    ("新区去年引进的是哪几家企业？", "list"),
+    ("哪几个街道完成了改造？", "list"),
+])
+def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: QuestionAnalyser, text: str, kind: str) -> None:
+    assert analyser.analyse(text).kind == kind
+
+
 @pytest.mark.parametrize(("question", "field"), [
     ("对这份答复有意见，该联系谁？", "contact"),
     ("有问题找谁？", "contact"),
