@@ -251,6 +251,8 @@ def _decision_rule(settings) -> dict:
                     "the answer's chunk, and a place named is in its letter unless no other letter names it and "
                     "the letter names no other place of its rank",
             "threshold": round(config.answer_threshold, 4),
+            **({"threshold_by_language": {k: round(v, 4) for k, v in config.language_thresholds.items()}}
+               if config.language_thresholds else {}),
             "chosen_on": f"{calibration.get('questions')} calibration questions and {calibration.get('unanswerable')} "
                          f"near-miss negatives (articles held out of training), by {calibration.get('rule')}; a reading "
                          f"is right when {calibration.get('right_when', 'its span matches the gold answer')}",

@@ -135,7 +135,7 @@ class ExtractiveAnswerer:
                     if alone[j].margin > readings[i].margin:
                         readings[i] = replace(alone[j], passage=i)
             ranked = sorted((r for r in readings if r.found), key=lambda r: -r.margin)
-            usable = [r for r in ranked if r.margin >= self._reader.threshold
+            usable = [r for r in ranked if r.margin >= self._reader.threshold_for(question.english)
                       and self._checks_pass(question, read[r.passage].chunk, naming)]
             if not usable:
                 return replace(self._refusal(question, hits), timings_ms={"read": _ms(started)})

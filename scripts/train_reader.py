@@ -44,13 +44,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--trained-layers", type=int, default=None, help="top encoder layers trained (the rest frozen)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threshold-per-language", action="store_true", default=None,
+                        help="also choose a threshold per question language (see TrainingPlan)")
     parser.add_argument("--calibrate-only", action="store_true",
                         help="keep the trained weights in --out; choose and record the threshold again")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
     torch.set_num_threads(args.threads)
-    overrides = {"epochs": args.epochs, "trained_layers": args.trained_layers}
+    overrides = {"epochs": args.epochs, "trained_layers": args.trained_layers,
+                 "threshold_per_language": args.threshold_per_language}
     plan = dataclasses.replace(T.TrainingPlan(), **{k: v for k, v in overrides.items() if v is not None})
     settings = Settings()
     base_dir = default_base_dir(settings)
@@ -69,8 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     held_back_loosened = T.loosened_copies(held_back, plan, loosener.loosened)
     calibration = (calibration + T.english_copies(calibration, plan, glosser.english)
                    + T.loosened_copies(calibration, plan, loosener.loosened))
+    cache_dir = args.cache or settings.models_dir.parent / "reader-training"
+    cache_dir.mkdir(parents=True, exist_ok=True)
     if args.calibrate_only:
-        return recalibrate(args.out, settings, held_back, held_back_english, held_back_loosened, calibration, plan)
+        return recalibrate(args.out, settings, held_back, held_back_english, held_back_loosened, calibration, plan,
+                           cache_dir / "calibration-readings.json")
     train_examples = T.training_examples(train, plan, glosser.english, loosener.loosened)
     print(f"questions: {len(examples)} ({len(train)} train, {len(held_back)} held-back, {len(calibration)} "
           f"calibration); training pairs with negatives: {len(train_examples)}")
@@ -84,8 +90,6 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.manual_seed(plan.seed)
     model = SpanReaderModel(load_encoder(base_dir), plan.trained_layers)
-    cache_dir = args.cache or settings.models_dir.parent / "reader-training"
-    cache_dir.mkdir(parents=True, exist_ok=True)
     cache = cache_dir / f"lower-{T.plan_fingerprint(plan, train_examples, base_dir)}.f16"
     t0 = time.perf_counter()
     with tqdm(total=len(windows.input_ids), desc="lower layers", unit="win") as bar:
@@ -108,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     held_out = held_back_spans(reader, held_back, held_back_english, held_back_loosened, plan)
-    threshold, calibrated, held_out["at_threshold"] = calibrate(reader, held_back, calibration, plan)
+    readings_file = cache_dir / "calibration-readings.json"
+    threshold, calibrated, held_out["at_threshold"], by_language = calibrate(reader, held_back, calibration, plan,
+                                                                             readings_file)
     eval_s = time.perf_counter() - t0
 
     training = {"plan": dataclasses.asdict(plan), "questions": len(examples), "train_questions": len(train),
@@ -118,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
                 "seconds": {"cache_lower_layers": round(cache_s), "train": round(train_s),
                             "evaluate_and_calibrate": round(eval_s), "total": round(time.perf_counter() - started)}}
     config = T.reader_config(plan, threshold, calibration_record(plan, calibration, calibrated), held_out, training)
+    if plan.threshold_per_language:
+        config = dataclasses.replace(config, language_thresholds=by_language)
     save_trained(model, config, args.out)
     print(json.dumps({"held_out": held_out, "calibration": config.calibration, "seconds": training["seconds"]},
                      ensure_ascii=False, indent=2))
@@ -135,16 +143,27 @@ def held_back_spans(reader, held_back, held_back_english, held_back_loosened, pl
     return scores
 
 
-def calibrate(reader, held_back, calibration, plan):
-    """The threshold by the plan's rule on the calibration split, its rates there, and on the held-back split."""
+def calibrate(reader, held_back, calibration, plan, readings_file: Path | None = None):
+    """The threshold by the plan's rule on the calibration split (and per question language), its rates
+    there, and on the held-back split. ``readings_file``: where each calibration reading is written."""
     sets = T.question_sets(calibration, plan)
     with tqdm(desc="calibration", unit="window") as bar:
         readings = T.read_sets(reader.scorer, reader.tokenizer, sets, plan, progress=bar.update)
+    languages = ["en" if is_english_copy(example) else "zh" for example, _, _ in sets]
     threshold = T.best_accuracy_threshold(readings)
+    by_language = T.thresholds_by_language(readings, languages)
+    if readings_file:
+        readings_file.write_text(json.dumps([{"margin": m, "answerable": a, "right": r, "language": lang}
+                                             for (m, a, r), lang in zip(readings, languages)]) + "\n")
     held_sets = T.question_sets(held_back, plan)
     with tqdm(desc="held-back refusals", unit="window") as bar:
         held_readings = T.read_sets(reader.scorer, reader.tokenizer, held_sets, plan, progress=bar.update)
-    return threshold, T.rates_at(readings, threshold), T.rates_at(held_readings, threshold)
+    rates = T.rates_at(readings, threshold)
+    rates["by_language"] = {
+        lang: {"own_threshold": T.rates_at([r for r, l in zip(readings, languages) if l == lang], t),
+               "at_threshold": T.rates_at([r for r, l in zip(readings, languages) if l == lang], threshold)}
+        for lang, t in by_language.items()}
+    return threshold, rates, T.rates_at(held_readings, threshold), by_language
 
 
 def calibration_record(plan, calibration, calibrated) -> dict:
@@ -156,20 +175,21 @@ def calibration_record(plan, calibration, calibrated) -> dict:
 
 
 def recalibrate(weights_dir: Path, settings: Settings, held_back, held_back_english, held_back_loosened,
-                calibration, plan) -> int:
+                calibration, plan, readings_file: Path) -> int:
     """Choose the threshold again for the trained weights in ``weights_dir`` (their held-back EM/F1 stay)."""
     from retrieval.reader.config import read_config
 
     reader = load_default_reader(settings.model_copy(update={"reader_dir": weights_dir}))
     started = time.perf_counter()
-    threshold, calibrated, at_threshold = calibrate(reader, held_back, calibration, plan)
+    threshold, calibrated, at_threshold, by_language = calibrate(reader, held_back, calibration, plan, readings_file)
     old = read_config(weights_dir)
     english = T.evaluate_spans(reader.scorer, reader.tokenizer, held_back_english, plan)
     reworded = T.evaluate_spans(reader.scorer, reader.tokenizer, held_back_loosened, plan)
     held_out = {**old.held_out, "english": english, "reworded": reworded, "at_threshold": at_threshold}
     training = {**old.training, "calibrate_seconds": round(time.perf_counter() - started)}
     config = dataclasses.replace(old, answer_threshold=threshold, held_out=held_out, training=training,
-                                 calibration=calibration_record(plan, calibration, calibrated))
+                                 calibration=calibration_record(plan, calibration, calibrated),
+                                 language_thresholds=by_language if plan.threshold_per_language else {})
     config.save(weights_dir / "reader.json")
     print(json.dumps({"calibration": config.calibration, "held_out_at_threshold": at_threshold},
                      ensure_ascii=False, indent=2))

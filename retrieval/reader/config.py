@@ -29,6 +29,13 @@ class ReaderConfig:
     calibration: dict = field(default_factory=dict)
     held_out: dict = field(default_factory=dict)
     training: dict = field(default_factory=dict)
+    # Per question language ("zh", "en"), each chosen by the same rule on that language's calibration
+    # questions (English renderings read with lower margins); a language missing here uses answer_threshold.
+    language_thresholds: dict = field(default_factory=dict)
+
+    def threshold_for(self, english: bool) -> float:
+        """The threshold for a question in English or (else) Chinese."""
+        return float(self.language_thresholds.get("en" if english else "zh", self.answer_threshold))
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -58,6 +58,10 @@ class Reader:
         """Margin at which a span is an answer (chosen on the calibration split at training time)."""
         return self.config.answer_threshold
 
+    def threshold_for(self, english: bool) -> float:
+        """The margin at which a span answers a question in English or Chinese (reader.json)."""
+        return self.config.threshold_for(english)
+
     def read(self, question: str, passages: list[str], *,
              taken: dict[int, list[tuple[int, int]]] | None = None) -> list[Reading]:
         """One Reading per passage, in the passages' order; ``taken``: character ranges per passage

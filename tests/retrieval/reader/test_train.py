@@ -74,6 +74,24 @@ def test_threshold_gets_the_most_calibration_questions_right() -> None:
     assert T.rates_at(readings, threshold)["false_answer"] <= 30.0
 
 
+def test_each_language_gets_the_threshold_its_own_readings_call_for() -> None:
+    # the same shapes, English margins 4 lower: its best cut is 4 lower
+    chinese = [(m, False, False) for m in np.linspace(-5, 5, 21)] + [(m, True, True) for m in np.linspace(0, 10, 21)]
+    english = [(m - 4, a, ok) for m, a, ok in chinese]
+    thresholds = T.thresholds_by_language(chinese + english, ["zh"] * len(chinese) + ["en"] * len(english))
+    assert thresholds == {"zh": T.best_accuracy_threshold(chinese), "en": T.best_accuracy_threshold(english)}
+    assert thresholds["en"] == pytest.approx(thresholds["zh"] - 4, abs=0.51)  # readings lie 0.5 apart
+
+
+def test_a_config_without_language_thresholds_uses_its_one_threshold() -> None:
+    from retrieval.reader.config import ReaderConfig
+
+    one = ReaderConfig(6, 160, 64, 40, 48, answer_threshold=5.0)
+    assert one.threshold_for(english=True) == one.threshold_for(english=False) == 5.0
+    both = ReaderConfig(6, 160, 64, 40, 48, answer_threshold=5.0, language_thresholds={"zh": 6.0, "en": 3.0})
+    assert (both.threshold_for(english=False), both.threshold_for(english=True)) == (6.0, 3.0)
+
+
 def test_a_wrong_span_counts_against_answering() -> None:
     readings = [(9.0, True, False)] * 5 + [(1.0, False, False)] * 3
     assert T.best_accuracy_threshold(readings) > 9.0  # answering would only add wrong answers
