@@ -254,7 +254,9 @@ def _decision_rule(settings) -> dict:
             **({"threshold_by_language": {k: round(v, 4) for k, v in config.language_thresholds.items()}}
                if config.language_thresholds else {}),
             "chosen_on": f"{calibration.get('questions')} calibration questions and {calibration.get('unanswerable')} "
-                         f"near-miss negatives (articles held out of training), by {calibration.get('rule')}; a reading "
+                         f"near-miss negatives (articles held out of training), by {calibration.get('rule')}"
+                         + (f" with unanswerable questions weighed as {calibration['unanswerable_share']:.0%} of all"
+                            if calibration.get("unanswerable_share") else "") + "; a reading "
                          f"is right when {calibration.get('right_when', 'its span matches the gold answer')}",
             "calibration_answered_right": calibration.get("answered_right"),
             "calibration_false_answer": calibration.get("false_answer"),

@@ -150,8 +150,8 @@ def calibrate(reader, held_back, calibration, plan, readings_file: Path | None =
     with tqdm(desc="calibration", unit="window") as bar:
         readings = T.read_sets(reader.scorer, reader.tokenizer, sets, plan, progress=bar.update)
     languages = ["en" if is_english_copy(example) else "zh" for example, _, _ in sets]
-    threshold = T.best_accuracy_threshold(readings)
-    by_language = T.thresholds_by_language(readings, languages)
+    threshold = T.best_accuracy_threshold(readings, plan.unanswerable_share)
+    by_language = T.thresholds_by_language(readings, languages, plan.unanswerable_share)
     if readings_file:
         readings_file.write_text(json.dumps([{"margin": m, "answerable": a, "right": r, "language": lang}
                                              for (m, a, r), lang in zip(readings, languages)]) + "\n")
@@ -169,7 +169,7 @@ def calibrate(reader, held_back, calibration, plan, readings_file: Path | None =
 def calibration_record(plan, calibration, calibrated) -> dict:
     english = sum(map(is_english_copy, calibration))
     reworded = sum(map(is_loosened_copy, calibration))
-    return {"rule": plan.threshold_rule, "right_when": "the clause shown holds the gold answer",
+    return {"rule": plan.threshold_rule, "unanswerable_share": plan.unanswerable_share, "right_when": "the clause shown holds the gold answer",
             "questions": len(calibration), "english_questions": english, "reworded_questions": reworded,
             **calibrated}
 

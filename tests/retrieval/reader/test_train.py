@@ -74,6 +74,15 @@ def test_threshold_gets_the_most_calibration_questions_right() -> None:
     assert T.rates_at(readings, threshold)["false_answer"] <= 30.0
 
 
+def test_fewer_unanswerable_questions_stated_lower_the_threshold() -> None:
+    # overlapping margins: which cut is best depends on how many questions are unanswerable
+    readings = [(m, False, False) for m in np.linspace(-5, 5, 21)] + [(m, True, True) for m in np.linspace(0, 10, 21)]
+    own = T.best_accuracy_threshold(readings)
+    assert T.best_accuracy_threshold(readings, 0.5) == own  # the split's own share: unweighted
+    assert T.best_accuracy_threshold(readings, 0.2) < own <= T.best_accuracy_threshold(readings, 0.8)
+    assert T.unanswerable_weight(readings, 0.2) == pytest.approx(0.25)
+
+
 def test_each_language_gets_the_threshold_its_own_readings_call_for() -> None:
     # the same shapes, English margins 4 lower: its best cut is 4 lower
     chinese = [(m, False, False) for m in np.linspace(-5, 5, 21)] + [(m, True, True) for m in np.linspace(0, 10, 21)]
