@@ -224,8 +224,8 @@ class ExtractiveAnswerer:
         return tuple(named)
 
     def _about_places(self, doc_ids: tuple[str, ...], question: Question) -> tuple[str, ...]:
-        """The named letters that can be about the places the question names: "黄石市政协第34号提案" does not
-        name another city's letter to 第34号建议."""
+        """The letters (in order) that can be about the places the question names: "黄石市政协第34号提案"
+        does not name another city's letter to 第34号建议."""
         if not doc_ids or not question.places:
             return doc_ids
         naming = {place.source: self._letters_naming(place) for place in question.places}
@@ -280,12 +280,8 @@ class ExtractiveAnswerer:
             letters = [record.doc_id] if record else []
         else:
             letters = list(dict.fromkeys(hit.chunk.doc_id for hit in hits[:READ_TOP_CHUNKS]))
-        naming = {place.source: self._letters_naming(place) for place in question.places}
-        for doc_id in letters:
-            chunks = self._chunks_of(doc_id)
-            if not chunks or not all(self._place_known(p, chunks[0], naming[p.source]) for p in question.places):
-                continue
-            framing = [c for c in chunks if c.section_path[:1] in ((HEADER_SECTION,), (SIGNOFF_SECTION,))]
+        for doc_id in self._about_places(tuple(letters), question):
+            framing = [c for c in self._chunks_of(doc_id) if c.section_path[:1] in ((HEADER_SECTION,), (SIGNOFF_SECTION,))]
             asked = asked_value(question.text, labelled_values("\n".join(c.text for c in framing)))
             if asked is not None:
                 cited = [c for c in framing if normalize(asked.line) in normalize(c.text)][:1]

@@ -159,10 +159,11 @@ def calibrate(reader, held_back, calibration, plan, readings_file: Path | None =
     with tqdm(desc="held-back refusals", unit="window") as bar:
         held_readings = T.read_sets(reader.scorer, reader.tokenizer, held_sets, plan, progress=bar.update)
     rates = T.rates_at(readings, threshold)
-    rates["by_language"] = {
-        lang: {"own_threshold": T.rates_at([r for r, l in zip(readings, languages) if l == lang], t),
-               "at_threshold": T.rates_at([r for r, l in zip(readings, languages) if l == lang], threshold)}
-        for lang, t in by_language.items()}
+    rates["by_language"] = {}
+    for language, own in by_language.items():
+        subset = [r for r, lang in zip(readings, languages) if lang == language]
+        rates["by_language"][language] = {"own_threshold": T.rates_at(subset, own),
+                                          "at_threshold": T.rates_at(subset, threshold)}
     return threshold, rates, T.rates_at(held_readings, threshold), by_language
 
 
