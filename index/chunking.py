@@ -22,6 +22,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
+def pack_sentences(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """(start, end) spans of ``text`` cut as letters are chunked: whole sentences packed to ``max_chars``."""
+    return _pack(split_sentences(text), max_chars, 0)
+
+
 def chunk_letter(letter: Letter, *, max_chars: int, overlap_sentences: int = 0) -> list[Chunk]:
     """All chunks of ``letter``, in reading order."""
     chunks: list[Chunk] = []

@@ -171,6 +171,7 @@ def calibration_record(plan, calibration, calibrated) -> dict:
     english = sum(map(is_english_copy, calibration))
     reworded = sum(map(is_loosened_copy, calibration))
     return {"rule": plan.threshold_rule, "unanswerable_share": plan.unanswerable_share, "right_when": "the clause shown holds the gold answer",
+            "passages_per_question": plan.passages_per_question, "chunk_chars": plan.calibration_chunk_chars,
             "questions": len(calibration), "english_questions": english, "reworded_questions": reworded,
             **calibrated}
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.chunking import chunk_letter, split_sentences
+from index.chunking import chunk_letter, pack_sentences, split_sentences
 from index.cleaning import clean_text
 from index.structure import parse_letter
 from index.types import HEADER_SECTION, SECTION_SEPARATOR, SIGNOFF_SECTION, Chunk, Letter
@@ -188,3 +188,16 @@ def test_random_letters_chunks_cover_all_sentences(paragraphs, max_chars, overla
     for chunk in chunks:
         assert letter.text[chunk.start:chunk.end].strip() == chunk.text
         assert chunk.end - chunk.start <= max_chars or is_one_sentence(chunk)
+
+
+@given(st.lists(st.text(alphabet="甲乙丙丁12", min_size=1, max_size=30), min_size=1, max_size=12),
+       st.integers(min_value=5, max_value=80))
+@settings(max_examples=60, deadline=None)
+def test_packed_sentences_cover_the_text_in_order_without_cutting_a_sentence(sentences, max_chars) -> None:
+    text = "。".join(sentences) + "。"
+    packed = pack_sentences(text, max_chars)
+    assert "".join(text[s:e] for s, e in packed) == text
+    sentence_ends = {e for _, e in split_sentences(text)}
+    for s, e in packed:
+        assert e in sentence_ends
+        assert e - s <= max_chars or len(split_sentences(text[s:e])) == 1

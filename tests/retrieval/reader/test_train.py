@@ -110,3 +110,45 @@ def test_scores_count_characters() -> None:
     assert T.exact_match("45家企业。", "45家企业") == 1.0
     assert T.char_f1("共45家", "45家企业") == pytest.approx(2 * (3 / 4) * (3 / 5) / (3 / 4 + 3 / 5))
     assert T.char_f1("", "答案") == 0.0
+
+
+ARTICLE = [
+    Example("q1", "a", "新增多少个泊位？",
+            "本市持续推进停车设施建设，多措并举缓解停车难问题。今年共新建公共停车场十六处，新增泊位两千三百个。"
+            "明年将继续推进老旧小区停车改造工作，进一步增加停车供给。",
+            "两千三百个", 0),
+    Example("q2", "a", "明年有什么计划？", "社区服务中心已建成投用，群众反映良好。下一步将扩大覆盖范围，计划明年新增三个站点。", "三个", 0),
+]
+ARTICLE = [dataclasses.replace(e, answer_start=e.context.find(e.answer_text)) for e in ARTICLE]
+CHUNK_CHARS = 55  # two of the first paragraph's sentences, so cutting the answer's leaves one
+
+
+def test_passage_pieces_are_the_chunks_answering_reads() -> None:
+    context = ARTICLE[0].context
+    assert T.passage_pieces(context, 0) == [context]
+    pieces = T.passage_pieces(context, CHUNK_CHARS)
+    assert len(pieces) == 2 and "".join(pieces) == context
+    assert all(len(p) <= CHUNK_CHARS for p in pieces)
+
+
+def test_the_answer_piece_is_re_anchored_on_the_chunk_holding_the_answer() -> None:
+    piece = T.answer_piece(ARTICLE[0], CHUNK_CHARS)
+    assert len(piece.context) < len(ARTICLE[0].context)
+    assert piece.context[piece.answer_start:piece.answer_start + len(piece.answer_text)] == "两千三百个"
+    assert T.answer_piece(ARTICLE[0], 0) == ARTICLE[0]
+
+
+def test_question_sets_read_the_answer_chunk_beside_other_chunks_of_the_article() -> None:
+    plan = dataclasses.replace(T.TrainingPlan(), passages_per_question=3, calibration_chunk_chars=CHUNK_CHARS)
+    sets = T.question_sets(ARTICLE, plan)
+    answerable = [(e, passages) for e, passages, answers in sets if answers]
+    unanswerable = [(e, passages) for e, passages, answers in sets if not answers]
+    assert len(answerable) == 2 and unanswerable
+    for example, passages in answerable:
+        first = passages[0]
+        assert example.context == first
+        assert first[example.answer_start:example.answer_start + len(example.answer_text)] == example.answer_text
+        assert len(passages) == len(set(passages)) == 3
+        assert all(example.answer_text not in p for p in passages[1:])
+    for example, passages in unanswerable:
+        assert all(example.answer_text not in p for p in passages)
