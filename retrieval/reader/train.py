@@ -133,8 +133,9 @@ def select_windows(windows: Windows, starts: np.ndarray, ends: np.ndarray, answe
 
 
 def cache_lower_states(model: SpanReaderModel, windows: Windows, path: Path, *, batch_size: int = 64,
-                       progress=None) -> np.memmap:
-    """The frozen layers' output for every window, fp16 on disk; reused when a run is restarted."""
+                       progress=None, device: str = "cpu") -> np.memmap:
+    """The frozen layers' output for every window, fp16 on disk; reused when a run is restarted.
+    ``model`` is on ``device``."""
     shape = (len(windows.input_ids), windows.input_ids.shape[1], model.encoder.config.hidden_size)
     done = path.with_suffix(".done")
     if done.exists() and json.loads(done.read_text()) == list(shape):
@@ -146,8 +147,9 @@ def cache_lower_states(model: SpanReaderModel, windows: Windows, path: Path, *, 
             rows = np.sort(order[begin:begin + batch_size])
             mask = torch.from_numpy(windows.attention_mask[rows])
             length = int(mask.sum(1).max())
-            hidden = model.lower(torch.from_numpy(windows.input_ids[rows, :length]), mask[:, :length])
-            states[rows, :length] = hidden.numpy().astype(np.float16)
+            hidden = model.lower(torch.from_numpy(windows.input_ids[rows, :length]).to(device),
+                                 mask[:, :length].to(device))
+            states[rows, :length] = hidden.float().cpu().numpy().astype(np.float16)
             if progress:
                 progress(len(rows))
     states.flush()
@@ -169,8 +171,9 @@ def length_batches(lengths: np.ndarray, batch_size: int, rng: random.Random) -> 
 
 
 def train_top(model: SpanReaderModel, states: np.memmap, windows: Windows, starts: np.ndarray, ends: np.ndarray,
-              plan: TrainingPlan, *, progress=None, log=print) -> list[float]:
-    """Train the top layers and head on cached lower states; returns the mean loss of each epoch."""
+              plan: TrainingPlan, *, progress=None, log=print, device: str = "cpu") -> list[float]:
+    """Train the top layers and head on cached lower states; returns the mean loss of each epoch.
+    ``model`` is on ``device``; batches are moved there (the same steps, in the same order, on any device)."""
     torch.manual_seed(plan.seed)
     rng = random.Random(plan.seed)
     model.freeze_lower()
@@ -192,11 +195,11 @@ def train_top(model: SpanReaderModel, states: np.memmap, windows: Windows, start
         losses = []
         for rows in length_batches(lengths, plan.batch_size, rng):
             length = int(lengths[rows].max())
-            hidden = torch.from_numpy(np.asarray(states[rows, :length], dtype=np.float32))
-            mask = torch.from_numpy(windows.attention_mask[rows, :length])
+            hidden = torch.from_numpy(np.asarray(states[rows, :length], dtype=np.float32)).to(device)
+            mask = torch.from_numpy(windows.attention_mask[rows, :length]).to(device)
             start_logits, end_logits = model.upper(hidden, mask)
-            loss = (loss_fn(start_logits, torch.from_numpy(starts[rows]))
-                    + loss_fn(end_logits, torch.from_numpy(ends[rows]))) / 2
+            loss = (loss_fn(start_logits, torch.from_numpy(starts[rows]).to(device))
+                    + loss_fn(end_logits, torch.from_numpy(ends[rows]).to(device))) / 2
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(parameters, 1.0)
