@@ -128,9 +128,11 @@ def govqa_script() -> str:
 
 
 @pytest.mark.slow
-def test_govqa_chat_console_script_through_a_pipe(indexed_settings: Settings):
-    env = dict(os.environ, GOVQA_DATA_DIR=str(indexed_settings.data_dir),
-               GOVQA_EMBEDDING_MODEL=indexed_settings.embedding_model, NO_COLOR="1", COLUMNS="160")
+def test_govqa_chat_console_script_through_a_pipe(indexed_settings: Settings, answer_service):
+    # The session's prepared default model, as `govqa model prepare` leaves it, over the indexed sample letter.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GOVQA_")}
+    env.update(GOVQA_DATA_DIR=str(indexed_settings.data_dir), GOVQA_MODELS_DIR=str(Path(indexed_settings.embedding_model).parent),
+               NO_COLOR="1", COLUMNS="160")
     result = subprocess.run([govqa_script(), "chat"], input=f"{QUESTION}\n/sources\n", env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

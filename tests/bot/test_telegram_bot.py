@@ -311,21 +311,29 @@ def test_api_url_setting_points_the_bot_at_a_local_bot_api_server(api_url):
 
 @pytest.mark.slow
 def test_govqa_telegram_command_answers_and_never_logs_the_token(indexed_settings: Settings, answer_service):
-    async def scenario() -> tuple[list[Call], str, int]:
+    async def scenario() -> tuple[list[Call], str, int | None]:
         api = FakeBotApi(TOKEN)
         runner = await api.start()
-        env = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN, GOVQA_TELEGRAM_API_URL=api.url,
-                   GOVQA_DATA_DIR=str(indexed_settings.data_dir), GOVQA_EMBEDDING_MODEL=indexed_settings.embedding_model)
+        # The session's prepared default model, as a user's `govqa model prepare` leaves it (naming its directory
+        # as GOVQA_EMBEDDING_MODEL would be another model, whose vectors the index refuses).
+        env = {key: value for key, value in os.environ.items() if not key.startswith("GOVQA_")}
+        env.update(TELEGRAM_BOT_TOKEN=TOKEN, GOVQA_TELEGRAM_API_URL=api.url, GOVQA_DATA_DIR=str(indexed_settings.data_dir),
+                   GOVQA_MODELS_DIR=str(Path(indexed_settings.embedding_model).parent))
         script = Path(sys.executable).with_name("govqa")
         process = await asyncio.create_subprocess_exec(str(script), "telegram", env=env, stdout=asyncio.subprocess.PIPE,
                                                        stderr=asyncio.subprocess.STDOUT)
+        replied = asyncio.ensure_future(api.replies_to(api.send_text(PRIVATE_CHAT, QUESTION), timeout=STARTUP_WAIT_S))
+        exited = asyncio.ensure_future(process.wait())
         try:
-            replies = await api.replies_to(api.send_text(PRIVATE_CHAT, QUESTION), timeout=STARTUP_WAIT_S)
+            await asyncio.wait({replied, exited}, return_when=asyncio.FIRST_COMPLETED)  # a crashed bot ends the wait
         finally:
-            process.send_signal(signal.SIGINT)
+            if process.returncode is None:
+                process.send_signal(signal.SIGINT)
             output, _ = await asyncio.wait_for(process.communicate(), WAIT_S)
             await runner.cleanup()
-        return replies, output.decode(errors="replace"), process.returncode
+        text = output.decode(errors="replace")
+        assert replied.done() and not replied.exception(), f"no reply; the bot exited {process.returncode}:\n{text[-2000:]}"
+        return replied.result(), text, process.returncode
 
     replies, output, returncode = asyncio.run(scenario())
     assert "45" in replies[0].params["text"] and replies[0].params["parse_mode"] == "HTML"
