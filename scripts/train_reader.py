@@ -133,9 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     save_trained(model, provisional, args.out)
     if args.eval_runtime == "torch":
         shipped, config = load_reader(base_dir, args.out)
-        reader = Reader(torch_scorer(shipped.to(device)), load_tokenizer(base_dir), config)
+        reader = Reader(torch_scorer(shipped.to(device)), tokenizer, config)
     else:
-        reader = load_default_reader(settings.model_copy(update={"reader_dir": args.out}))
+        reader = load_default_reader(settings.model_copy(update={"reader_dir": args.out}), tokenizer=tokenizer)
 
     t0 = time.perf_counter()
     held_out = held_back_spans(reader, held_back, held_back_english, held_back_loosened, plan)
