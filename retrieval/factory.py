@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from functools import cached_property
+from pathlib import Path
 
 from index.components import open_index
 from index.embedding_model import load_embedder
@@ -25,8 +26,9 @@ from .term_cache import TermCache
 class _LazyDictionary:
     """CC-CEDICT's reverse index takes seconds to build: build it once, on first use or in the background."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: Path | None = None) -> None:
         self._lock = threading.Lock()
+        self._cache = cache
 
     def __call__(self) -> EnglishToChinese:
         return self.dictionary
@@ -34,7 +36,7 @@ class _LazyDictionary:
     @cached_property
     def dictionary(self) -> EnglishToChinese:
         with self._lock:
-            return EnglishToChinese()
+            return EnglishToChinese(self._cache)
 
     def warm_up(self, knowledge: KnowledgeView, segmenter: Segmenter) -> None:
         def work() -> None:
@@ -55,7 +57,7 @@ def build_service(settings: Settings, *, embedder=None, reader: Reader | None = 
     store, registry, indexer = index.store, index.registry, index.indexer
     segmenter = Segmenter(settings.paths.jieba_cache)
     knowledge = KnowledgeView(store, segmenter, TermCache(settings.paths.term_cache))
-    dictionary = _LazyDictionary()
+    dictionary = _LazyDictionary(settings.paths.cedict_cache)
     analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known)
     extractive = ExtractiveAnswerer(analyser, reader, document=registry.get, chunks_of=knowledge.chunks_of,
                                     documents=registry.documents, latest=registry.latest,

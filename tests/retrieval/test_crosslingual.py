@@ -1,14 +1,23 @@
 """retrieval.crosslingual: English question words → the Chinese words a letter may use, through CC-CEDICT."""
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
+
 import pytest
 
+from retrieval import crosslingual
 from retrieval.crosslingual import EnglishToChinese, TermGroup
 
 
 @pytest.fixture(scope="module")
-def dictionary() -> EnglishToChinese:
-    return EnglishToChinese()  # a few seconds: the whole reverse index
+def cache_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cedict") / "cedict-en-zh.pickle"
+
+
+@pytest.fixture(scope="module")
+def dictionary(cache_file: Path) -> EnglishToChinese:
+    return EnglishToChinese(cache_file)  # a few seconds: the whole reverse index, built and kept in cache_file
 
 
 def _groups(dictionary: EnglishToChinese, question: str, **kwargs) -> dict[str, tuple[str, ...]]:
@@ -43,3 +52,36 @@ def test_keep_filters_the_alternatives(dictionary: EnglishToChinese) -> None:
 def test_a_question_of_stop_words_has_no_ideas(dictionary: EnglishToChinese) -> None:
     assert dictionary.term_groups("what is the number of them?") == []
     assert dictionary.term_groups("") == []
+
+
+QUESTIONS = ["How many CIO filings were received?", "Which enterprises were recognised as provincial champions?",
+             "How much money did the city spend on rural roads in 2021?"]
+
+
+def test_the_index_read_back_from_its_cache_answers_as_the_built_one(dictionary: EnglishToChinese,
+                                                                      cache_file: Path) -> None:
+    assert cache_file.is_file()
+    read_back = EnglishToChinese(cache_file)
+    for question in QUESTIONS:
+        assert read_back.term_groups(question) == dictionary.term_groups(question)
+
+
+def test_a_cache_of_another_version_or_a_corrupt_one_is_built_again(dictionary: EnglishToChinese, cache_file: Path,
+                                                                     tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    stale = tmp_path / "stale.pickle"
+    record = pickle.loads(cache_file.read_bytes())
+    stale.write_bytes(pickle.dumps({**record, "index": {}, "short": {}}))  # right key, emptied: read back as is
+    assert EnglishToChinese(stale).term_groups(QUESTIONS[0])[0].alternatives == ("cio",)
+    newer = crosslingual._INDEX_VERSION + 1
+    monkeypatch.setattr(crosslingual, "_INDEX_VERSION", newer)
+    assert EnglishToChinese(stale).term_groups(QUESTIONS[0]) == dictionary.term_groups(QUESTIONS[0])
+    assert pickle.loads(stale.read_bytes())["key"][0] == newer  # written again
+    stale.write_bytes(b"not a pickle")
+    assert EnglishToChinese(stale).term_groups(QUESTIONS[0]) == dictionary.term_groups(QUESTIONS[0])
+
+
+def test_an_unwritable_cache_place_only_means_building_again(dictionary: EnglishToChinese, tmp_path: Path) -> None:
+    missing_dir = tmp_path / "no such dir" / "cedict.pickle"
+    assert EnglishToChinese(missing_dir).term_groups(QUESTIONS[0]) == dictionary.term_groups(QUESTIONS[0])
+    assert not missing_dir.exists() and not list(tmp_path.iterdir())
