@@ -30,7 +30,7 @@ from .data import (Example, is_english_copy, is_loosened_copy, split_by_article,
 from .features import Windows, encode_windows, span_targets
 from .model import ReaderConfig, SpanReaderModel
 from .postprocess import best_spans
-from .runtime import torch_scorer
+from .runtime import score_windows, torch_scorer
 from .shown import shown_contains
 
 
@@ -224,17 +224,7 @@ def predict(model, tokenizer, questions: list[str], passages: list[str], plan: T
     score = torch_scorer(model) if isinstance(model, nn.Module) else model
     windows = encode_windows(tokenizer, questions, passages, max_length=plan.max_length, stride=plan.stride,
                              max_question_tokens=plan.max_question_tokens, pad_to_max=True)
-    starts, ends = np.zeros(windows.input_ids.shape, np.float32), np.zeros(windows.input_ids.shape, np.float32)
-    order = np.argsort(windows.attention_mask.sum(1))
-    for begin in range(0, len(order), batch_size):
-        rows = np.sort(order[begin:begin + batch_size])
-        mask = windows.attention_mask[rows]
-        length = int(mask.sum(1).max())
-        s, e = score(windows.input_ids[rows, :length], mask[:, :length])
-        starts[rows, :length], ends[rows, :length] = s, e
-        starts[rows, length:], ends[rows, length:] = -1e4, -1e4
-        if progress:
-            progress(len(rows))
+    starts, ends = score_windows(score, windows, batch_size=batch_size, progress=progress)
     return best_spans(windows, starts, ends, pairs=len(questions), max_answer_tokens=plan.max_answer_tokens)
 
 

@@ -262,3 +262,22 @@ def test_a_letter_named_by_a_number_two_cities_use_is_the_citys_the_question_nam
 def test_one_figure_asked_of_a_list_of_figures_comes_without_the_others(form_service):
     answer = form_service.ask("调蓄池建了几个？")
     assert answer.answered and "调蓄池2个" in answer.text and "3座" not in answer.text, answer
+
+
+def test_later_chunks_are_read_only_when_the_first_hold_no_usable_span(library, reader, monkeypatch):
+    from retrieval.extractive import READ_FIRST_CHUNKS, READ_TOP_CHUNKS
+
+    read = []
+    original = reader.read
+
+    def counting(question, passages, **kwargs):
+        read.append(len(passages))
+        return original(question, passages, **kwargs)
+
+    monkeypatch.setattr(reader, "read", counting)
+    question, expected, _ = FACTS[0]
+    assert expected in library.ask(question).text
+    assert read == [READ_FIRST_CHUNKS]
+    read.clear()
+    assert not library.ask(REFUSALS[0]).answered
+    assert read == [READ_FIRST_CHUNKS, READ_TOP_CHUNKS - READ_FIRST_CHUNKS]

@@ -29,3 +29,23 @@ def test_onnx_reader_matches_torch(reader, torch_reader) -> None:
 
 def test_both_runtimes_share_the_calibrated_threshold(reader, torch_reader) -> None:
     assert reader.threshold == torch_reader.threshold == reader.config.answer_threshold
+
+
+def test_windows_scored_one_a_call_side_by_side_read_as_all_in_one_padded_call(reader) -> None:
+    from retrieval.reader.features import encode_windows
+    from retrieval.reader.postprocess import best_spans
+    from retrieval.reader.runtime import Reader
+
+    side_by_side = Reader(reader.scorer, reader.tokenizer, reader.config, parallel_calls=2)
+    config = reader.config
+    passages = _paragraphs()
+    for question in QUESTIONS:
+        windows = encode_windows(reader.tokenizer, [question] * len(passages), passages, max_length=config.max_length,
+                                 stride=config.stride, max_question_tokens=config.max_question_tokens)
+        assert len(set(windows.attention_mask.sum(1))) > 1  # some windows are padded in one call
+        start, end = reader.scorer(windows.input_ids, windows.attention_mask)
+        padded = best_spans(windows, start, end, pairs=len(passages), max_answer_tokens=config.max_answer_tokens)
+        read = side_by_side.read(question, passages)
+        assert [(r.start, r.end) for r in read] == [(s.start, s.end) for s in padded], question
+        found = [(r.margin, s.margin) for r, s in zip(read, padded) if s.start >= 0]
+        np.testing.assert_allclose(*zip(*found), atol=MAX_MARGIN_DIFFERENCE)
