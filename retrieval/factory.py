@@ -11,7 +11,7 @@ from index.settings import Settings
 
 from .chain import ChainAnswerer, build_chain
 from .conversation import SessionStore
-from .crosslingual import EnglishToChinese
+from .crosslingual import EnglishToChinese, cedict_cache
 from .extractive import ExtractiveAnswerer
 from .knowledge import KnowledgeView
 from .lexicon import Segmenter
@@ -57,7 +57,7 @@ def build_service(settings: Settings, *, embedder=None, reader: Reader | None = 
     store, registry, indexer = index.store, index.registry, index.indexer
     segmenter = Segmenter(settings.paths.jieba_cache)
     knowledge = KnowledgeView(store, segmenter, TermCache(settings.paths.term_cache))
-    dictionary = _LazyDictionary(settings.paths.cedict_cache)
+    dictionary = _LazyDictionary(cedict_cache(settings))
     analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known)
     extractive = ExtractiveAnswerer(analyser, reader, document=registry.get, chunks_of=knowledge.chunks_of,
                                     documents=registry.documents, latest=registry.latest,

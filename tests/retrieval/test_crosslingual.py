@@ -82,6 +82,15 @@ def test_a_cache_of_another_version_or_a_corrupt_one_is_built_again(dictionary: 
 
 
 def test_an_unwritable_cache_place_only_means_building_again(dictionary: EnglishToChinese, tmp_path: Path) -> None:
-    missing_dir = tmp_path / "no such dir" / "cedict.pickle"
-    assert EnglishToChinese(missing_dir).term_groups(QUESTIONS[0]) == dictionary.term_groups(QUESTIONS[0])
-    assert not missing_dir.exists() and not list(tmp_path.iterdir())
+    (tmp_path / "a file").write_text("")
+    under_a_file = tmp_path / "a file" / "cedict.pickle"
+    assert EnglishToChinese(under_a_file).term_groups(QUESTIONS[0]) == dictionary.term_groups(QUESTIONS[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a file"]
+
+
+def test_the_cache_is_kept_beside_the_models_for_every_data_dir(tmp_path: Path) -> None:
+    from index.settings import Settings
+
+    one, other = (Settings(data_dir=tmp_path / name, models_dir=tmp_path / "models") for name in ("one", "other"))
+    assert crosslingual.cedict_cache(one) == crosslingual.cedict_cache(other)
+    assert crosslingual.cedict_cache(one).parent == tmp_path / "models"
