@@ -281,3 +281,13 @@ def test_later_chunks_are_read_only_when_the_first_hold_no_usable_span(library, 
     read.clear()
     assert not library.ask(REFUSALS[0]).answered
     assert read == [READ_FIRST_CHUNKS, READ_TOP_CHUNKS - READ_FIRST_CHUNKS]
+
+
+def test_answering_reads_as_many_chunks_as_the_threshold_was_calibrated_on():
+    # The threshold holds for the best margin over this many passages: more passages, higher margins.
+    from retrieval.extractive import READ_TOP_CHUNKS
+    from retrieval.reader import train
+    from retrieval.reader.config import WEIGHTS_DIR, read_config
+
+    assert read_config(WEIGHTS_DIR).calibration["passages_per_question"] == READ_TOP_CHUNKS
+    assert train.TrainingPlan().passages_per_question == READ_TOP_CHUNKS
