@@ -25,7 +25,8 @@ from .reader.shown import ANSWER_MAX_CHARS, clause_around, sentence_around
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 from .values import MEASURE_WORDS
 
-# Retrieved chunks the reader reads per question at most: about 6 windows of 160 tokens, 250 ms on 2 cores.
+# Retrieved chunks the reader reads per question at most, as many as the threshold was calibrated on
+# (TrainingPlan.passages_per_question, which says why not 3). About 6 windows of 160 tokens, 250 ms on 2 cores.
 READ_TOP_CHUNKS = 4
 # The reader reads the best-ranked chunks first and the rest only when those hold no usable span: the
 # yes/no decision is the same as reading all at once (any usable span of any chunk answers), and only
