@@ -49,3 +49,17 @@ def test_windows_scored_one_a_call_side_by_side_read_as_all_in_one_padded_call(r
         assert [(r.start, r.end) for r in read] == [(s.start, s.end) for s in padded], question
         found = [(r.margin, s.margin) for r, s in zip(read, padded) if s.start >= 0]
         np.testing.assert_allclose(*zip(*found), atol=MAX_MARGIN_DIFFERENCE)
+
+
+def test_reader_calls_fill_the_cores_and_never_more() -> None:
+    from retrieval.reader.runtime import reader_threads
+
+    assert reader_threads(0, 2) == (1, 2)    # govqa ask: one thread a call, a call a core
+    assert reader_threads(1, 2) == (1, 2)    # serve's default
+    assert reader_threads(2, 2) == (2, 1)
+    assert reader_threads(4, 2) == (4, 1)    # asked for more threads than cores: one call at a time
+    assert reader_threads(1, 1) == (1, 1)
+    for onnx_threads in range(4):
+        for cores in range(1, 9):
+            threads, calls = reader_threads(onnx_threads, cores)
+            assert calls >= 1 and (threads * calls <= cores or calls == 1)
