@@ -57,7 +57,8 @@ def reader_threads(onnx_threads: int, cores: int) -> tuple[int, int]:
     as fill the cores. The calls share one pool, so concurrent questions never run more reader threads
     than cores. Measured with `govqa serve` on 2 cores, sample letter, 1 thread a call, one call at a time
     → 2 side by side: one client p50 288 → 214 ms, p95 717 → 414 ms; 16 clients 5.3 → 5.2 questions/s,
-    p95 5.96 → 4.91 s (benchmarks/load_test.py --no-churn)."""
+    p95 5.96 → 4.91 s (benchmarks/load_test.py --no-churn). With its upload churn, 16 clients 5.3 → 3.8
+    questions/s while uploads went 6 → 35: the indexer is no longer starved by 16 reader threads."""
     threads = onnx_threads or 1
     return threads, max(1, cores // threads)
 
