@@ -153,7 +153,7 @@ def _read_index(path: Path):
     """(index, short-gloss index) from ``path``, or None when it is missing, unreadable or of another key."""
     try:
         with open(path, "rb") as fh:
-            record = pickle.load(fh)  # our own file in the user's data dir, as jieba's cache is
+            record = pickle.load(fh)  # our own file beside the prepared models, as jieba's cache is ours
         if record["key"] == _index_key():
             return record["index"], record["short"]
     except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError, AttributeError):

@@ -24,7 +24,7 @@ from .term_cache import TermCache
 
 
 class _LazyDictionary:
-    """CC-CEDICT's reverse index takes seconds to build: build it once, on first use or in the background."""
+    """CC-CEDICT's reverse index (read from its cache, or built in seconds): once, on first use or in the background."""
 
     def __init__(self, cache: Path | None = None) -> None:
         self._lock = threading.Lock()
