@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from index.components import open_index
+from langchain_core.runnables import Runnable
+
+from index.components import IndexParts, open_index
 from index.embedding_model import load_embedder
 from index.settings import Settings
 
@@ -47,6 +50,36 @@ class _LazyDictionary:
         threading.Thread(target=work, daemon=True, name="cedict-warm-up").start()
 
 
+@dataclass(frozen=True)
+class AnsweringParts:
+    """What answers questions over one index: the chain, and the steps a benchmark calls one by one."""
+
+    knowledge: KnowledgeView
+    extractive: ExtractiveAnswerer
+    retriever: HybridRetriever
+    chain: Runnable
+
+
+def build_answering(settings: Settings, index: IndexParts, *, embedder, reader: Reader) -> AnsweringParts:
+    """The answering steps over an opened index (BM25 and word weights read from it)."""
+    segmenter = Segmenter(settings.paths.jieba_cache)
+    knowledge = KnowledgeView(index.store, segmenter, TermCache(settings.paths.term_cache))
+    dictionary = _LazyDictionary(cedict_cache(settings))
+    analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known)
+    registry = index.registry
+    extractive = ExtractiveAnswerer(analyser, reader, document=registry.get, chunks_of=knowledge.chunks_of,
+                                    documents=registry.documents, latest=registry.latest,
+                                    places_in=segmenter.places)
+    retrieval = settings.retrieval
+    retriever = HybridRetriever(store=index.store, knowledge=knowledge, embedder=embedder, k=retrieval.top_k,
+                                dense_k=retrieval.dense_k, sparse_k=retrieval.sparse_k, rrf_k=retrieval.rrf_k,
+                                letter_k=retrieval.letter_k)
+    chat_model = build_chat_model(settings.llm)
+    llm = LLMAnswerer(chat_model, timeout_s=settings.llm.timeout_s, document=registry.get) if chat_model else None
+    dictionary.warm_up(knowledge, segmenter)  # last: its few CPU seconds would otherwise slow the start-up above
+    return AnsweringParts(knowledge, extractive, retriever, build_chain(extractive, retriever, llm=llm))
+
+
 def build_service(settings: Settings, *, embedder=None, reader: Reader | None = None,
                   read_only: bool = False) -> AnswerService:
     """An AnswerService over the configured index; pass ``embedder`` or ``reader`` to reuse loaded models."""
@@ -54,21 +87,7 @@ def build_service(settings: Settings, *, embedder=None, reader: Reader | None = 
     # One tokenizer for both models (e5's 250k-piece tokenizer is 300 MB and over a second to load).
     reader = reader or load_default_reader(settings, tokenizer=getattr(embedder, "tokenizer", None))
     index = open_index(settings, writer=None if read_only else "govqa (answer service)", embedder=embedder)
-    store, registry, indexer = index.store, index.registry, index.indexer
-    segmenter = Segmenter(settings.paths.jieba_cache)
-    knowledge = KnowledgeView(store, segmenter, TermCache(settings.paths.term_cache))
-    dictionary = _LazyDictionary(cedict_cache(settings))
-    analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known)
-    extractive = ExtractiveAnswerer(analyser, reader, document=registry.get, chunks_of=knowledge.chunks_of,
-                                    documents=registry.documents, latest=registry.latest,
-                                    places_in=segmenter.places)
-    retrieval = settings.retrieval
-    retriever = HybridRetriever(store=store, knowledge=knowledge, embedder=embedder, k=retrieval.top_k,
-                                dense_k=retrieval.dense_k, sparse_k=retrieval.sparse_k, rrf_k=retrieval.rrf_k)
-    chat_model = build_chat_model(settings.llm)
-    llm = LLMAnswerer(chat_model, timeout_s=settings.llm.timeout_s, document=registry.get) if chat_model else None
-    answerer = ChainAnswerer(build_chain(extractive, retriever, llm=llm))
-    sessions = SessionStore(max_turns=retrieval.session_turns, max_sessions=retrieval.max_sessions)
-    dictionary.warm_up(knowledge, segmenter)  # last: its few CPU seconds would otherwise slow the start-up above
-    return AnswerService(settings, answerer=answerer, registry=registry, indexer=indexer, sessions=sessions,
-                         on_index_change=knowledge.refresh)
+    parts = build_answering(settings, index, embedder=embedder, reader=reader)
+    sessions = SessionStore(max_turns=settings.retrieval.session_turns, max_sessions=settings.retrieval.max_sessions)
+    return AnswerService(settings, answerer=ChainAnswerer(parts.chain), registry=index.registry, indexer=index.indexer,
+                         sessions=sessions, on_index_change=parts.knowledge.refresh)

@@ -1,4 +1,5 @@
-"""BM25 over jieba words (bm25s), plus the document frequencies the answerer weighs words by."""
+"""BM25 over jieba words (bm25s), of chunks and of whole letters, plus the document frequencies the
+answerer weighs words by."""
 from __future__ import annotations
 
 import math
@@ -31,6 +32,7 @@ class SparseIndex:
         self._corpus = "\n".join(self._texts)
         self._substring_df: dict[str, int] = {}
         self._pairs: frozenset[str] | None = None
+        self._letters, self._letter_bm25 = _letter_index(self.chunks, tokenized)
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -68,6 +70,20 @@ class SparseIndex:
         """BM25 query words of a (Chinese) text."""
         return self._segmenter.index_terms(text)
 
+    def letters(self, terms: Sequence[str], k: int) -> list[str]:
+        """The ``k`` letters whose whole text (all their chunks as one) BM25 ranks best for the query words;
+        none when the index holds no more than ``k`` letters.
+
+        A letter names its place and subject in its header, not in every chunk: a question naming
+        both finds the letter here even when the chunk that answers it names neither.
+        """
+        query = [term for term in terms if term in self._vocab]
+        if not query or len(self._letters) <= k:
+            return []  # no letters to pick from, or no other letters to leave out
+        scores = self._letter_bm25.get_scores(query)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [self._letters[i] for i in order if scores[i] > 0]
+
     def search(self, terms: Sequence[str], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
         """The ``k`` best chunks for the query words (only among ``doc_ids`` when given)."""
         query = [term for term in terms if term in self._vocab]
@@ -78,3 +94,15 @@ class SparseIndex:
             scores = np.where(np.isin(self._doc_of, list(doc_ids)), scores, 0.0)
         order = np.argsort(-scores)[:k]
         return [(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
+
+
+def _letter_index(chunks: Sequence[Chunk], tokenized: Sequence[list[str]]) -> tuple[list[str], bm25s.BM25]:
+    """A BM25 index with one entry per letter: the words of all its chunks."""
+    words: dict[str, list[str]] = {}
+    for chunk, terms in zip(chunks, tokenized):
+        words.setdefault(chunk.doc_id, []).extend(terms)
+    letters = list(words)
+    bm25 = bm25s.BM25()
+    if letters:
+        bm25.index([words[doc_id] or [""] for doc_id in letters], show_progress=False)
+    return letters, bm25

@@ -75,3 +75,35 @@ def test_given_words_are_used_instead_of_segmenting(segmenter: Segmenter) -> Non
     assert [chunk.chunk_id for chunk, _ in index.search(["乙"], k=2)] == ["gxj:b"]
     assert index.search(["基站"], k=2) == []  # the chunk's text was not segmented
     assert len(index) == 2
+
+
+def _letter_chunk(doc: str, ordinal: int, text: str) -> Chunk:
+    return Chunk(chunk_id=f"{doc}:{ordinal}", doc_id=doc, display_name=doc, section_path=(), text=text,
+                 start=0, end=len(text), ordinal=ordinal)
+
+
+# Two letters about car parks: only one names 同江, and only in its header chunk; the figures of both are
+# in chunks naming no place. A third letter is about something else.
+PARKING = [
+    _letter_chunk("tongjiang", 0, "同江市交通运输局关于加强公共停车场建设建议的答复"),
+    _letter_chunk("tongjiang", 1, "今年计划新建停车场4个，新增车位500个。"),
+    _letter_chunk("other", 0, "某区住房和城乡建设局关于停车难问题的答复"),
+    _letter_chunk("other", 1, "今年计划新建停车场12个，新增车位1800个，停车场建设资金已落实。"),
+    _letter_chunk("bus", 0, "公交线路覆盖全部镇街，新能源公交车占比达到92%。"),
+]
+
+
+def test_letters_rank_the_letter_whose_whole_text_has_the_words(segmenter: Segmenter) -> None:
+    index = SparseIndex(PARKING, segmenter)
+    words = segmenter.index_terms("同江今年计划建几个停车场？")
+    assert index.search(words, k=1)[0][0].chunk_id == "other:1"  # chunk by chunk the other letter's figures win
+    assert index.letters(words, k=1) == ["tongjiang"]
+    assert index.letters(words, k=2) == ["tongjiang", "other"]
+
+
+def test_letters_are_none_for_unknown_words_or_when_every_letter_would_be_picked(segmenter: Segmenter) -> None:
+    index = SparseIndex(PARKING, segmenter)
+    assert index.letters(["地铁"], k=1) == [] and index.letters([], k=1) == []
+    assert index.letters(["停车场"], k=3) == []  # three letters: searching them alone is the whole search
+    assert index.letters(["停车场"], k=0) == []
+    assert SparseIndex([], segmenter).letters(["停车场"], k=1) == []
