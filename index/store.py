@@ -119,6 +119,15 @@ class ChunkStore:
                 return sorted(found, key=lambda c: (c.doc_id, c.ordinal))
             offset += _PAGE
 
+    def embeddings(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of some chunks, by id (a key lookup, no search; ids not stored are left out)."""
+        found: dict[str, np.ndarray] = {}
+        ids = list(chunk_ids)
+        for first in range(0, len(ids), _PAGE):
+            page = self._collection.get(ids=ids[first:first + _PAGE], include=["embeddings"])
+            found.update(zip(page["ids"], np.asarray(page["embeddings"], dtype=np.float32)))
+        return found
+
     def embedding_record(self) -> EmbeddingRecord:
         """The recorded model and vector length; for an index that records none, the length of a stored vector."""
         meta = self._collection.metadata or {}

@@ -3,6 +3,7 @@ store and the real embedding model: a letter names its place once, in its header
 holding the figure asked for names no place."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from index.settings import Settings
@@ -50,3 +51,21 @@ def test_the_figure_of_the_letter_the_question_names_is_found_by_searching_that_
 def test_a_search_kept_to_given_documents_is_not_widened(retriever) -> None:
     hits = retriever.hits(QUESTION, words=Segmenter().index_terms(QUESTION), doc_ids=["d0"])
     assert hits and {hit.chunk.doc_id for hit in hits} == {"d0"}
+
+
+def test_the_search_within_letters_ranks_as_chromas_filtered_query(retriever, embedder) -> None:
+    letters = ["tongjiang", "d0", "d3"]
+    query = embedder.embed_query(QUESTION)
+    chroma = {hit.chunk.chunk_id: hit.similarity for hit in retriever.store.search(query, 30, letters)}
+    ours = [chunk.chunk_id for chunk in retriever._nearest_within(query, letters)]
+    assert len(ours) == 9 and set(ours) == set(chroma)
+    scores = [chroma[chunk_id] for chunk_id in ours]  # the same order up to ties (d0:2 and d3:2 read alike)
+    assert all(a >= b - 1e-6 for a, b in zip(scores, scores[1:]))
+
+
+def test_stored_vectors_are_looked_up_by_id(retriever, embedder) -> None:
+    found = retriever.store.embeddings(["tongjiang:2", "no-such-chunk", "d0:1"])
+    assert set(found) == {"tongjiang:2", "d0:1"}
+    expected = embedder.embed_passages([chunk.embed_text for chunk in _letters() if chunk.chunk_id == "tongjiang:2"])[0]
+    assert np.allclose(found["tongjiang:2"], expected, atol=1e-5)
+    assert retriever.store.embeddings([]) == {}
