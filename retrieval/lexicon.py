@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jieba
 
-from .places import place_level
+from .places import division_names, is_place_name, place_level
 
 # Words that carry no topic: function words, question words, generic verbs of asking.
 STOP_WORDS_ZH = frozenset("""
@@ -19,6 +19,10 @@ STOP_WORDS_ZH = frozenset("""
 是否 有没有 请问 请 告诉 一下 目前 现在 已经 已 都 也 还 又 就 而 并 但 个 家 项 期 名 次 位 人 得 地 着 过 一 上 下 中 内
 答复 答复函 回复 这封 封 函 份 第几 超过 超 达到 达 约 大约 近 将近 左右 以上 以下 不少 不少于 至少 累计 总计 全市 我市 本市 全区 我区 本区 全县 我县 本县 今年 去年 明年 本年 当年 近年 近年来 截至 截止 截止至 年底 年末
 """.split())
+
+# What jieba leaves of an asking phrase once 什么 is dropped (什么时候 → 什么/时候): no topic in a question.
+# Kept out of STOP_WORDS_ZH, which is part of the stored BM25 words' version (a change re-segments every index).
+ASKING_REMNANTS_ZH = frozenset({"时候"})
 
 STOP_WORDS_EN = frozenset("""
 a an the of to in on at by for from with and or as is are was were be been being do does did have has had
@@ -105,18 +109,21 @@ class Segmenter:
         words = [w.strip() for w in self._jieba.cut(_COPULA_BEFORE_QUESTION.sub(r" \1", normalize(text)))]
         seen: dict[str, None] = {}
         for word in _join_single_characters(words):
-            if word and not _PUNCT_OR_SPACE.match(word) and word not in STOP_WORDS_ZH:
+            if word and not _PUNCT_OR_SPACE.match(word) and word not in STOP_WORDS_ZH and word not in ASKING_REMNANTS_ZH:
                 seen.setdefault(word, None)
         return list(seen)
 
     def places(self, text: str) -> list[str]:
-        """Place names (jieba's ``ns`` tag) of two or more characters."""
-        return [pair.word for pair in self._tagger.cut(normalize(text)) if pair.flag == "ns" and len(pair.word) >= 2]
+        """Place names of two or more characters: words jieba tags ``ns`` that can be places
+        (``places.is_place_name``), and full names of divisions it tags otherwise (周村区 as a person's)."""
+        return [pair.word for pair in self._tagger.cut(normalize(text)) if len(pair.word) >= 2
+                and ((pair.flag == "ns" and is_place_name(pair.word)) or pair.word in division_names())]
 
     def is_place(self, word: str) -> bool:
-        """True when jieba reads ``word`` as one place name, or its suffix shows an administrative rank."""
-        tagged = list(self._tagger.cut(normalize(word)))
-        return (len(tagged) == 1 and tagged[0].flag == "ns") or place_level(normalize(word)) is not None
+        """True when jieba reads ``word`` as one place name that can be one, or its suffix shows an administrative rank."""
+        word = normalize(word)
+        tagged = list(self._tagger.cut(word))
+        return (len(tagged) == 1 and tagged[0].flag == "ns" and is_place_name(word)) or place_level(word) is not None
 
     def people(self, text: str) -> list[str]:
         """Personal names (jieba's ``nr`` tag) and titles of address such as 委员, 代表."""

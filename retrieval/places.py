@@ -10,6 +10,8 @@ people name most.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 
 # China's 34 provincial-level divisions by the short names people use (the official list of names).
 PROVINCES = frozenset(
@@ -25,6 +27,8 @@ LEVEL_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # Every suffix, longest first (社区 before 区).
 _SUFFIXES_LONGEST_FIRST = sorted((s for _, group in LEVEL_SUFFIXES for s in group), key=len, reverse=True)
+# China's divisions at county level and above, by their full names (retrieval/data: from cpca, MIT).
+DIVISIONS_FILE = Path(__file__).with_name("data") / "admin_divisions.txt"
 # Ranks a bare name (南阳, 深圳) is compared at.
 BARE_NAME_LEVELS = frozenset({"city", "county"})
 
@@ -42,6 +46,30 @@ def bare_name(name: str) -> str:
     """The name without its rank suffix when two or more characters remain (郧西县 → 郧西, 环县 → 环县)."""
     suffix = next((s for s in _SUFFIXES_LONGEST_FIRST if name.endswith(s)), "")
     return name[:-len(suffix)] if suffix and len(name) - len(suffix) >= 2 else name
+
+
+@cache
+def division_names() -> frozenset[str]:
+    """The full names of China's divisions at county level and above (天门市, 环县, 新建区)."""
+    lines = DIVISIONS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def _division_bare_names() -> frozenset[str]:
+    return frozenset(bare_name(name) for name in division_names())
+
+
+def is_place_name(name: str) -> bool:
+    """Whether a name jieba tags as a place can be a place in China: a division at county level or above,
+    with or without its suffix (天门市, 天门, 环县); a province's short name; or a name of at least two
+    characters before a rank suffix (石溪镇, 马家洞村). jieba's dictionary tags common words as places
+    (惠及, 开园, 黄化, 英雄), and two-character words end in a rank suffix (城市, 山区, 城镇): none of these
+    counts. A word that is also a division's name (新建, for 新建区) still does; a foreign country no longer
+    does, which letters about Chinese places rarely need."""
+    if name in division_names() or name in _division_bare_names() or name in PROVINCES:
+        return True
+    return place_level(name) is not None and len(bare_name(name)) < len(name) and not bare_name(name).startswith("自治")
 
 
 def names_place(alternatives: Iterable[str], text: str) -> bool:

@@ -83,12 +83,12 @@ class Question:
         return list(dict.fromkeys([*self.index_words, *(alt for group in self.groups for alt in group.alternatives)]))
 
     def with_context(self, previous: "Question") -> "Question":
-        """This (elliptic) follow-up with the previous question's ideas added after its own; a year it names
-        replaces the previous question's."""
+        """This (elliptic) follow-up with the previous question's ideas added after its own; a year or place
+        it names replaces the previous question's, and else it is about theirs (同江…停车场？ 预计什么时候能用上？)."""
         own = {alt for group in self.groups for alt in group.alternatives}
         extra = tuple(g for g in previous.groups if not own.intersection(g.alternatives))
         return replace(self, groups=self.groups + extra, years=self.years or previous.years,  # 那2022年呢: the new year replaces the old
-                      
+                       places=self.places or previous.places,
                        index_words=tuple(dict.fromkeys(self.index_words + previous.index_words)),
                        focus=self.focus or tuple(len(self.groups) + i for i in range(len(extra)))[:1])
 

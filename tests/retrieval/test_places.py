@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.places import BARE_NAME_LEVELS, PROVINCES, bare_name, letter_can_be_about, place_level
+from retrieval.lexicon import Segmenter
+from retrieval.places import (BARE_NAME_LEVELS, PROVINCES, bare_name, division_names, is_place_name, letter_can_be_about,
+                              place_level)
 
 COUNTY_LETTER = "我县今年在城关镇新建了三所小学，全县入学率达到98%。"
 CITY_LETTER = "佛山市教育局：本市今年新建学校12所。"
@@ -48,3 +50,26 @@ def test_a_place_of_another_rank_does_not_rule_the_letter_out() -> None:
 
 def test_a_place_another_letter_names_rules_this_one_out() -> None:
     assert not letter_can_be_about(["安吉县"], COUNTY_LETTER, ["城关镇"], named_elsewhere=True)
+
+
+@pytest.mark.parametrize("name", ["襄阳", "襄阳市", "十堰", "沛县", "湖北", "城关镇", "王庄村", "河畔社区", "洪山区"])
+def test_divisions_with_or_without_suffix_and_suffixed_local_names_are_places(name: str) -> None:
+    assert is_place_name(name)
+
+
+@pytest.mark.parametrize("name", ["英雄", "美丽", "湖泊", "庆典", "城市", "山区", "城镇", "自治州", "上市"])
+def test_common_words_jieba_tags_as_places_are_not(name: str) -> None:
+    assert not is_place_name(name)
+
+
+def test_the_division_list_is_whole_and_holds_only_names() -> None:
+    names = division_names()
+    assert len(names) > 3000  # cpca's 2020 list: every province, prefecture and county
+    assert {"襄阳市", "沛县", "洪山区", "北京市", "内蒙古自治区"} <= names
+    assert all(place_level(name) is not None or name.endswith("岛") or "群岛" in name for name in names)
+
+
+def test_the_segmenter_finds_places_but_not_words_tagged_as_places() -> None:
+    segmenter = Segmenter()
+    assert segmenter.places("英雄纪念碑建在十堰市哪里？") == ["十堰市"]
+    assert "洪山区" in segmenter.places("洪山区今年建了几所学校？")

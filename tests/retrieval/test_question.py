@@ -70,3 +70,18 @@ def test_a_district_jiebas_dictionary_tags_as_a_name_is_no_person(analyser: Ques
     # 东丽区 and 万荣县 are tagged nr (personal name) in jieba's dictionary
     question = analyser.analyse("东丽区住建委那份答复找谁？万荣县的联系人呢？")
     assert not question.people
+
+
+def test_an_elliptic_follow_up_keeps_the_year_and_place_it_does_not_replace(analyser: QuestionAnalyser) -> None:
+    first = analyser.analyse("2021年杭州市新建了多少所学校？")
+    follow_up = analyser.analyse("预计什么时候能用上？").with_context(first)
+    assert follow_up.years == first.years and follow_up.places == first.places
+    other = analyser.analyse("那2022年宁波市呢？").with_context(first)
+    assert other.years == {"2022"} and [p.source for p in other.places] == ["宁波市"]
+
+
+def test_what_is_left_of_an_asking_phrase_is_no_topic_so_a_bare_when_question_is_a_follow_up(analyser: QuestionAnalyser) -> None:
+    question = analyser.analyse("大概什么时候能完工？")
+    assert "时候" not in [group.source for group in question.groups]
+    assert analyser.is_follow_up(question)
+    assert not analyser.is_follow_up(analyser.analyse("杭州市新图书馆大概什么时候能完工？"))
