@@ -120,10 +120,11 @@ class Segmenter:
                 and ((pair.flag == "ns" and is_place_name(pair.word)) or pair.word in division_names())]
 
     def is_place(self, word: str) -> bool:
-        """True when jieba reads ``word`` as one place name that can be one, or its suffix shows an administrative rank."""
+        """True when ``word`` can be a place (``places.is_place_name``) and jieba reads it as one place name
+        or its suffix shows an administrative rank."""
         word = normalize(word)
         tagged = list(self._tagger.cut(word))
-        return (len(tagged) == 1 and tagged[0].flag == "ns" and is_place_name(word)) or place_level(word) is not None
+        return is_place_name(word) and ((len(tagged) == 1 and tagged[0].flag == "ns") or place_level(word) is not None)
 
     def people(self, text: str) -> list[str]:
         """Personal names (jieba's ``nr`` tag) and titles of address such as 委员, 代表."""

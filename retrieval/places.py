@@ -29,6 +29,8 @@ LEVEL_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
 _SUFFIXES_LONGEST_FIRST = sorted((s for _, group in LEVEL_SUFFIXES for s in group), key=len, reverse=True)
 # China's divisions at county level and above, by their full names (retrieval/data: from cpca, MIT).
 DIVISIONS_FILE = Path(__file__).with_name("data") / "admin_divisions.txt"
+# Ranks below the division list's (county): a name with their suffix is taken at its word.
+_BELOW_THE_LIST = frozenset({"town", "village"})
 # Ranks a bare name (南阳, 深圳) is compared at.
 BARE_NAME_LEVELS = frozenset({"city", "county"})
 
@@ -61,15 +63,16 @@ def _division_bare_names() -> frozenset[str]:
 
 
 def is_place_name(name: str) -> bool:
-    """Whether a name jieba tags as a place can be a place in China: a division at county level or above,
-    with or without its suffix (天门市, 天门, 环县); a province's short name; or a name of at least two
-    characters before a rank suffix (石溪镇, 马家洞村). jieba's dictionary tags common words as places
-    (惠及, 开园, 黄化, 英雄), and two-character words end in a rank suffix (城市, 山区, 城镇): none of these
-    counts. A word that is also a division's name (新建, for 新建区) still does; a foreign country no longer
-    does, which letters about Chinese places rarely need."""
+    """Whether a name can be a place in China: a division at county level or above, with or without its
+    suffix (天门市, 天门, 环县), or a province's short name, as the division list has them all; or, below
+    county level, which the list does not reach, at least two characters before a town's or village's
+    suffix (石溪镇, 马家洞村). So the common words jieba's dictionary tags as places (惠及, 开园, 黄化,
+    英雄), words that merely end in a rank's character (城市, 山区, 自治州) and foreign names a dictionary
+    renders with one (农林水产省) are not places. A word that is also a division's name (新建, for 新建区)
+    still is."""
     if name in division_names() or name in _division_bare_names() or name in PROVINCES:
         return True
-    return place_level(name) is not None and len(bare_name(name)) < len(name) and not bare_name(name).startswith("自治")
+    return place_level(name) in _BELOW_THE_LIST and len(bare_name(name)) < len(name)
 
 
 def names_place(alternatives: Iterable[str], text: str) -> bool:

@@ -57,7 +57,7 @@ def test_divisions_with_or_without_suffix_and_suffixed_local_names_are_places(na
     assert is_place_name(name)
 
 
-@pytest.mark.parametrize("name", ["英雄", "美丽", "湖泊", "庆典", "城市", "山区", "城镇", "自治州", "上市"])
+@pytest.mark.parametrize("name", ["英雄", "美丽", "湖泊", "庆典", "城市", "山区", "城镇", "自治州", "上市", "农林水产省", "文部省"])
 def test_common_words_jieba_tags_as_places_are_not(name: str) -> None:
     assert not is_place_name(name)
 
