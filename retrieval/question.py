@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from .crosslingual import EnglishToChinese, TermGroup
 from .lexicon import Segmenter, is_english, normalize
+from .places import division_names
 from .values import MEASURE_WORDS, years_in
 
 # Kinds of answer, tried in this order; the first pattern found decides.
@@ -141,6 +142,9 @@ class QuestionAnalyser:
         places = []
         for group in _proper_names(text, groups):
             alternatives = tuple(alt for alt in group.alternatives if self._segmenter.is_place(alt))
+            suffixes = _english_rank_suffixes(text, group.source)
+            if suffixes:  # "Yunxi county": 郧西县, not 云溪区; "Zhongfang town": not the county 中方县
+                alternatives = tuple(alt for alt in alternatives if _of_rank(normalize(alt), suffixes))
             if alternatives:
                 places.append(TermGroup(group.source, alternatives))
         return tuple(places)
@@ -178,6 +182,24 @@ def _proper_names(text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:
     """
     names = {word.lower() for word in re.findall(r"(?<=[a-z0-9,] )[A-Z][a-z]+", text)}
     return tuple(g for g in groups if g.source in names and not all(alt.isascii() for alt in g.alternatives))
+
+
+# The suffixes of Chinese division names an English rank word after a place's name stands for.
+_ENGLISH_RANK_SUFFIXES = {
+    "province": ("省", "自治区"), "region": ("自治区", "地区"), "city": ("市",), "prefecture": ("州", "地区", "盟"),
+    "county": ("县", "旗"), "district": ("区",), "town": ("镇", "乡"), "township": ("乡", "镇"), "village": ("村",),
+}
+
+
+def _english_rank_suffixes(text: str, name: str) -> tuple[str, ...]:
+    """The suffixes the word right after ``name`` allows ("Yunxi county" → 县, 旗), or none."""
+    match = re.search(rf"\b{re.escape(name)}(?:'s)?\s+([a-z]+)", text, re.I)
+    return _ENGLISH_RANK_SUFFIXES.get(match.group(1).lower(), ()) if match else ()
+
+
+def _of_rank(alternative: str, suffixes: tuple[str, ...]) -> bool:
+    """The rendering has one of the suffixes, or is a bare name some division bears with one (同江 → 同江市)."""
+    return alternative.endswith(suffixes) or any(alternative + suffix in division_names() for suffix in suffixes)
 
 
 def _english_focus(norm: str, groups: list[TermGroup]) -> tuple[int, ...]:

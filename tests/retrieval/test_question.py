@@ -85,3 +85,16 @@ def test_what_is_left_of_an_asking_phrase_is_no_topic_so_a_bare_when_question_is
     assert "时候" not in [group.source for group in question.groups]
     assert analyser.is_follow_up(question)
     assert not analyser.is_follow_up(analyser.analyse("杭州市新图书馆大概什么时候能完工？"))
+
+
+def test_the_rank_word_after_an_english_place_name_picks_the_places_of_that_rank(analyser: QuestionAnalyser) -> None:
+    county = analyser.analyse("How many schools did Tongjiang county build last year?").places
+    city = analyser.analyse("How many schools did Tongjiang city build last year?").places
+    assert "通江县" in county[0].alternatives and "同江市" not in county[0].alternatives
+    assert "同江市" in city[0].alternatives and "通江县" not in city[0].alternatives
+
+
+def test_a_town_the_dictionary_only_knows_as_a_county_is_no_place_check(analyser: QuestionAnalyser) -> None:
+    # CC-CEDICT renders Boluo only as 博罗县; a town of that name must not rule out the letters lacking 博罗.
+    assert [p.alternatives for p in analyser.analyse("How many roads did Boluo county widen?").places] == [("博罗县",)]
+    assert analyser.analyse("How many roads did Boluo town widen?").places == ()
