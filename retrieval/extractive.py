@@ -18,7 +18,7 @@ from index.types import HEADER_SECTION, SIGNOFF_SECTION, Chunk, DocumentRecord
 from .crosslingual import TermGroup
 from .labelled import asked_value, labelled_values
 from .lexicon import normalize
-from .places import letter_can_be_about, names_place
+from .places import letter_can_be_about, names_place_unmistakably
 from .question import Question, QuestionAnalyser
 from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, sentence_around
@@ -181,9 +181,11 @@ class ExtractiveAnswerer:
         return all(self._place_known(place, chunk, naming[place.source]) for place in question.places)
 
     def _letters_naming(self, place: TermGroup) -> set[str]:
-        """The indexed letters that name a place (once per question: a scan of every letter's text)."""
+        """The indexed letters that name a place unmistakably (once per question: a scan of every letter's
+        text): a letter that only has 新建 ("newly built") does not name 新建区 for another letter."""
         alternatives = [normalize(alt) for alt in place.alternatives]
-        return {r.doc_id for r in self._documents() if names_place(alternatives, self._letter_text(r.doc_id))}
+        return {r.doc_id for r in self._documents()
+                if names_place_unmistakably(alternatives, self._letter_text(r.doc_id))}
 
     def _place_known(self, place: TermGroup, chunk: Chunk, naming: set[str]) -> bool:
         """The answer's letter names the place the question names; or no other letter does, and this one

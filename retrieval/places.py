@@ -4,8 +4,10 @@ Letters often do not name their own place: a county bureau writes 我县, 全县
 appears nowhere in the text; a provincial department writes 全省, 省委. So a place missing from a letter
 counts against it only when something says the question is about another place: another indexed letter
 names it, or this letter names another place of the same rank instead (asked 广州市, it names 中山市).
-A place whose rank its name does not show (深圳, 南阳) is taken to be a city or a county, the ranks
-people name most.
+A place whose rank its name does not show has the ranks of the divisions bearing it (南阳: 南阳市, a
+city; 新建: 新建区, a county), or else is taken to be a city or a county, the ranks people name most.
+Another letter names a place only unmistakably: with its suffix or as a province (新建 alone means
+"newly built").
 """
 from __future__ import annotations
 
@@ -59,7 +61,16 @@ def division_names() -> frozenset[str]:
 
 @cache
 def _division_bare_names() -> frozenset[str]:
-    return frozenset(bare_name(name) for name in division_names())
+    return frozenset(_divisions_by_bare_name())
+
+
+@cache
+def _divisions_by_bare_name() -> dict[str, tuple[str, ...]]:
+    """Each division's name without its suffix → the full names that bear it (新建 → 新建区)."""
+    found: dict[str, list[str]] = {}
+    for name in sorted(division_names()):
+        found.setdefault(bare_name(name), []).append(name)
+    return {bare: tuple(names) for bare, names in found.items()}
 
 
 def is_place_name(name: str) -> bool:
@@ -80,6 +91,31 @@ def names_place(alternatives: Iterable[str], text: str) -> bool:
     return any(a and (a in text or bare_name(a) in text) for a in alternatives)
 
 
+def names_place_unmistakably(alternatives: Iterable[str], text: str) -> bool:
+    """The text names the place in a form no common word takes: with its rank suffix (新建区, not 新建,
+    which also means "newly built"), or by a province's short name. What counts against another letter."""
+    for alternative in alternatives:
+        if not alternative:
+            continue
+        if alternative in PROVINCES or alternative != bare_name(alternative):
+            forms: tuple[str, ...] = (alternative,)
+        else:
+            forms = _divisions_by_bare_name().get(alternative, (alternative,))
+        if any(form in text for form in forms):
+            return True
+    return False
+
+
+def _levels_of(name: str) -> set[str]:
+    """The ranks a name can have: its suffix's; for a bare name, those of the divisions bearing it
+    (新建 → county, as 新建区), else a city's or a county's (``BARE_NAME_LEVELS``)."""
+    level = place_level(name)
+    if level:
+        return {level}
+    divisions = _divisions_by_bare_name().get(name, ())
+    return {place_level(full) for full in divisions} - {None} or set(BARE_NAME_LEVELS)
+
+
 def letter_can_be_about(alternatives: Iterable[str], letter_text: str, letter_places: Iterable[str], *,
                         named_elsewhere: bool) -> bool:
     """True unless the letter never names the asked place and either another letter does
@@ -93,6 +129,5 @@ def letter_can_be_about(alternatives: Iterable[str], letter_text: str, letter_pl
         return True
     if named_elsewhere:
         return False
-    asked_levels = {place_level(a) for a in alternatives}
-    levels = {lvl for lvl in asked_levels if lvl} | (BARE_NAME_LEVELS if None in asked_levels else set())
+    levels = {level for a in alternatives for level in _levels_of(a)}
     return not any(place_level(p) in levels for p in letter_places)

@@ -5,6 +5,7 @@ import pytest
 
 from retrieval.lexicon import Segmenter
 from retrieval.places import (BARE_NAME_LEVELS, PROVINCES, bare_name, division_names, is_place_name, letter_can_be_about,
+                              names_place_unmistakably,
                               place_level)
 
 COUNTY_LETTER = "我县今年在城关镇新建了三所小学，全县入学率达到98%。"
@@ -73,3 +74,24 @@ def test_the_segmenter_finds_places_but_not_words_tagged_as_places() -> None:
     segmenter = Segmenter()
     assert segmenter.places("英雄纪念碑建在十堰市哪里？") == ["十堰市"]
     assert "洪山区" in segmenter.places("洪山区今年建了几所学校？")
+
+
+@pytest.mark.parametrize(("alternatives", "text", "named"), [
+    (["新建"], "今年新建学校3所。", False),            # a division's bare name that is also a common word
+    (["新建"], "南昌市新建区教育局：", True),            # … named with its suffix
+    (["襄阳"], "襄阳市住房和城乡建设局", True),
+    (["襄阳"], "襄阳路公交站改造", False),
+    (["沛县"], "沛县人民政府", True),
+    (["湖北"], "湖北特色农产品", True),                 # a province's short name is how provinces are named
+    (["城关镇"], "城关镇卫生院", True),
+    (["城关镇"], "城关的卫生院", False),
+])
+def test_another_letter_names_a_place_only_unmistakably(alternatives: list[str], text: str, named: bool) -> None:
+    assert names_place_unmistakably(alternatives, text) is named
+
+
+def test_a_bare_name_has_the_rank_of_the_divisions_bearing_it() -> None:
+    # 新建 is 新建区 (a county-rank district), so a letter naming a city is not thereby about another place.
+    assert letter_can_be_about(["新建"], "今年在城区建设停车场4处。", ["佛山市"], named_elsewhere=False)
+    assert not letter_can_be_about(["新建"], "今年在城区建设停车场4处。", ["南海区"], named_elsewhere=False)
+    assert not letter_can_be_about(["襄阳"], "本市新建学校12所。", ["佛山市"], named_elsewhere=False)  # 襄阳市: a city
