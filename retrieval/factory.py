@@ -65,7 +65,7 @@ def build_answering(settings: Settings, index: IndexParts, *, embedder, reader: 
     segmenter = Segmenter(settings.paths.jieba_cache)
     knowledge = KnowledgeView(index.store, segmenter, TermCache(settings.paths.term_cache))
     dictionary = _LazyDictionary(cedict_cache(settings))
-    analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known)
+    analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known, romanised=knowledge.romanised)
     registry = index.registry
     extractive = ExtractiveAnswerer(analyser, reader, document=registry.get, chunks_of=knowledge.chunks_of,
                                     documents=registry.documents, latest=registry.latest,

@@ -45,6 +45,10 @@ class KnowledgeView:
     def known(self, term: str) -> bool:
         return self.sparse.known(term)
 
+    def romanised(self, name: str) -> tuple[str, ...]:
+        """The letters' words a romanised name spells (Gaoping → 高平)."""
+        return self.sparse.romanised.words_for(name)
+
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """Every chunk of one document, in reading order."""
         return self._by_doc.get(doc_id, [])

@@ -97,10 +97,12 @@ class Question:
 class QuestionAnalyser:
     """Builds Question objects; holds the word tools it needs."""
 
-    def __init__(self, segmenter: Segmenter, dictionary: Callable[[], EnglishToChinese], known: Callable[[str], bool]) -> None:
+    def __init__(self, segmenter: Segmenter, dictionary: Callable[[], EnglishToChinese], known: Callable[[str], bool],
+                 romanised: Callable[[str], tuple[str, ...]] = lambda name: ()) -> None:
         self._segmenter = segmenter
         self._dictionary = dictionary
         self._known = known
+        self._romanised = romanised  # a romanised name → the letters' words it spells
 
     def analyse(self, text: str) -> Question:
         """Analyse a whole question, splitting it into parts when it asks several things."""
@@ -154,7 +156,12 @@ class QuestionAnalyser:
         return [TermGroup(word, (word,)) for word in words if not re.fullmatch(r"\d{4}", word)]
 
     def _english_groups(self, text: str) -> list[TermGroup]:
+        """The dictionary's ideas; a capitalised name the dictionary does not render gets the letters' words
+        its pinyin spells (Zhongfang → 忠防)."""
         groups = self._dictionary().term_groups(text, keep=self._known)
+        names = _capitalised(text)
+        groups = [_with_spellings(g, self._romanised(g.source)) if g.source in names and all(a.isascii() for a in g.alternatives)
+                  else g for g in groups]
         return [g for g in groups if not re.fullmatch(r"\d{4}", g.source)]
 
     def _chinese_focus(self, norm: str, groups: list[TermGroup]) -> tuple[int, ...]:
@@ -180,8 +187,18 @@ def _proper_names(text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:
     Only names the dictionary renders in Chinese: a romanised name it does not know (Zhoucun, Suyan)
     cannot be looked for in a Chinese letter, so it cannot be a reason to refuse.
     """
-    names = {word.lower() for word in re.findall(r"(?<=[a-z0-9,] )[A-Z][a-z]+", text)}
+    names = _capitalised(text)
     return tuple(g for g in groups if g.source in names and not all(alt.isascii() for alt in g.alternatives))
+
+
+def _capitalised(text: str) -> set[str]:
+    """Words written with a capital letter inside an English sentence, lower-cased."""
+    return {word.lower() for word in re.findall(r"(?<=[a-z0-9,] )[A-Z][a-z]+", text)}
+
+
+def _with_spellings(group: TermGroup, spellings: tuple[str, ...]) -> TermGroup:
+    """A name's group with the Chinese words it spells, the name itself kept."""
+    return TermGroup(group.source, (*spellings, *group.alternatives)) if spellings else group
 
 
 # The suffixes of Chinese division names an English rank word after a place's name stands for.

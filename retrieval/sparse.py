@@ -12,6 +12,7 @@ import numpy as np
 from index.types import Chunk
 
 from .lexicon import Segmenter, normalize
+from .romanised import RomanisedNames
 
 
 class SparseIndex:
@@ -33,6 +34,7 @@ class SparseIndex:
         self._substring_df: dict[str, int] = {}
         self._pairs: frozenset[str] | None = None
         self._letters, self._letter_bm25 = _letter_index(self.chunks, tokenized)
+        self.romanised = RomanisedNames(self._vocab)
 
     def __len__(self) -> int:
         return len(self.chunks)

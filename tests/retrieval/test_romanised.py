@@ -1,0 +1,45 @@
+"""retrieval.romanised: a romanised name in an English question finds the letters' words it spells."""
+from __future__ import annotations
+
+import pytest
+
+from retrieval.crosslingual import EnglishToChinese
+from retrieval.lexicon import Segmenter
+from retrieval.question import QuestionAnalyser
+from retrieval.romanised import RomanisedNames
+
+# Words of invented letters: two towns, a county and words that are no names.
+VOCABULARY = ["西樵", "樟木头", "博罗", "伯乐", "公交", "停车场", "镇", "樵", "2021", "ABC"]
+
+
+def test_a_name_finds_every_word_it_spells_in_pinyin() -> None:
+    names = RomanisedNames(VOCABULARY)
+    assert names.words_for("Xiqiao") == ("西樵",)
+    assert names.words_for("Zhangmutou") == ("樟木头",)
+    assert names.words_for("boluo") == ("博罗",)
+    assert names.words_for("Bole") == ("伯乐",)
+
+
+def test_words_outside_two_to_four_characters_and_english_words_find_nothing() -> None:
+    names = RomanisedNames(VOCABULARY)
+    assert names.words_for("Zhen") == () and names.words_for("Qiao") == ()  # single characters are left out
+    assert names.words_for("Ministry") == () and names.words_for("") == ()
+    assert RomanisedNames([]).words_for("Xiqiao") == ()
+
+
+@pytest.fixture(scope="module")
+def analyser(tmp_path_factory: pytest.TempPathFactory) -> QuestionAnalyser:
+    dictionary = EnglishToChinese()
+    names = RomanisedNames(VOCABULARY)
+    return QuestionAnalyser(Segmenter(tmp_path_factory.mktemp("jieba") / "jieba.cache"), lambda: dictionary,
+                            known=lambda word: word in VOCABULARY, romanised=names.words_for)
+
+
+def test_a_name_the_dictionary_cannot_render_is_searched_by_what_it_spells(analyser: QuestionAnalyser) -> None:
+    question = analyser.analyse("How many bus routes does Xiqiao town run?")
+    assert "西樵" in question.search_words
+    assert question.places == ()  # a word the pinyin spells is a search word, not a place the letter must name
+
+
+def test_a_lower_case_word_is_not_read_as_a_name(analyser: QuestionAnalyser) -> None:
+    assert "伯乐" not in analyser.analyse("How many bus routes did the city add, bole or not?").search_words
