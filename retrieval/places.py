@@ -60,11 +60,6 @@ def division_names() -> frozenset[str]:
 
 
 @cache
-def _division_bare_names() -> frozenset[str]:
-    return frozenset(_divisions_by_bare_name())
-
-
-@cache
 def _divisions_by_bare_name() -> dict[str, tuple[str, ...]]:
     """Each division's name without its suffix → the full names that bear it (新建 → 新建区)."""
     found: dict[str, list[str]] = {}
@@ -81,7 +76,7 @@ def is_place_name(name: str) -> bool:
     英雄), words that merely end in a rank's character (城市, 山区, 自治州) and foreign names a dictionary
     renders with one (农林水产省) are not places. A word that is also a division's name (新建, for 新建区)
     still is."""
-    if name in division_names() or name in _division_bare_names() or name in PROVINCES:
+    if name in division_names() or name in _divisions_by_bare_name() or name in PROVINCES:
         return True
     return place_level(name) in _BELOW_THE_LIST and len(bare_name(name)) < len(name)
 

@@ -18,7 +18,7 @@ class RomanisedNames:
     """The words of a vocabulary by their toneless pinyin, run together (高平 → gaoping), built on first use."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        self._words = [w for w in words if NAME_CHARS[0] <= len(w) <= NAME_CHARS[1] and _CJK.fullmatch(w)]
+        self._words = words  # sorted out on first use: most indexes never see an English name
         self._by_pinyin: dict[str, tuple[str, ...]] | None = None
         self._lock = threading.Lock()
 
@@ -33,6 +33,7 @@ class RomanisedNames:
 
                 found: dict[str, list[str]] = {}
                 for word in self._words:
-                    found.setdefault("".join(lazy_pinyin(word)), []).append(word)
+                    if NAME_CHARS[0] <= len(word) <= NAME_CHARS[1] and _CJK.fullmatch(word):
+                        found.setdefault("".join(lazy_pinyin(word)), []).append(word)
                 self._by_pinyin = {key: tuple(sorted(words)) for key, words in found.items()}
             return self._by_pinyin
