@@ -145,7 +145,7 @@ def ask_command(
     from retrieval.factory import build_service
 
     with err.status("Loading the model and the index…"):
-        service = build_service(settings, read_only=True)
+        service = build_service(settings, read_only=True, warm_up=jsonl)
     if jsonl:
         _ask_lines(service, sys.stdin, document)
         return

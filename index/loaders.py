@@ -14,13 +14,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import docx
-from bs4 import BeautifulSoup, CData, NavigableString
 from charset_normalizer import from_bytes
-from docx.table import Table
-from pypdf import PdfReader
+
+if TYPE_CHECKING:  # the format libraries are imported by the reader of their format: answering needs none
+    from docx.table import Table
+    from pypdf import PdfReader
 
 from index.errors import InputFileError
 from index.types import RawText
@@ -359,6 +359,8 @@ def _open_pdf(path: Path, data: bytes) -> PdfReader:
     """A reader with its page tree loaded; encrypted files are opened with an empty password."""
     if b"%PDF" not in data[:1024]:
         raise InputFileError(path, "is not a PDF file (no %PDF header): it is corrupt or misnamed.")
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
@@ -388,6 +390,8 @@ def _unlock_pdf(path: Path, reader: PdfReader) -> None:
 
 def _docx_text(path: Path, data: bytes) -> str:
     """Paragraphs one per line, in order; each table cell on a line of its own."""
+    import docx
+
     try:
         document = docx.Document(io.BytesIO(data))
         return "\n".join(_docx_lines(document))
@@ -401,6 +405,8 @@ def _docx_text(path: Path, data: bytes) -> str:
 
 def _docx_lines(container: Any) -> Iterator[str]:
     """Lines of a document or table cell: paragraph text, then table cells in order."""
+    from docx.table import Table
+
     for block in container.iter_inner_content():
         if isinstance(block, Table):
             yield from _table_lines(block)
@@ -426,6 +432,8 @@ def _table_lines(table: Table) -> Iterator[str]:
 
 def _html_text(path: Path, data: bytes) -> tuple[str, str]:
     """Visible text of the page's blocks, one block per line."""
+    from bs4 import BeautifulSoup
+
     text, encoding = _decode_text(path, data, declared=_declared_charset(data))
     try:
         soup = BeautifulSoup(text, "lxml")
@@ -448,6 +456,8 @@ def _render_html(root: Any) -> str:
 
     Walks the tree with an explicit stack, so deep nesting cannot overflow.
     """
+    from bs4 import CData, NavigableString
+
     out: list[str] = []
     stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:

@@ -60,8 +60,14 @@ class AnsweringParts:
     chain: Runnable
 
 
-def build_answering(settings: Settings, index: IndexParts, *, embedder, reader: Reader) -> AnsweringParts:
-    """The answering steps over an opened index (BM25 and word weights read from it)."""
+def build_answering(settings: Settings, index: IndexParts, *, embedder, reader: Reader,
+                    warm_up: bool = True) -> AnsweringParts:
+    """The answering steps over an opened index (BM25 and word weights read from it).
+
+    ``warm_up``: load in the background what later questions may need (the tagger, CC-CEDICT's index,
+    the corpus's character pairs); off for a process that answers one question and exits, which would
+    only share its cores with loading what that question may never use.
+    """
     segmenter = Segmenter(settings.paths.jieba_cache)
     knowledge = KnowledgeView(index.store, segmenter, TermCache(settings.paths.term_cache))
     dictionary = _LazyDictionary(cedict_cache(settings))
@@ -76,18 +82,20 @@ def build_answering(settings: Settings, index: IndexParts, *, embedder, reader: 
                                 letter_k=retrieval.letter_k)
     chat_model = build_chat_model(settings.llm)
     llm = LLMAnswerer(chat_model, timeout_s=settings.llm.timeout_s, document=registry.get) if chat_model else None
-    dictionary.warm_up(knowledge, segmenter)  # last: its few CPU seconds would otherwise slow the start-up above
+    if warm_up:
+        dictionary.warm_up(knowledge, segmenter)  # last: its few CPU seconds would otherwise slow the start-up above
     return AnsweringParts(knowledge, extractive, retriever, build_chain(extractive, retriever, llm=llm))
 
 
 def build_service(settings: Settings, *, embedder=None, reader: Reader | None = None,
-                  read_only: bool = False) -> AnswerService:
-    """An AnswerService over the configured index; pass ``embedder`` or ``reader`` to reuse loaded models."""
+                  read_only: bool = False, warm_up: bool = True) -> AnswerService:
+    """An AnswerService over the configured index; pass ``embedder`` or ``reader`` to reuse loaded models
+    (``warm_up``: see ``build_answering``)."""
     embedder = embedder or load_embedder(settings)
     # One tokenizer for both models (e5's 250k-piece tokenizer is 300 MB and over a second to load).
     reader = reader or load_default_reader(settings, tokenizer=getattr(embedder, "tokenizer", None))
     index = open_index(settings, writer=None if read_only else "govqa (answer service)", embedder=embedder)
-    parts = build_answering(settings, index, embedder=embedder, reader=reader)
+    parts = build_answering(settings, index, embedder=embedder, reader=reader, warm_up=warm_up)
     sessions = SessionStore(max_turns=settings.retrieval.session_turns, max_sessions=settings.retrieval.max_sessions)
     return AnswerService(settings, answerer=ChainAnswerer(parts.chain), registry=index.registry, indexer=index.indexer,
                          sessions=sessions, on_index_change=parts.knowledge.refresh)
