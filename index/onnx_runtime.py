@@ -16,9 +16,10 @@ PAD_ID = 1           # XLM-R's <pad>: e5's tokenizer.json pads with it
 MAX_TOKENS = 512     # e5-small's position embeddings
 ENCODER_FILE = "encoder-q4.onnx"  # written by index.onnx_export inside the prepared model directory
 # Bump when index.onnx_export writes different files for the same source (quantisation, opset, graph):
-# every prepared export is then made again.
-EXPORT_VERSION = 1
+# every prepared export is then made again. 2: large weights in a ``.data`` file beside the model.
+EXPORT_VERSION = 2
 MARKER_SUFFIX = ".json"   # beside each exported file: what it was exported from, written after the file
+DATA_SUFFIX = ".data"     # beside each exported file: its large weights, which onnxruntime maps from disk
 
 
 def is_exported(path: Path, fingerprint: dict) -> bool:
@@ -30,7 +31,8 @@ def is_exported(path: Path, fingerprint: dict) -> bool:
     except (OSError, ValueError):
         return False
     wanted = {"export_version": EXPORT_VERSION, **fingerprint}
-    return Path(path).is_file() and all(marker.get(key) == value for key, value in wanted.items())
+    return (Path(path).is_file() and Path(str(path) + DATA_SUFFIX).is_file()
+            and all(marker.get(key) == value for key, value in wanted.items()))
 
 
 def load_tokenizer(model_dir: Path):

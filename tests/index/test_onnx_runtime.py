@@ -68,7 +68,29 @@ def test_export_is_made_once(model_dir: Path) -> None:
     first = onnx_encoder_file(settings)
     stamp = first.stat().st_mtime_ns
     assert onnx_encoder_file(settings) == first and first.stat().st_mtime_ns == stamp
-    assert first.stat().st_size < 120 * 1024 * 1024  # 4-bit: the fp32 export is 470 MB
+    data = first.with_name(first.name + ".data")
+    assert first.stat().st_size + data.stat().st_size < 120 * 1024 * 1024  # 4-bit: the fp32 export is 470 MB
+
+
+def test_the_large_weights_are_mapped_from_a_file_beside_the_model(model_dir: Path, tmp_path: Path) -> None:
+    """The embedding matrix lives in ``.data`` (onnxruntime maps it; only used rows become resident); an
+    export whose ``.data`` is missing is no finished export, so preparing makes it again."""
+    import shutil
+
+    from index.onnx_runtime import is_exported
+
+    settings = Settings(models_dir=model_dir.parent)
+    encoder = onnx_encoder_file(settings)
+    data = encoder.with_name(encoder.name + ".data")
+    assert data.stat().st_size > 50 * 1024 * 1024 > encoder.stat().st_size  # the 250k-token matrix is in .data
+    copy = tmp_path / encoder.name
+    for source in (encoder, data, encoder.with_name(encoder.name + ".json")):
+        shutil.copy(source, tmp_path / source.name)
+    fingerprint = {k: v for k, v in json.loads((tmp_path / (encoder.name + ".json")).read_text()).items()
+                   if k != "export_version"}
+    assert is_exported(copy, fingerprint)
+    (tmp_path / data.name).unlink()
+    assert not is_exported(copy, fingerprint)
 
 
 def test_a_broken_export_names_the_file_and_the_fix(model_dir: Path, tmp_path: Path) -> None:
