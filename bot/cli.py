@@ -54,6 +54,13 @@ def model_prepare() -> None:
         ready = [f"Embedding model ready: {escape(path)}"]
         if uses_onnx(settings):
             ready.append(f"ONNX embedding model ready: {escape(str(onnx_encoder_file(settings, progress=say)))}")
+        if settings.runtime == "onnx" or uses_onnx(settings):
+            from index.pieces import PIECES_MODEL, has_piece_files, write_piece_files
+
+            if not has_piece_files(Path(path)):
+                say("Writing the tokenizer's pieces for sentencepiece…")
+                write_piece_files(Path(path))
+            ready.append(f"Tokenizer ready: {escape(str(Path(path) / PIECES_MODEL))}")
         if settings.runtime == "onnx":
             ready.append(f"ONNX reader ready: {escape(str(reader_onnx_file(settings, progress=say)))}")
         say("Indexing CC-CEDICT's English glosses…")

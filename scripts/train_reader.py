@@ -37,7 +37,7 @@ from retrieval.reader import train as T  # noqa: E402
 from retrieval.reader.data import Example, is_english_copy, is_loosened_copy, load_training_examples  # noqa: E402
 from retrieval.reader.features import span_targets  # noqa: E402
 from retrieval.reader.model import SpanReaderModel, load_encoder, load_reader, save_trained  # noqa: E402
-from retrieval.reader.runtime import (Reader, default_base_dir, load_default_reader, load_tokenizer,  # noqa: E402
+from retrieval.reader.runtime import (Reader, default_base_dir, load_default_reader, load_hf_tokenizer,  # noqa: E402
                                       torch_scorer)
 
 DATA_FILES = [("cmrc2018_trial.json", False), ("DRCD_dev.json", True), ("DRCD_test.json", True)]
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"questions: {len(held_back)} held-back, {len(calibration)} calibration; "
           f"training pairs with negatives: {len(train_examples)}; device: {device}")
 
-    tokenizer = load_tokenizer(base_dir)
+    tokenizer = load_hf_tokenizer(base_dir)  # the same ids as answering's; encodes the data in parallel
     windows = T.windows_for(tokenizer, train_examples, plan, pad_to_max=True)
     spans = [(e.answer_start, e.answer_start + len(e.answer_text)) if e.answerable else None for e in train_examples]
     starts, ends = span_targets(windows, spans)
