@@ -42,11 +42,11 @@ class ChatState:
 
 def start_chat(settings: Settings) -> None:
     """Build the answer service (showing that it is loading), then chat."""
-    from retrieval.factory import build_service
+    from retrieval.startup import answer_service
 
     console = Console()
     with console.status(LOADING_TEXT):
-        service = build_service(settings, read_only=True)
+        service = answer_service(settings, read_only=True)
     run_chat(service, console=console, read_line=interactive_line_reader(settings.paths.chat_history))
 
 

@@ -149,10 +149,10 @@ def ask_command(
         raise GovqaError("Give a question (govqa ask \"问题\"), or --jsonl to read questions from stdin.")
     settings = _one_process_settings(_indexed_settings())
     from bot.render import answer_as_rich
-    from retrieval.factory import build_service
+    from retrieval.startup import answer_service
 
     with err.status("Loading the model and the index…"):
-        service = build_service(settings, read_only=True, warm_up=jsonl)
+        service = answer_service(settings, read_only=True, warm_up=jsonl)
     if jsonl:
         _ask_lines(service, sys.stdin, document)
         return
@@ -231,10 +231,10 @@ def eval_command(
 
     items = load_gold(gold)
     settings = _indexed_settings()
-    from retrieval.factory import build_service
+    from retrieval.startup import answer_service
 
     with err.status("Loading the model and the index…"):
-        service = build_service(settings, read_only=True)
+        service = answer_service(settings, read_only=True)
     answers, latencies = [], []
     for item in items:
         started = time.perf_counter()

@@ -77,9 +77,9 @@ def run(settings: Settings) -> None:
         raise GovqaError(f"{TOKEN_ENV} (or GOVQA_TELEGRAM__TOKEN) is not set. Create a bot with @BotFather, then "
                          f"`export {TOKEN_ENV}=<token>` and run `govqa telegram` again.")
     _configure_logging(token)
-    from retrieval.factory import build_service
+    from retrieval.startup import answer_service
 
-    application = build_application(settings, build_service(settings, read_only=True), token=token)
+    application = build_application(settings, answer_service(settings, read_only=True), token=token)
     logger.info("govqa telegram bot is polling for updates")
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 

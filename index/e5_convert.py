@@ -14,7 +14,6 @@ directory, writes a marker last, and renames; a matching marker means done.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .digests import file_sha256
 
 Progress = Callable[[str], None]
 
@@ -529,8 +530,7 @@ def write_model_dir(e5: E5File, out_dir: Path, progress: Progress | None = None)
 
 def source_fingerprint(source: Path) -> dict[str, Any]:
     """What the marker records about a conversion: converter version, source size and hash."""
-    with open(source, "rb") as fh:
-        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    digest = file_sha256(source)
     return {"converter_version": CONVERTER_VERSION, "source_name": source.name,
             "source_size": source.stat().st_size, "source_sha256": digest}
 

@@ -52,9 +52,9 @@ def _upload_body_limit(settings: Settings) -> tuple[int, str]:
 
 def serve(settings: Settings) -> None:
     """Build the answer service and serve the API on settings.http.host:port until interrupted."""
-    from retrieval.factory import build_service
+    from retrieval.startup import answer_service
 
-    service = build_service(settings)
+    service = answer_service(settings, read_only=False)
     if settings.api_key is None and settings.http.host not in ("127.0.0.1", "localhost", "::1"):
         logger.warning("Listening on %s without an API key: anyone who can reach it can upload and delete letters. "
                        "Set GOVQA_API_KEY.", settings.http.host)

@@ -1,11 +1,11 @@
 """The reader's shipped files and their config: readable without torch, so answering can check them."""
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from index.digests import file_sha256
 from index.errors import ModelError
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
@@ -60,7 +60,6 @@ def weights_fingerprint(weights_dir: Path) -> str:
     """Hash of the trained weights: what an exported reader was built from."""
     path = Path(weights_dir) / WEIGHTS_FILE
     try:
-        with open(path, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
+        return file_sha256(path)
     except OSError as exc:
         raise ModelError(f"The reader file {path} is missing or unreadable ({exc}). {RESTORE_HINT}") from exc
