@@ -81,6 +81,7 @@ class DataDir:
         self.registry = root / "registry.sqlite3"      # index.registry: which letters are indexed
         self.chroma = root / "chroma"                  # index.store: the embedded vector store
         self.term_cache = root / "bm25-terms.sqlite3"  # retrieval.term_cache: BM25 words per chunk
+        self.knowledge_snapshot = root / "bm25-snapshot.pickle"  # retrieval.snapshot: chunks and BM25
         self.writer_lock = root / "writer.lock"        # index.lock: one writing process at a time
         self.uploads = root / "uploads"                # bot.http_api: letters uploaded to the server
         self.chat_history = root / "chat_history"      # bot.chat: the terminal chat's input history

@@ -40,6 +40,7 @@ MAX_CITATIONS = 3
 MAX_LETTERS_TAGGED = 256
 _OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措施|做法|举措|办法|哪些|有什么|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b", re.I)
 # Kinds of question (question.py) asking for one number or date, not a list.
+NOT_FOUND_PART = "这些答复函中没有找到"   # said of one part of a compound question the letters do not answer
 _ONE_FIGURE_KINDS = frozenset({"quantity", "money", "percent", "rank", "date"})
 _SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说|写)了(些)?什么|概括|概述|总结|大意|\bsummar|\bmain points\b|what (is|was) (this|the) (reply|letter|response) about", re.I)
 # The asking words of a question part (有多少家, 是什么, 哪些, ？), dropped when its subject is carried to later parts.
@@ -128,7 +129,9 @@ class ExtractiveAnswerer:
         started = time.perf_counter()
         taken: dict[int, list[tuple[int, int]]] = {}  # a later part of a compound question asks another fact
         naming = {place.source: self._letters_naming(place) for place in question.places}
-        for text in texts:
+        kinds = [part.kind for part in question.parts] if len(question.parts) == len(texts) else [question.kind] * len(texts)
+        shown: list[str] = []
+        for i, text in enumerate(texts):
             readings: list[Reading] = []
             for stage in (range(min(READ_FIRST_CHUNKS, len(read))), range(READ_FIRST_CHUNKS, len(read))):
                 readings += self._read(prepared, text, read, passages, stage, taken)
@@ -138,12 +141,16 @@ class ExtractiveAnswerer:
                 if usable:
                     break
             if not usable:
-                return replace(self._refusal(question, hits), timings_ms={"read": _ms(started)})
-            chosen.append(_Choice(read[usable[0].passage], usable[0], passages[usable[0].passage]))
+                # A part the letters do not answer is said to be missing; the parts they answer are still given.
+                shown.append(f"（{_part_asked(question, i)}：{NOT_FOUND_PART}）")
+                continue
+            choice = _Choice(read[usable[0].passage], usable[0], passages[usable[0].passage])
+            chosen.append(choice)
+            shown.append(_shown(choice, open_question, kinds[i] in _ONE_FIGURE_KINDS))
             taken.setdefault(usable[0].passage, []).append((usable[0].start, usable[0].end))
             others += [_Choice(read[r.passage], r, passages[r.passage]) for r in usable[1:]]
-        kinds = [part.kind for part in question.parts] if len(question.parts) == len(texts) else [question.kind] * len(texts)
-        shown = [_shown(c, open_question, kind in _ONE_FIGURE_KINDS) for c, kind in zip(chosen, kinds)]
+        if not chosen:
+            return replace(self._refusal(question, hits), timings_ms={"read": _ms(started)})
         text = _joined(shown)
         return Answer(question.text, text, True, self._citations(chosen, others), timings_ms={"read": _ms(started)})
 
@@ -428,6 +435,12 @@ def _shown(choice: _Choice, open_question: bool, one_figure: bool) -> str:
     if open_question:
         return sentence_around(choice.passage, choice.reading.start, choice.reading.end)
     return clause_around(choice.passage, choice.reading.start, choice.reading.end, one_figure=one_figure)
+
+
+def _part_asked(question: Question, index: int) -> str:
+    """What part ``index`` of a (compound) question asks, in its own words, without its question mark."""
+    text = question.parts[index].text if index < len(question.parts) else question.text
+    return text.strip().rstrip("？?。.")
 
 
 def _joined(texts: list[str]) -> str:

@@ -18,6 +18,7 @@ from .crosslingual import EnglishToChinese, cedict_cache
 from .extractive import ExtractiveAnswerer
 from .knowledge import KnowledgeView
 from .lexicon import Segmenter
+from .snapshot import KnowledgeSnapshot
 from .llm import LLMAnswerer, build_chat_model
 from .question import QuestionAnalyser
 from .reader.runtime import Reader, load_default_reader
@@ -69,7 +70,8 @@ def build_answering(settings: Settings, index: IndexParts, *, embedder, reader: 
     only share its cores with loading what that question may never use.
     """
     segmenter = Segmenter(settings.paths.jieba_cache)
-    knowledge = KnowledgeView(index.store, segmenter, TermCache(settings.paths.term_cache))
+    knowledge = KnowledgeView(index.store, segmenter, TermCache(settings.paths.term_cache),
+                              KnowledgeSnapshot(settings.paths.knowledge_snapshot))
     dictionary = _LazyDictionary(cedict_cache(settings))
     analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known, romanised=knowledge.romanised)
     registry = index.registry

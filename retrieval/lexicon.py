@@ -63,7 +63,9 @@ class Segmenter:
     cache in the system temp dir, and no tries.
     """
 
-    def __init__(self, cache_file: Path | None = None) -> None:
+    def __init__(self, cache_file: Path | None = None, *, memory_mapped: bool = True) -> None:
+        """``memory_mapped=False``: jieba's dicts even where the tries are saved, for a process that segments
+        a whole corpus (a dict lookup is 10× faster: segmenting 1.5× faster) rather than one question."""
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
         self._tables: Tables | None = None
@@ -72,7 +74,7 @@ class Segmenter:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             self._jieba.cache_file = str(cache_file)
             self._tables_dir = cache_file.parent
-            self._tables = open_tables(self._tables_dir, self._jieba)
+            self._tables = open_tables(self._tables_dir, self._jieba) if memory_mapped else None
         if self._tables is not None:
             self._jieba.FREQ, self._jieba.total = self._tables.frequencies, self._tables.total
             self._jieba.initialized = True

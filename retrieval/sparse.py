@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
 import bm25s
 import numpy as np
@@ -15,29 +17,59 @@ from .lexicon import Segmenter, normalize
 from .romanised import RomanisedNames
 
 
+@dataclass(frozen=True)
+class BM25Parts:
+    """What a SparseIndex builds from its chunks' words (2.5 s at 1,000 letters), kept whole so that
+    ``retrieval.snapshot`` can save it beside the index and answering processes start without it."""
+
+    df: Counter
+    bm25: bm25s.BM25
+    letters: list[str]
+    letter_bm25: bm25s.BM25
+
+
+def build_parts(chunks: Sequence[Chunk], tokenized: Sequence[list[str]]) -> BM25Parts:
+    """Document frequencies, the chunk BM25 and the whole-letter BM25 of chunks with these words."""
+    bm25 = bm25s.BM25()
+    if chunks:
+        bm25.index([terms or [""] for terms in tokenized], show_progress=False)
+    letters, letter_bm25 = _letter_index(chunks, tokenized)
+    return BM25Parts(Counter(term for terms in tokenized for term in set(terms)), bm25, letters, letter_bm25)
+
+
 class SparseIndex:
     """A BM25 index of chunks; rebuilt from the store whenever documents change."""
 
-    def __init__(self, chunks: Sequence[Chunk], segmenter: Segmenter, tokenized: Sequence[list[str]] | None = None) -> None:
+    def __init__(self, chunks: Sequence[Chunk], segmenter: Segmenter, tokenized: Sequence[list[str]] | None = None,
+                 *, parts: BM25Parts | None = None) -> None:
+        """``parts``: built before from exactly these chunks (``build_parts``); else built from ``tokenized``
+        (segmented here when None)."""
         self._segmenter = segmenter
         self.chunks: list[Chunk] = list(chunks)
-        if tokenized is None:
-            tokenized = [segmenter.index_terms(chunk.embed_text) for chunk in self.chunks]
-        self._df = Counter(term for terms in tokenized for term in set(terms))
-        self._bm25 = bm25s.BM25()
+        if parts is None:
+            if tokenized is None:
+                tokenized = [segmenter.index_terms(chunk.embed_text) for chunk in self.chunks]
+            parts = build_parts(self.chunks, tokenized)
+        self.parts = parts
+        self._df, self._bm25 = parts.df, parts.bm25
+        self._letters, self._letter_bm25 = parts.letters, parts.letter_bm25
         self._doc_of = np.array([chunk.doc_id for chunk in self.chunks], dtype=object)
-        if self.chunks:
-            self._bm25.index([terms or [""] for terms in tokenized], show_progress=False)
         self._vocab = set(self._df)
-        self._texts = [normalize(chunk.embed_text) for chunk in self.chunks]
-        self._corpus = "\n".join(self._texts)
         self._substring_df: dict[str, int] = {}
         self._pairs: frozenset[str] | None = None
-        self._letters, self._letter_bm25 = _letter_index(self.chunks, tokenized)
         self.romanised = RomanisedNames(self._vocab)
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+    @cached_property
+    def _texts(self) -> list[str]:
+        # Only words BM25 does not know are looked for inside the texts (0.5 s to normalise 1,000 letters).
+        return [normalize(chunk.embed_text) for chunk in self.chunks]
+
+    @cached_property
+    def _corpus(self) -> str:
+        return "\n".join(self._texts)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a word the letters never use gets the highest weight."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from retrieval.extractive import NOT_FOUND_PART
 from retrieval.types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN
 
 SAMPLE = "中工信函〔2022〕53号"
@@ -117,6 +118,12 @@ def test_sessions_do_not_leak_into_each_other(library):
 def test_compound_question_answers_both_parts(library):
     answer = library.ask("粤东西北地区有多少家省级新型研发机构，占全省的比例是多少？")
     assert "41家" in answer.text and "14.3%" in answer.text, answer
+
+
+def test_a_compound_question_gets_the_parts_the_letters_answer_and_is_told_which_they_do_not(library):
+    answer = library.ask("截至2021年8月底，白云区已竣工投入使用的加装电梯有多少台？业主满意度是多少？")
+    assert answer.answered and "538" in answer.text, answer
+    assert f"业主满意度是多少：{NOT_FOUND_PART}" in answer.text, answer
 
 
 def test_contact_questions_follow_the_letter_asked_about(library):

@@ -114,3 +114,12 @@ def test_a_new_process_loads_no_dictionary_dict(segmenters, tmp_path_factory: py
             "print(len(loads))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"
+
+
+def test_a_corpus_segmenter_keeps_jiebas_dicts_and_the_same_words(segmenters) -> None:
+    first, second = segmenters
+    corpus = Segmenter(Path(first._jieba.cache_file), memory_mapped=False)
+    assert corpus._tables is None and isinstance(corpus._jieba.FREQ, dict)
+    for text in _texts():
+        assert corpus.index_terms(text) == second.index_terms(text)
+    assert corpus.version == second.version

@@ -1,0 +1,81 @@
+"""Every chunk and the BM25 indexes built from them, saved in one file beside the index, so an answering
+process starts without reading every chunk's text from Chroma and building BM25.
+
+At 1,000 letters (19,778 chunks) that is 1.7 s for the chunks, 0.4 s for their stored words and 2.5 s
+for BM25 a start; reading this file back takes about 0.3 s. It holds what the store held when it was
+written: its key is the SHA-256 of the sorted chunk ids (a chunk id names its document, whose id is a
+hash of its content) and of the segmenter's version, and a process uses the file only when the store's
+chunk ids (0.3 s to list at 1,000 letters) give the same key. Like the BM25 words (``term_cache``),
+only the data dir's one writer saves it; others read it or build in memory. Written whole or not at
+all (a temporary file renamed into place).
+
+Pickle, as for CC-CEDICT's index beside the models: the file is the data dir owner's own, written by
+this program, and pickle is the one format that keeps bm25s's objects whole.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from index.lock import holds_writer_lock
+from index.types import Chunk
+
+from .sparse import BM25Parts
+
+SNAPSHOT_REVISION = 1  # bump when what the file holds changes
+
+
+def snapshot_key(chunk_ids: Iterable[str], segmenter_version: str) -> str:
+    """What a snapshot is valid for: exactly these chunks, segmented by this segmenter version."""
+    digest = hashlib.sha256(f"{SNAPSHOT_REVISION}\n{segmenter_version}\n".encode())
+    for chunk_id in sorted(chunk_ids):
+        digest.update(chunk_id.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+class KnowledgeSnapshot:
+    """The snapshot file of one data dir; ``writable`` by default only for the holder of its writer lock."""
+
+    def __init__(self, path: Path | None, *, writable: bool | None = None) -> None:
+        self.path = path
+        self.writable = bool(path) and (holds_writer_lock(path.parent) if writable is None else writable)
+
+    def load(self, key: str) -> tuple[list[Chunk], BM25Parts] | None:
+        """The chunks and BM25 parts saved under ``key``; None when there is no such file, it was saved
+        for other chunks, or it cannot be read."""
+        if self.path is None:
+            return None
+        try:
+            with open(self.path, "rb") as fh:
+                if pickle.load(fh) != key:  # the key comes first: another snapshot is not unpickled
+                    return None
+                chunks, parts = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+            return None
+        if not isinstance(parts, BM25Parts) or not all(isinstance(chunk, Chunk) for chunk in chunks[:1]):
+            return None
+        return chunks, parts
+
+    def save(self, key: str, chunks: list[Chunk], parts: BM25Parts) -> bool:
+        """Save (only if writable); False when not saved. A place that cannot be written only means building
+        again next time."""
+        if not self.writable or self.path is None:
+            return False
+        try:
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        except OSError:
+            return False
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(key, out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((chunks, parts), out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
+            return False
+        return True
