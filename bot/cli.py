@@ -336,5 +336,10 @@ def docs_remove(doc_id: Annotated[str, typer.Argument(help="Document id (or a un
     """Remove a document and all its chunks from the index."""
     from bot.components import open_indexer
 
-    record = open_indexer(Settings(), with_model=False).remove(doc_id)
+    from retrieval.knowledge import store_index_terms
+
+    settings = Settings()
+    record = open_indexer(settings, with_model=False).remove(doc_id)
+    with err.status("Saving the keyword-search index of the remaining chunks…"):
+        store_index_terms(settings)  # the snapshot answering starts from no longer holds the removed chunks
     out.print(f"removed {record.doc_id[:12]} {escape(record.display_name)}")

@@ -152,6 +152,11 @@ def test_docs_rm_prefix_removes_the_document(indexed, data_dir: Path, models_dir
     assert removed.returncode == 0, removed.stderr
     assert f"removed {doc_id}" in removed.stdout and DOC_NUMBER in removed.stdout
     assert "No documents indexed yet" in govqa(copy, models_dir, "docs").stdout
+    from retrieval.lexicon import Segmenter
+    from retrieval.snapshot import KnowledgeSnapshot, snapshot_key
+
+    saved = KnowledgeSnapshot(copy / "bm25-snapshot.pickle").load(snapshot_key([], Segmenter().version))
+    assert saved is not None and saved[0] == []  # answering starts from the index without the removed chunks
 
 
 @pytest.mark.slow  # loads the model in a subprocess
