@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .types import Chunk, Letter, Paragraph
+from .types import Chunk, Letter, Paragraph, chunk_id_for
 
 # A sentence ends at 。！？； (or ASCII !?;) plus any closing quotes/brackets after it.
 SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)】]*")
@@ -33,7 +33,7 @@ def chunk_letter(letter: Letter, *, max_chars: int, overlap_sentences: int = 0) 
     for path, paragraphs in _sections(letter.paragraphs):
         for start, end in _pack(_sentence_spans(paragraphs), max_chars, overlap_sentences):
             chunks.append(Chunk(
-                chunk_id=f"{letter.doc_id}:{len(chunks)}",
+                chunk_id=chunk_id_for(letter.doc_id, len(chunks)),
                 doc_id=letter.doc_id,
                 display_name=letter.display_name,
                 section_path=path,

@@ -13,7 +13,7 @@ from chromadb.errors import NotFoundError
 
 from .errors import StoreError
 from .settings import Settings
-from .types import Chunk
+from .types import Chunk, doc_id_of
 
 _PAGE = 5000  # Chroma caps how many records one call may add or get
 _CONFIGURATION = {"hnsw": {"space": "cosine"}}
@@ -97,15 +97,9 @@ class ChunkStore:
         self._collection.delete(where={"doc_id": doc_id})
 
     def doc_ids(self) -> set[str]:
-        """Ids of every document that has chunks in the store (reads metadata only)."""
-        found: set[str] = set()
-        offset = 0
-        while True:
-            page = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
-            found.update(meta["doc_id"] for meta in page["metadatas"])
-            if len(page["ids"]) < _PAGE:
-                return found
-            offset += _PAGE
+        """Ids of every document that has chunks in the store, read off the chunk ids (``doc_id_of``): 0.3 s
+        at 1,000 letters, against 1.2 s for reading every chunk's metadata."""
+        return {doc_id_of(chunk_id) for chunk_id in self.chunk_ids()}
 
     def chunk_ids(self) -> list[str]:
         """Every stored chunk's id (no texts: 0.3 s at 1,000 letters against 1.7 s for the chunks)."""

@@ -69,6 +69,16 @@ class Letter:
     paragraphs: tuple[Paragraph, ...]
 
 
+def chunk_id_for(doc_id: str, ordinal: int) -> str:
+    """A chunk's id: its document's id and its place in it (so the store's ids alone name its documents)."""
+    return f"{doc_id}:{ordinal}"
+
+
+def doc_id_of(chunk_id: str) -> str:
+    """The document a chunk id (``chunk_id_for``) belongs to."""
+    return chunk_id.rsplit(":", 1)[0]
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A retrievable piece of one letter: whole sentences of one section."""
