@@ -18,12 +18,12 @@ from .crosslingual import EnglishToChinese, cedict_cache
 from .extractive import ExtractiveAnswerer
 from .knowledge import KnowledgeView
 from .lexicon import Segmenter
-from .snapshot import KnowledgeSnapshot
 from .llm import LLMAnswerer, build_chat_model
 from .question import QuestionAnalyser
 from .reader.runtime import Reader, load_default_reader
 from .retriever import HybridRetriever
 from .service import AnswerService
+from .snapshot import KnowledgeSnapshot
 from .term_cache import TermCache
 
 
@@ -94,7 +94,7 @@ def build_service(settings: Settings, *, embedder=None, reader: Reader | None = 
     """An AnswerService over the configured index; pass ``embedder`` or ``reader`` to reuse loaded models
     (``warm_up``: see ``build_answering``)."""
     embedder = embedder or load_embedder(settings)
-    # One tokenizer for both models (e5's 250k-piece tokenizer is 300 MB and over a second to load).
+    # One tokenizer for both models (as retrieval.startup.load_models loads them, side by side with imports).
     reader = reader or load_default_reader(settings, tokenizer=getattr(embedder, "tokenizer", None))
     index = open_index(settings, writer=None if read_only else "govqa (answer service)", embedder=embedder)
     parts = build_answering(settings, index, embedder=embedder, reader=reader, warm_up=warm_up)

@@ -39,8 +39,8 @@ def encode_windows(tokenizer, questions: list[str], passages: list[str], *, max_
                    max_question_tokens: int, pad_to_max: bool = False) -> Windows:
     """Windows for pairs ``(questions[i], passages[i])``; over-long questions keep their last tokens.
 
-    ``tokenizer`` is a `tokenizers.Tokenizer` without truncation or padding set (as
-    ``index.onnx_runtime.load_tokenizer`` loads it). Windows are cut as transformers'
+    ``tokenizer``: e5's, as ``index.onnx_runtime.load_tokenizer`` (sentencepiece pieces) or
+    ``load_hf_tokenizer`` (`tokenizers`, no truncation or padding set) loads it: the same ids and offsets. Windows are cut as transformers'
     ``truncation="only_second"`` with ``stride`` and overflowing tokens cuts them (tested against
     it), but without touching the tokenizer's state: one tokenizer serves every thread.
     """
