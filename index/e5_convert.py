@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .digests import file_sha256
+from .files import file_sha256
 
 Progress = Callable[[str], None]
 

@@ -22,11 +22,11 @@ Written by hand (about 80 lines) because neither library loads the other's files
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from .files import write_atomically
 
 PIECES_MODEL = "pieces.model"
 PIECES_SHELL = "pieces-shell.json"
@@ -123,9 +123,10 @@ def write_piece_files(model_dir: Path) -> None:
                                  "vocab": [vocabulary[i] for i in range(len(SPECIAL_TOKENS))]},
              "added_tokens": [t for t in config["added_tokens"] if t["id"] < len(SPECIAL_TOKENS)],
              "post_processor": None, "decoder": None}
-    _write_atomically(model_dir / PIECES_MODEL, model.SerializeToString())
-    _write_atomically(model_dir / PIECES_SHELL, json.dumps(shell, ensure_ascii=False).encode("utf-8"))
-    _write_atomically(model_dir / PIECES_MARKER, json.dumps(_source_stamp(model_dir)).encode("utf-8"))
+    for name, data in ((PIECES_MODEL, model.SerializeToString()),
+                       (PIECES_SHELL, json.dumps(shell, ensure_ascii=False).encode("utf-8")),
+                       (PIECES_MARKER, json.dumps(_source_stamp(model_dir)).encode("utf-8"))):  # the marker last
+        write_atomically(model_dir / name, lambda path, data=data: path.write_bytes(data))
 
 
 def load_piece_tokenizer(model_dir: Path) -> PieceTokenizer:
@@ -137,14 +138,3 @@ def load_piece_tokenizer(model_dir: Path) -> PieceTokenizer:
         write_piece_files(model_dir)
     processor = sentencepiece.SentencePieceProcessor(model_file=str(model_dir / PIECES_MODEL))
     return PieceTokenizer(processor, Tokenizer.from_file(str(model_dir / PIECES_SHELL)))
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

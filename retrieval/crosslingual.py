@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import pickle
 import re
 from collections import defaultdict
@@ -18,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
+
+from index.files import write_atomically
 
 from .lexicon import STOP_WORDS_EN, english_words
 
@@ -164,16 +165,13 @@ def _read_index(path: Path):
 def _write_index(path: Path, index: dict, short: dict) -> None:
     """Written to a temporary sibling and renamed: a crash never leaves half a cache. A place that cannot
     be written to only means the index is built again next time."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def write(temp: Path) -> None:
         with open(temp, "wb") as fh:
             pickle.dump({"key": _index_key(), "index": dict(index), "short": dict(short)}, fh,
                         protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, write)
 
 
 def cedict_entries():

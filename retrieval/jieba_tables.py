@@ -17,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
 import marisa_trie
+
+from index.files import write_atomically
 
 TABLES_REVISION = 1
 """Bump when what the files hold changes."""
@@ -110,21 +111,9 @@ def save_tables(directory: Path, tokenizer: jieba.Tokenizer, word_tags: dict[str
     record = {"total": tokenizer.total, "frequencies": len(frequencies), "tags": len(tags)}
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        _save_atomically(stem.with_suffix(".freq"), frequencies.save)
-        _save_atomically(stem.with_suffix(".tags"), tags.save)
-        _save_atomically(stem.with_suffix(".json"),
-                         lambda path: Path(path).write_text(json.dumps(record), encoding="utf-8"))
+        write_atomically(stem.with_suffix(".freq"), lambda path: frequencies.save(str(path)))
+        write_atomically(stem.with_suffix(".tags"), lambda path: tags.save(str(path)))
+        write_atomically(stem.with_suffix(".json"), lambda path: path.write_text(json.dumps(record), encoding="utf-8"))
     except OSError:
         return False
     return True
-
-
-def _save_atomically(target: Path, save) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    os.close(handle)
-    try:
-        save(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

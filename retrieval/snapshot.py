@@ -15,12 +15,11 @@ this program, and pickle is the one format that keeps bm25s's objects whole.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from index.files import write_atomically
 from index.lock import holds_writer_lock
 from index.types import Chunk
 
@@ -66,16 +65,13 @@ class KnowledgeSnapshot:
         again next time."""
         if not self.writable or self.path is None:
             return False
-        try:
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
-        except OSError:
-            return False
-        try:
-            with os.fdopen(handle, "wb") as out:
+
+        def write(path: Path) -> None:
+            with open(path, "wb") as out:
                 pickle.dump(key, out, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump((chunks, parts), out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
+        try:
+            write_atomically(self.path, write)
         except OSError:
-            Path(temporary).unlink(missing_ok=True)
             return False
         return True

@@ -32,12 +32,13 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from index.onnx_runtime import load_hf_tokenizer  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from retrieval.reader import train as T  # noqa: E402
 from retrieval.reader.data import Example, is_english_copy, is_loosened_copy, load_training_examples  # noqa: E402
 from retrieval.reader.features import span_targets  # noqa: E402
 from retrieval.reader.model import SpanReaderModel, load_encoder, load_reader, save_trained  # noqa: E402
-from retrieval.reader.runtime import (Reader, default_base_dir, load_default_reader, load_hf_tokenizer,  # noqa: E402
+from retrieval.reader.runtime import (Reader, default_base_dir, load_default_reader,  # noqa: E402
                                       torch_scorer)
 
 DATA_FILES = [("cmrc2018_trial.json", False), ("DRCD_dev.json", True), ("DRCD_test.json", True)]

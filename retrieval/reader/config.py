@@ -5,7 +5,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from index.digests import file_sha256
+from index.files import file_sha256
 from index.errors import ModelError
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from index.embedding_model import DEFAULT_MODEL_DIRNAME, encoder_fingerprint, prepare_default_model
-from index.onnx_runtime import is_exported, load_hf_tokenizer, load_tokenizer, open_session  # noqa: F401 (training)
+from index.onnx_runtime import is_exported, load_tokenizer, open_session
 from index.settings import Settings
 
 from .config import WEIGHTS_DIR, ReaderConfig, read_config, weights_fingerprint

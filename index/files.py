@@ -1,10 +1,25 @@
-"""SHA-256 of model files, computed once per process for a file that has not changed since."""
+"""Files govqa keeps beside its models and data: written whole or not at all, and hashed once per process."""
 from __future__ import annotations
 
 import functools
 import hashlib
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+
+def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """``write(path)`` to a temporary sibling of ``target``, then rename it into place, so a crash never
+    leaves half a file. Raises OSError (or what ``write`` raises), leaving no temporary file behind."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def file_sha256(path: Path) -> str:
