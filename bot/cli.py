@@ -123,7 +123,13 @@ def reindex_command() -> None:
     with err.status("Loading the embedding model…"):
         embedder = load_embedder(settings)
     index = open_index(settings, writer="govqa reindex", embedder=embedder, check_model=False)
+    from retrieval.knowledge import store_index_terms
+    from retrieval.snapshot import KnowledgeSnapshot
+
+    KnowledgeSnapshot(settings.paths.knowledge_snapshot, writable=True).delete()  # it holds the old vectors
     count = _reembed_with_progress(index.store, embedder, settings.index.embed_batch_size)
+    with err.status("Saving the answering snapshot with the new vectors…"):
+        store_index_terms(settings)
     out.print(f"re-embedded {count} chunks with {escape(embedder_identity(embedder))}", soft_wrap=True)
 
 

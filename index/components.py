@@ -36,13 +36,16 @@ def open_index(settings: Settings, *, writer: str | None = None, embedder=None, 
     With ``embedder`` its model must be the one that made the stored vectors (else EmbeddingMismatchError);
     an index that records none, or holds nothing, adopts it, and a writer records it. ``check_model=False``
     is for `govqa reindex`, which is what a mismatch calls for.
+
+    A reader's store is opened (and chromadb imported) when first used: an answering process that starts
+    from the answering snapshot never uses it, and checks the model against the snapshot's instead.
     """
-    store = ChunkStore.open(settings)
+    store = ChunkStore.open(settings, deferred=writer is None)
     registry = Registry(settings.paths.registry)
     if writer is not None:
         hold_writer_lock(settings.data_dir, who=writer)
     if embedder is not None and check_model:
-        check_embedding_model(store, embedder, where=_store_location(settings), record=writer is not None)
+        check_embedding_model(store, embedder, where=store_location(settings), record=writer is not None)
     if writer is None:
         return IndexParts(store, registry)
     indexer = Indexer(settings, store=store, registry=registry, embedder=embedder or NoEmbedder())
@@ -69,7 +72,8 @@ def check_embedding_model(store: ChunkStore, embedder, *, where: object, record:
         store.record_embedding_model(model, dim or (stored.dim if store.count() else None))
 
 
-def _store_location(settings: Settings) -> str:
+def store_location(settings: Settings) -> str:
+    """Where the store is, for messages."""
     if settings.chroma_url:
         return f"{settings.chroma_url} (collection {settings.collection})"
     return str(settings.chroma_dir)

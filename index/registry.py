@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import StoreError
-from .types import DocumentRecord, LetterMetadata
+from .types import DocumentRecord, LetterMetadata, chunk_id_for
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -72,6 +72,12 @@ class Registry:
     def documents(self) -> list[DocumentRecord]:
         """Every complete document, oldest first."""
         return self._many("WHERE status = 'complete' ORDER BY indexed_at, doc_id")
+
+    def chunk_ids(self) -> list[str]:
+        """The ids of every complete document's chunks (``chunk_id_for``: a document's chunks are numbered
+        from 0), which are what the store holds once no write is half done: a reader's view of the index."""
+        rows = self._db.execute("SELECT doc_id, chunk_count FROM documents WHERE status = 'complete'").fetchall()
+        return [chunk_id_for(doc_id, ordinal) for doc_id, count in rows for ordinal in range(count)]
 
     def latest(self) -> DocumentRecord | None:
         """The most recently indexed complete document."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from langchain_core.runnables import Runnable
 
-from index.components import IndexParts, open_index
+from index.components import IndexParts, check_embedding_model, embedder_identity, open_index, store_location
 from index.embedding_model import load_embedder
 from index.settings import Settings
 
@@ -71,7 +71,8 @@ def build_answering(settings: Settings, index: IndexParts, *, embedder, reader: 
     """
     segmenter = Segmenter(settings.paths.jieba_cache)
     knowledge = KnowledgeView(index.store, segmenter, TermCache(settings.paths.term_cache),
-                              KnowledgeSnapshot(settings.paths.knowledge_snapshot))
+                              KnowledgeSnapshot(settings.paths.knowledge_snapshot), chunk_ids=index.registry.chunk_ids,
+                              embedding_model=embedder_identity(embedder))
     dictionary = _LazyDictionary(cedict_cache(settings))
     analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known, romanised=knowledge.romanised)
     registry = index.registry
@@ -96,8 +97,12 @@ def build_service(settings: Settings, *, embedder=None, reader: Reader | None = 
     embedder = embedder or load_embedder(settings)
     # One tokenizer for both models (as retrieval.startup.load_models loads them, side by side with imports).
     reader = reader or load_default_reader(settings, tokenizer=getattr(embedder, "tokenizer", None))
-    index = open_index(settings, writer=None if read_only else "govqa (answer service)", embedder=embedder)
+    index = open_index(settings, writer=None if read_only else "govqa (answer service)", embedder=embedder,
+                       check_model=not read_only)
     parts = build_answering(settings, index, embedder=embedder, reader=reader, warm_up=warm_up)
+    if read_only and parts.knowledge.dense is None:
+        # Vectors from the snapshot are this model's; a search in the store needs the store's to be.
+        check_embedding_model(index.store, embedder, where=store_location(settings), record=False)
     sessions = SessionStore(max_turns=settings.retrieval.session_turns, max_sessions=settings.retrieval.max_sessions)
     return AnswerService(settings, answerer=ChainAnswerer(parts.chain), registry=index.registry, indexer=index.indexer,
                          sessions=sessions, on_index_change=parts.knowledge.refresh)

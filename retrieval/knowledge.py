@@ -1,55 +1,77 @@
-"""The in-memory view of the index that answering reads: BM25, word weights, chunks by document."""
+"""The in-memory view of the index that answering reads: BM25, word weights, chunks by document, and
+(from the answering snapshot) every chunk's vector."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 
+import numpy as np
+
+from index.registry import Registry
 from index.settings import Settings
 from index.store import ChunkStore
 from index.types import Chunk
 
+from .dense import DenseVectors
 from .lexicon import Segmenter
-from .snapshot import KnowledgeSnapshot, snapshot_key
+from .snapshot import KnowledgeSnapshot, SavedKnowledge, snapshot_key
 from .sparse import SparseIndex, build_parts
 from .term_cache import TermCache
 
 
 class KnowledgeView:
-    """Holds the current SparseIndex; ``refresh()`` swaps in a new one after documents change."""
+    """Holds the current SparseIndex (and DenseVectors); ``refresh()`` swaps in new ones after documents change.
+
+    ``chunk_ids``: the chunks answering sees (default: every stored chunk; the answer service passes the
+    registry's, ``Registry.chunk_ids``, which needs no Chroma). ``embedding_model``: the identity of the
+    answering process's embedding model; the snapshot's vectors are used only when they are that model's.
+    """
 
     def __init__(self, store: ChunkStore, segmenter: Segmenter, term_cache: TermCache | None = None,
-                 snapshot: KnowledgeSnapshot | None = None) -> None:
+                 snapshot: KnowledgeSnapshot | None = None, *, chunk_ids: Callable[[], Iterable[str]] | None = None,
+                 embedding_model: str | None = None) -> None:
         self._store = store
         self._segmenter = segmenter
         self._terms = term_cache or TermCache(None)
         self._snapshot = snapshot or KnowledgeSnapshot(None)
+        self._chunk_ids = chunk_ids or store.chunk_ids
+        self._embedding_model = embedding_model
         self._lock = threading.Lock()
-        self.sparse, self._by_doc = self._build()
+        self.sparse, self._by_doc, self.dense = self._build()
 
     def refresh(self) -> None:
         """Re-read the chunks from the store (after an upload or a deletion); only new chunks are segmented."""
-        sparse, by_doc = self._build()
+        sparse, by_doc, dense = self._build()
         with self._lock:
-            self.sparse, self._by_doc = sparse, by_doc
+            self.sparse, self._by_doc, self.dense = sparse, by_doc, dense
         threading.Thread(target=sparse.warm_up, daemon=True, name="sparse-warm-up").start()
 
     def warm_up(self) -> None:
         """Precompute what makes a corpus-wide word lookup fast (seconds at a thousand letters)."""
         self.sparse.warm_up()
 
-    def _build(self) -> tuple[SparseIndex, dict[str, list[Chunk]]]:
-        """From the snapshot when it holds exactly the stored chunks; else from the store (and the words
-        stored for its chunks), saving a snapshot where this process may."""
-        key = snapshot_key(self._store.chunk_ids(), self._segmenter.version)
+    def _build(self) -> tuple[SparseIndex, dict[str, list[Chunk]], DenseVectors | None]:
+        """From the snapshot when it holds exactly the chunks answering sees; else from the store (and the
+        words stored for its chunks), saving a snapshot where this process may. Dense vectors only from a
+        snapshot of this process's model (else dense search asks the store)."""
+        seen = set(self._chunk_ids())
+        key = snapshot_key(seen, self._segmenter.version)
         saved = self._snapshot.load(key)
-        if saved is not None:
-            chunks, parts = saved
-            return SparseIndex(chunks, self._segmenter, parts=parts), _by_document(chunks)
-        chunks = self._store.chunks()
-        tokenized = self._terms.terms_for(chunks, self._segmenter.index_terms, version=self._segmenter.version)
-        self._terms.forget_all_but({chunk.chunk_id for chunk in chunks})
-        sparse = SparseIndex(chunks, self._segmenter, tokenized)
-        self._snapshot.save(snapshot_key((chunk.chunk_id for chunk in chunks), self._segmenter.version), chunks, sparse.parts)
-        return sparse, _by_document(chunks)
+        if saved is None:
+            chunks = [chunk for chunk in self._store.chunks() if chunk.chunk_id in seen]  # not a half-done write's
+            tokenized = self._terms.terms_for(chunks, self._segmenter.index_terms, version=self._segmenter.version)
+            self._terms.forget_all_but({chunk.chunk_id for chunk in chunks})
+            sparse = SparseIndex(chunks, self._segmenter, tokenized)
+            if not self._snapshot.writable:
+                return sparse, _by_document(chunks), None
+            saved = with_vectors(self._store, chunks, sparse.parts)
+            self._snapshot.save(snapshot_key((chunk.chunk_id for chunk in chunks), self._segmenter.version), saved)
+        else:
+            sparse = SparseIndex(saved.chunks, self._segmenter, parts=saved.parts)
+        dense = None
+        if saved.vectors is not None and saved.vector_model is not None and saved.vector_model == self._embedding_model:
+            dense = DenseVectors(saved.chunks, saved.vectors)
+        return sparse, _by_document(saved.chunks), dense
 
     def idf(self, term: str) -> float:
         return self.sparse.idf(term)
@@ -75,11 +97,29 @@ def store_index_terms(settings: Settings) -> int:
     """
     segmenter = Segmenter(settings.paths.jieba_cache, memory_mapped=False)  # the whole corpus: dicts are faster
     store = ChunkStore.open(settings)
-    chunks = store.chunks()
+    registry = Registry(settings.paths.registry)
+    try:
+        seen = set(registry.chunk_ids())
+    finally:
+        registry.close()
+    chunks = [chunk for chunk in store.chunks() if chunk.chunk_id in seen]
     tokenized = TermCache(settings.paths.term_cache).terms_for(chunks, segmenter.index_terms, version=segmenter.version)
     KnowledgeSnapshot(settings.paths.knowledge_snapshot).save(
-        snapshot_key((chunk.chunk_id for chunk in chunks), segmenter.version), chunks, build_parts(chunks, tokenized))
+        snapshot_key((chunk.chunk_id for chunk in chunks), segmenter.version),
+        with_vectors(store, chunks, build_parts(chunks, tokenized)))
     return len(chunks)
+
+
+def with_vectors(store: ChunkStore, chunks: list[Chunk], parts) -> SavedKnowledge:
+    """The snapshot of ``chunks``: with their stored vectors and the model the store records, when it has
+    a vector for every chunk and records a model (else without vectors: dense search then asks the store)."""
+    stored = store.embeddings([chunk.chunk_id for chunk in chunks])
+    model = store.embedding_record().model if chunks else None
+    if model is None or len(stored) != len(chunks):
+        return SavedKnowledge(chunks, parts)
+    dim = len(next(iter(stored.values())))
+    vectors = np.stack([stored[chunk.chunk_id] for chunk in chunks]) if chunks else np.zeros((0, dim), np.float32)
+    return SavedKnowledge(chunks, parts, vectors.astype(np.float32), model)
 
 
 def _by_document(chunks: list[Chunk]) -> dict[str, list[Chunk]]:

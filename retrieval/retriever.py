@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense search in Chroma plus BM25 over jieba words, fused by reciprocal rank.
+"""Hybrid retrieval: dense search (over the answering snapshot's vectors, else in Chroma) plus BM25 over
+jieba words, fused by reciprocal rank.
 
 Among many letters a chunk alone often does not say which letter it is from: the place and subject are
 in the header, the figure asked for is in a chunk naming neither. So the letters whose whole text BM25
@@ -85,14 +86,16 @@ class HybridRetriever(BaseRetriever):
         if embedding is None:
             embedding = self.embedder.embed_query(query)
         embedded = time.perf_counter()
-        sparse_index = self.knowledge.sparse
-        rankings = [[hit.chunk for hit in self.store.search(embedding, self.dense_k, doc_ids)],
-                    [chunk for chunk, _ in sparse_index.search(words, self.sparse_k, doc_ids)]]
+        sparse_index, dense = self.knowledge.sparse, self.knowledge.dense
+        nearest = (dense.search(embedding, self.dense_k, doc_ids) if dense is not None
+                   else [hit.chunk for hit in self.store.search(embedding, self.dense_k, doc_ids)])
+        rankings = [nearest, [chunk for chunk, _ in sparse_index.search(words, self.sparse_k, doc_ids)]]
         letters = [] if doc_ids else sparse_index.letters(words, self.letter_k)
         if letters:
             # One ranking, not two: as two, a wrongly picked letter outvoted the whole index's searches
             # (benchmarks/mrc_retrieval.py, letter_k 1: answer in the first 4 chunks 96.7% → 94.2%).
-            within = [self._nearest_within(embedding, letters),
+            within = [dense.search(embedding, self.dense_k, letters) if dense is not None
+                      else self._nearest_within(embedding, letters),
                       [chunk for chunk, _ in sparse_index.search(words, self.sparse_k, letters)]]
             rankings.append([hit.chunk for hit in fuse(within, k=self.dense_k + self.sparse_k, rrf_k=self.rrf_k)])
         hits = fuse(rankings, k=self.k, rrf_k=self.rrf_k)

@@ -1,11 +1,15 @@
-"""Every chunk and the BM25 indexes built from them, saved in one file beside the index, so an answering
-process starts without reading every chunk's text from Chroma and building BM25.
+"""Every chunk, the BM25 indexes built from them and the chunks' vectors, saved in one file beside the index,
+so an answering process starts without Chroma: without reading every chunk's text from it, building BM25,
+or importing chromadb to search it (``retrieval.dense`` searches the saved vectors).
 
 At 1,000 letters (19,778 chunks) that is 1.7 s for the chunks, 0.4 s for their stored words and 2.5 s
 for BM25 a start; reading this file back takes about 0.3 s. It holds what the store held when it was
 written: its key is the SHA-256 of the sorted chunk ids (a chunk id names its document, whose id is a
-hash of its content) and of the segmenter's version, and a process uses the file only when the store's
-chunk ids (0.3 s to list at 1,000 letters) give the same key. Like the BM25 words (``term_cache``),
+hash of its content) and of the segmenter's version, and a process uses the file only when the chunk ids
+of the registry's complete documents (``Registry.chunk_ids``: SQLite, milliseconds, where listing the
+store's took 0.3 s at 1,000 letters after importing chromadb) give the same key. The vectors are used
+only by a process whose embedding model made them (the model the store recorded, saved beside them);
+`govqa reindex` deletes the file before it changes any vector. Like the BM25 words (``term_cache``),
 only the data dir's one writer saves it; others read it or build in memory. Written whole or not at
 all (a temporary file renamed into place).
 
@@ -17,7 +21,10 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from index.files import write_atomically
 from index.lock import holds_writer_lock
@@ -25,7 +32,18 @@ from index.types import Chunk
 
 from .sparse import BM25Parts
 
-SNAPSHOT_REVISION = 1  # bump when what the file holds changes
+SNAPSHOT_REVISION = 2  # bump when what the file holds changes (2: the vectors and their model)
+
+
+@dataclass(frozen=True)
+class SavedKnowledge:
+    """What a snapshot holds: the chunks in store order, their BM25 parts, and their vectors (row i is
+    chunk i's) with the model that made them; vectors None when the store could not give them all."""
+
+    chunks: list[Chunk]
+    parts: BM25Parts
+    vectors: np.ndarray | None = None
+    vector_model: str | None = None
 
 
 def snapshot_key(chunk_ids: Iterable[str], segmenter_version: str) -> str:
@@ -44,23 +62,31 @@ class KnowledgeSnapshot:
         self.path = path
         self.writable = bool(path) and (holds_writer_lock(path.parent) if writable is None else writable)
 
-    def load(self, key: str) -> tuple[list[Chunk], BM25Parts] | None:
-        """The chunks and BM25 parts saved under ``key``; None when there is no such file, it was saved
-        for other chunks, or it cannot be read."""
+    def load(self, key: str) -> SavedKnowledge | None:
+        """What was saved under ``key``; None when there is no such file, it was saved for other chunks,
+        or it cannot be read."""
         if self.path is None:
             return None
         try:
             with open(self.path, "rb") as fh:
                 if pickle.load(fh) != key:  # the key comes first: another snapshot is not unpickled
                     return None
-                chunks, parts = pickle.load(fh)
+                saved = pickle.load(fh)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
             return None
-        if not isinstance(parts, BM25Parts) or not all(isinstance(chunk, Chunk) for chunk in chunks[:1]):
+        if (not isinstance(saved, SavedKnowledge) or not isinstance(saved.parts, BM25Parts)
+                or not all(isinstance(chunk, Chunk) for chunk in saved.chunks[:1])
+                or (saved.vectors is not None and len(saved.vectors) != len(saved.chunks))):
             return None
-        return chunks, parts
+        return saved
 
-    def save(self, key: str, chunks: list[Chunk], parts: BM25Parts) -> bool:
+    def delete(self) -> None:
+        """Remove the file (before the stored vectors change): answering builds from the store until a
+        writer saves it again."""
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def save(self, key: str, saved: SavedKnowledge) -> bool:
         """Save (only if writable); False when not saved. A place that cannot be written only means building
         again next time."""
         if not self.writable or self.path is None:
@@ -69,7 +95,7 @@ class KnowledgeSnapshot:
         def write(path: Path) -> None:
             with open(path, "wb") as out:
                 pickle.dump(key, out, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump((chunks, parts), out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(saved, out, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             write_atomically(self.path, write)
         except OSError:

@@ -195,6 +195,18 @@ def test_empty_store_adopts_any_model(settings, embedder) -> None:
     assert ChunkStore.open(settings).embedding_record() == EmbeddingRecord(embedder.identity, 384)
 
 
+def test_a_reader_starting_from_the_snapshot_of_another_models_vectors_is_refused(settings, embedder, reader) -> None:
+    from retrieval.factory import build_service
+    from retrieval.knowledge import store_index_terms
+
+    index_letter(settings, embedder)
+    store_index_terms(settings)  # as `govqa index` does (this process holds the writer lock)
+    service = build_service(settings, embedder=embedder, reader=reader, read_only=True, warm_up=False)
+    assert service.ask(QUESTION).citations
+    with pytest.raises(EmbeddingMismatchError, match="govqa reindex"):
+        build_service(settings, embedder=OtherModel(embedder), reader=reader, read_only=True, warm_up=False)
+
+
 def test_embedder_that_names_no_model_is_not_checked(settings, embedder) -> None:
     index_letter(settings, embedder)
 
@@ -222,4 +234,12 @@ def test_govqa_reindex_command_re_embeds_after_a_model_change(settings, embedder
     assert reindexed.returncode == 0, reindexed.stderr
     assert f"re-embedded 5 chunks with {embedder.identity}" in reindexed.stdout
     assert ChunkStore.open(settings).embedding_record() == EmbeddingRecord(embedder.identity, 384)
+    from retrieval.lexicon import Segmenter
+    from retrieval.snapshot import KnowledgeSnapshot, snapshot_key
+
+    saved = KnowledgeSnapshot(settings.paths.knowledge_snapshot).load(
+        snapshot_key(Registry(settings.registry_path).chunk_ids(), Segmenter().version))
+    assert saved is not None and saved.vector_model == embedder.identity  # answering starts from the new vectors
+    vectors = stored_vectors(settings)
+    assert np.array_equal(saved.vectors, [vectors[chunk.chunk_id] for chunk in saved.chunks])
     assert govqa("index", str(SMALL)).returncode == 0

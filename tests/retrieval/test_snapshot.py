@@ -53,7 +53,7 @@ def test_a_writer_saves_it_and_a_reader_starts_from_it_with_the_same_results(sto
     built = _view(store, segmenter, path, writable=True)
     assert path.is_file()
     loaded = KnowledgeSnapshot(path, writable=False).load(snapshot_key(store.chunk_ids(), segmenter.version))
-    assert loaded is not None and [c.chunk_id for c in loaded[0]] == [c.chunk_id for c in built.sparse.chunks]
+    assert loaded is not None and [c.chunk_id for c in loaded.chunks] == [c.chunk_id for c in built.sparse.chunks]
     read = _view(store, segmenter, path, writable=False)
     assert read.sparse.parts is not built.sparse.parts  # unpickled, not rebuilt in this process … and the same
     assert _results(read) == _results(built)
