@@ -29,7 +29,8 @@ class IndexParts:
     indexer: Indexer | None = None
 
 
-def open_index(settings: Settings, *, writer: str | None = None, embedder=None, check_model: bool = True) -> IndexParts:
+def open_index(settings: Settings, *, writer: str | None = None, embedder=None, check_model: bool = True,
+               orphans: bool = True) -> IndexParts:
     """The configured index. With ``writer`` (who writes, for the lock's message) this process takes
     the data dir's writer lock and gets an Indexer, after undoing what a crashed writer left half-done.
 
@@ -38,9 +39,11 @@ def open_index(settings: Settings, *, writer: str | None = None, embedder=None, 
     is for `govqa reindex`, which is what a mismatch calls for.
 
     A reader's store is opened (and chromadb imported) when first used: an answering process that starts
-    from the answering snapshot never uses it, and checks the model against the snapshot's instead.
+    from the answering snapshot never uses it, and checks the model against the snapshot's instead. So is
+    a writer's with ``orphans=False`` and ``check_model=False`` (the answer service's): its recovery then
+    leaves orphan chunks for ``Indexer.remove_orphans``, as only listing the store finds them.
     """
-    store = ChunkStore.open(settings, deferred=writer is None)
+    store = ChunkStore.open(settings, deferred=writer is None or not (orphans or check_model))
     registry = Registry(settings.paths.registry)
     if writer is not None:
         hold_writer_lock(settings.data_dir, who=writer)
@@ -49,7 +52,7 @@ def open_index(settings: Settings, *, writer: str | None = None, embedder=None, 
     if writer is None:
         return IndexParts(store, registry)
     indexer = Indexer(settings, store=store, registry=registry, embedder=embedder or NoEmbedder())
-    indexer.recover()  # a writer killed mid-document left a pending one: undo it before anything reads the store
+    indexer.recover(orphans=orphans)  # a writer killed mid-document left a pending one: undo it before anything reads
     return IndexParts(store, registry, indexer)
 
 

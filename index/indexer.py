@@ -63,17 +63,26 @@ class Indexer:
         self._registry = registry
         self._embedder = embedder
 
-    def recover(self) -> list[str]:
+    def recover(self, *, orphans: bool = True) -> list[str]:
         """Undo what a crash left half-done (pending documents, an older version beside its
-        replacement, chunks of no document); returns the ids removed."""
+        replacement, and with ``orphans`` chunks of no document); returns the ids removed.
+
+        The first two are found in the registry alone; orphan chunks only by listing the store, and they
+        change no answer (answering sees the registry's documents), so a server may remove them later
+        (``remove_orphans``)."""
         leftovers = self._registry.pending() + self._superseded()
         for doc_id in leftovers:
             self._forget(doc_id)
+        return leftovers + (self.remove_orphans() if orphans else [])
+
+    def remove_orphans(self) -> list[str]:
+        """Delete the chunks of documents the registry does not hold (a crash between forgetting a
+        document and deleting its chunks); returns their document ids."""
         known = {record.doc_id for record in self._registry.documents()}
         orphans = sorted(self._store.doc_ids() - known)
         for doc_id in orphans:
             self._store.delete_document(doc_id)
-        return leftovers + orphans
+        return orphans
 
     def index_paths(self, paths: Iterable[Path], *, on_file: Callable[[IndexOutcome], None] | None = None,
                     on_start: Callable[[int], None] | None = None) -> IndexReport:

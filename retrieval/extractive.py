@@ -74,10 +74,14 @@ class ExtractiveAnswerer:
     def __init__(self, analyser: QuestionAnalyser, reader: Reader, *, document: Callable[[str], DocumentRecord | None],
                  chunks_of: Callable[[str], list[Chunk]], documents: Callable[[], list[DocumentRecord]] = list,
                  latest: Callable[[], DocumentRecord | None] = lambda: None,
-                 places_in: Callable[[str], list[str]] = lambda text: []) -> None:
+                 places_in: Callable[[str], list[str]] = lambda text: [],
+                 letter_text: Callable[[str], str] | None = None) -> None:
+        """``letter_text``: a letter's chunks' text, joined and normalised (``knowledge.letter_text``),
+        which the answer service's knowledge view keeps; made from ``chunks_of`` if not given."""
         self._analyser = analyser
         self._places_in = places_in
-        self._letter_texts: dict[str, str] = {}             # doc_id → the letter's normalised text
+        self._letter_texts: dict[str, str] = {}             # doc_id → the letter's normalised text with its title
+        self._chunks_text = letter_text or (lambda doc_id: normalize(" ".join(c.text for c in chunks_of(doc_id))))
         self._places_named: dict[str, frozenset[str]] = {}  # doc_id → place names in it
         self._reader = reader
         self._document = document
@@ -192,7 +196,7 @@ class ExtractiveAnswerer:
         text): a letter that only has 新建 ("newly built") does not name 新建区 for another letter."""
         alternatives = [normalize(alt) for alt in place.alternatives]
         return {r.doc_id for r in self._documents()
-                if names_place_unmistakably(alternatives, self._letter_text(r.doc_id))}
+                if names_place_unmistakably(alternatives, self._letter_text(r.doc_id, r))}
 
     def _place_known(self, place: TermGroup, chunk: Chunk, naming: set[str]) -> bool:
         """The answer's letter names the place the question names; or no other letter does, and this one
@@ -201,12 +205,12 @@ class ExtractiveAnswerer:
         return letter_can_be_about(alternatives, self._letter_text(chunk.doc_id), self._letter_places(chunk.doc_id),
                                    named_elsewhere=bool(naming - {chunk.doc_id}))
 
-    def _letter_text(self, doc_id: str) -> str:
+    def _letter_text(self, doc_id: str, record: DocumentRecord | None = None) -> str:
         """A letter's text with its agency and title, normalised (kept: doc_id is a hash of the content)."""
         if doc_id not in self._letter_texts:
-            record = self._document(doc_id)
-            meta = [record.metadata.agency or "", record.metadata.title or ""] if record else []
-            self._letter_texts[doc_id] = normalize(" ".join([*meta, *(c.text for c in self._chunks_of(doc_id))]))
+            record = record or self._document(doc_id)
+            meta = normalize(f"{record.metadata.agency or ''} {record.metadata.title or ''} ") if record else ""
+            self._letter_texts[doc_id] = meta + self._chunks_text(doc_id)
         return self._letter_texts[doc_id]
 
     def _letter_places(self, doc_id: str) -> frozenset[str]:

@@ -78,7 +78,7 @@ def build_answering(settings: Settings, index: IndexParts, *, embedder, reader: 
     registry = index.registry
     extractive = ExtractiveAnswerer(analyser, reader, document=registry.get, chunks_of=knowledge.chunks_of,
                                     documents=registry.documents, latest=registry.latest,
-                                    places_in=segmenter.places)
+                                    places_in=segmenter.places, letter_text=knowledge.letter_text)
     retrieval = settings.retrieval
     retriever = HybridRetriever(store=index.store, knowledge=knowledge, embedder=embedder, k=retrieval.top_k,
                                 dense_k=retrieval.dense_k, sparse_k=retrieval.sparse_k, rrf_k=retrieval.rrf_k,
@@ -97,12 +97,18 @@ def build_service(settings: Settings, *, embedder=None, reader: Reader | None = 
     embedder = embedder or load_embedder(settings)
     # One tokenizer for both models (as retrieval.startup.load_models loads them, side by side with imports).
     reader = reader or load_default_reader(settings, tokenizer=getattr(embedder, "tokenizer", None))
+    # The model is checked, and orphan chunks removed, below: the answering snapshot stands in for the store
+    # where it can, so that a start need not import chromadb or list the store.
     index = open_index(settings, writer=None if read_only else "govqa (answer service)", embedder=embedder,
-                       check_model=not read_only)
+                       check_model=False, orphans=False)
     parts = build_answering(settings, index, embedder=embedder, reader=reader, warm_up=warm_up)
-    if read_only and parts.knowledge.dense is None:
-        # Vectors from the snapshot are this model's; a search in the store needs the store's to be.
-        check_embedding_model(index.store, embedder, where=store_location(settings), record=False)
+    if parts.knowledge.dense is None:
+        # Vectors from the snapshot are this model's (the one the store records); a search in the store
+        # needs the store's to be, and a writer records its model in a store that records none.
+        check_embedding_model(index.store, embedder, where=store_location(settings), record=not read_only)
     sessions = SessionStore(max_turns=settings.retrieval.session_turns, max_sessions=settings.retrieval.max_sessions)
-    return AnswerService(settings, answerer=ChainAnswerer(parts.chain), registry=index.registry, indexer=index.indexer,
-                         sessions=sessions, on_index_change=parts.knowledge.refresh)
+    service = AnswerService(settings, answerer=ChainAnswerer(parts.chain), registry=index.registry,
+                            indexer=index.indexer, sessions=sessions, on_index_change=parts.knowledge.refresh)
+    if index.indexer is not None:
+        service.remove_orphans_in_background()
+    return service

@@ -13,7 +13,7 @@ from index.store import ChunkStore
 from index.types import Chunk
 
 from .dense import DenseVectors
-from .lexicon import Segmenter
+from .lexicon import Segmenter, normalize
 from .snapshot import KnowledgeSnapshot, SavedKnowledge, snapshot_key
 from .sparse import SparseIndex, build_parts
 from .term_cache import TermCache
@@ -37,20 +37,20 @@ class KnowledgeView:
         self._chunk_ids = chunk_ids or store.chunk_ids
         self._embedding_model = embedding_model
         self._lock = threading.Lock()
-        self.sparse, self._by_doc, self.dense = self._build()
+        self.sparse, self._by_doc, self.dense, self._letter_texts = self._build()
 
     def refresh(self) -> None:
         """Re-read the chunks from the store (after an upload or a deletion); only new chunks are segmented."""
-        sparse, by_doc, dense = self._build()
+        sparse, by_doc, dense, letter_texts = self._build()
         with self._lock:
-            self.sparse, self._by_doc, self.dense = sparse, by_doc, dense
+            self.sparse, self._by_doc, self.dense, self._letter_texts = sparse, by_doc, dense, letter_texts
         threading.Thread(target=sparse.warm_up, daemon=True, name="sparse-warm-up").start()
 
     def warm_up(self) -> None:
         """Precompute what makes a corpus-wide word lookup fast (seconds at a thousand letters)."""
         self.sparse.warm_up()
 
-    def _build(self) -> tuple[SparseIndex, dict[str, list[Chunk]], DenseVectors | None]:
+    def _build(self) -> tuple[SparseIndex, dict[str, list[Chunk]], DenseVectors | None, dict[str, str]]:
         """From the snapshot when it holds exactly the chunks answering sees; else from the store (and the
         words stored for its chunks), saving a snapshot where this process may. Dense vectors only from a
         snapshot of this process's model (else dense search asks the store)."""
@@ -63,15 +63,15 @@ class KnowledgeView:
             self._terms.forget_all_but({chunk.chunk_id for chunk in chunks})
             sparse = SparseIndex(chunks, self._segmenter, tokenized)
             if not self._snapshot.writable:
-                return sparse, _by_document(chunks), None
-            saved = with_vectors(self._store, chunks, sparse.parts)
+                return sparse, _by_document(chunks), None, {}
+            saved = saved_knowledge(self._store, chunks, sparse.parts)
             self._snapshot.save(snapshot_key((chunk.chunk_id for chunk in chunks), self._segmenter.version), saved)
         else:
             sparse = SparseIndex(saved.chunks, self._segmenter, parts=saved.parts)
         dense = None
         if saved.vectors is not None and saved.vector_model is not None and saved.vector_model == self._embedding_model:
             dense = DenseVectors(saved.chunks, saved.vectors)
-        return sparse, _by_document(saved.chunks), dense
+        return sparse, _by_document(saved.chunks), dense, dict(saved.letter_texts or {})
 
     def idf(self, term: str) -> float:
         return self.sparse.idf(term)
@@ -86,6 +86,15 @@ class KnowledgeView:
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """Every chunk of one document, in reading order."""
         return self._by_doc.get(doc_id, [])
+
+    def letter_text(self, doc_id: str) -> str:
+        """A document's chunks' text, joined and normalised (``lexicon.normalize``): saved in the snapshot,
+        else made here once (NFKC over a thousand letters' text takes about 0.5 s, which a question naming
+        a place would otherwise pay in a new process)."""
+        texts = self._letter_texts
+        if doc_id not in texts:
+            texts[doc_id] = letter_text(self.chunks_of(doc_id))
+        return texts[doc_id]
 
 
 def store_index_terms(settings: Settings) -> int:
@@ -106,20 +115,26 @@ def store_index_terms(settings: Settings) -> int:
     tokenized = TermCache(settings.paths.term_cache).terms_for(chunks, segmenter.index_terms, version=segmenter.version)
     KnowledgeSnapshot(settings.paths.knowledge_snapshot).save(
         snapshot_key((chunk.chunk_id for chunk in chunks), segmenter.version),
-        with_vectors(store, chunks, build_parts(chunks, tokenized)))
+        saved_knowledge(store, chunks, build_parts(chunks, tokenized)))
     return len(chunks)
 
 
-def with_vectors(store: ChunkStore, chunks: list[Chunk], parts) -> SavedKnowledge:
-    """The snapshot of ``chunks``: with their stored vectors and the model the store records, when it has
-    a vector for every chunk and records a model (else without vectors: dense search then asks the store)."""
+def saved_knowledge(store: ChunkStore, chunks: list[Chunk], parts) -> SavedKnowledge:
+    """The snapshot of ``chunks``: with each letter's normalised text, and with their stored vectors and the
+    model the store records when it has a vector for every chunk and records a model (else without
+    vectors: dense search then asks the store)."""
+    texts = {doc_id: letter_text(doc_chunks) for doc_id, doc_chunks in _by_document(chunks).items()}
     stored = store.embeddings([chunk.chunk_id for chunk in chunks])
     model = store.embedding_record().model if chunks else None
     if model is None or len(stored) != len(chunks):
-        return SavedKnowledge(chunks, parts)
-    dim = len(next(iter(stored.values())))
-    vectors = np.stack([stored[chunk.chunk_id] for chunk in chunks]) if chunks else np.zeros((0, dim), np.float32)
-    return SavedKnowledge(chunks, parts, vectors.astype(np.float32), model)
+        return SavedKnowledge(chunks, parts, letter_texts=texts)
+    vectors = np.stack([stored[chunk.chunk_id] for chunk in chunks]).astype(np.float32)
+    return SavedKnowledge(chunks, parts, vectors, model, texts)
+
+
+def letter_text(chunks: list[Chunk]) -> str:
+    """One letter's chunks' text, joined and normalised as the answerer compares words with it."""
+    return normalize(" ".join(chunk.text for chunk in chunks))
 
 
 def _by_document(chunks: list[Chunk]) -> dict[str, list[Chunk]]:

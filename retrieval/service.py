@@ -1,6 +1,7 @@
 """The one answer API every front end calls: ask, converse, list and manage documents."""
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -14,6 +15,8 @@ from index.types import DocumentRecord
 
 from .conversation import SessionStore
 from .types import Answer
+
+logger = logging.getLogger(__name__)
 
 
 class Answerer(Protocol):
@@ -57,6 +60,22 @@ class AnswerService:
         if keep_session:
             self._sessions.record(session_id, answer)
         return answer
+
+    def remove_orphans_in_background(self) -> threading.Thread:
+        """Delete, on a thread and before any upload or deletion, chunks a crash left without a document
+        (``Indexer.remove_orphans``): listing the store to find them is 1–2 s at 1,000 letters with
+        chromadb's import, which a server need not wait for, as they change no answer."""
+        indexer = self._require_indexer()
+
+        def remove() -> None:
+            with self._write_lock:
+                try:
+                    indexer.remove_orphans()
+                except Exception:  # the next upload or deletion meets the same store and says what is wrong
+                    logger.exception("Removing chunks left by a crash failed")
+        thread = threading.Thread(target=remove, daemon=True, name="remove-orphans")
+        thread.start()
+        return thread
 
     def reset(self, session_id: str) -> None:
         """Forget a conversation."""

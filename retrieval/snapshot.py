@@ -37,13 +37,15 @@ SNAPSHOT_REVISION = 2  # bump when what the file holds changes (2: the vectors a
 
 @dataclass(frozen=True)
 class SavedKnowledge:
-    """What a snapshot holds: the chunks in store order, their BM25 parts, and their vectors (row i is
-    chunk i's) with the model that made them; vectors None when the store could not give them all."""
+    """What a snapshot holds: the chunks in store order, their BM25 parts, their vectors (row i is chunk
+    i's) with the model that made them (vectors None when the store could not give them all), and each
+    letter's normalised text (``knowledge.letter_text``), by document id."""
 
     chunks: list[Chunk]
     parts: BM25Parts
     vectors: np.ndarray | None = None
     vector_model: str | None = None
+    letter_texts: dict[str, str] | None = None
 
 
 def snapshot_key(chunk_ids: Iterable[str], segmenter_version: str) -> str:

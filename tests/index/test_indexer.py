@@ -394,6 +394,17 @@ def test_recover_removes_orphan_chunks_without_a_registry_row(workspace: Workspa
     workspace.assert_consistent()
 
 
+def test_orphan_chunks_can_be_left_to_remove_later(workspace: Workspace, tmp_path: Path, embedder) -> None:
+    kept = workspace.indexer.index_file(copy_letters(tmp_path / "letters", SMALL)[0])
+    orphan = Chunk(chunk_id="orphan:0", doc_id="orphan", display_name="orphan", section_path=(), text="孤立的文本块。",
+                   start=0, end=7, ordinal=0)
+    workspace.store.add([orphan], embedder.embed_passages([orphan.embed_text]))
+    assert workspace.indexer.recover(orphans=False) == []  # the registry alone finds nothing to undo
+    assert workspace.store.doc_ids() == {kept.doc_id, "orphan"}
+    assert workspace.indexer.remove_orphans() == ["orphan"]
+    assert workspace.store.doc_ids() == {kept.doc_id}
+
+
 def test_recover_on_a_clean_index_does_nothing(library) -> None:
     workspace, _, _ = library
     count = workspace.store.count()

@@ -1,9 +1,16 @@
-"""The answer API's guards: bad questions and unknown documents get clear errors."""
+"""The answer API's guards: bad questions and unknown documents get clear errors; a server starts over
+what a crash left."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from index.errors import QuestionError, UnknownDocumentError
+from index.settings import Settings
+from index.types import Chunk
+
+LETTERS = Path(__file__).parents[1] / "data" / "letters"
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\n"])
@@ -25,3 +32,24 @@ def test_unknown_document_is_an_error(library):
 def test_document_prefix_is_accepted(library, doc_ids):
     prefix = doc_ids["baiyun-zjj-2021-8"][:8]
     assert "黄嘉怡" in library.ask("联系人是谁？", document=prefix).text
+
+
+def test_a_server_answers_without_a_crashs_orphan_chunks_and_removes_them(embedder, reader, model_dir, tmp_path) -> None:
+    from index.components import open_index
+    from retrieval.factory import build_service
+    from retrieval.knowledge import store_index_terms
+
+    settings = Settings(data_dir=tmp_path / "data", models_dir=model_dir.parent)
+    index = open_index(settings, writer="test", embedder=embedder)
+    [kept] = index.indexer.index_paths([LETTERS / "qingxin-nyj-2022-15.txt"]).outcomes
+    store_index_terms(settings)
+    # A crash between forgetting a letter and deleting its chunks: chunks no registered letter owns.
+    orphan = Chunk(chunk_id="gone:0", doc_id="gone", display_name="gone", section_path=(), ordinal=0, start=0,
+                   end=22, text="清新区在农产品交易会上签约金额达到了999亿元。")
+    index.store.add([orphan], embedder.embed_passages([orphan.embed_text]))
+
+    service = build_service(settings, embedder=embedder, reader=reader, warm_up=False)
+    answer = service.ask("清新区在农产品交易会上签约了多少金额？")
+    assert "999" not in answer.text and all(c.doc_id == kept.doc_id for c in answer.citations)
+    service.remove_orphans_in_background().join(timeout=60)
+    assert index.store.doc_ids() == {kept.doc_id}
