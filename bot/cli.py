@@ -26,6 +26,12 @@ out = Console()
 err = Console(stderr=True)
 
 
+# Commands that only read: once they return, everything they do is printed. Python's own teardown after
+# them frees the index's objects one by one (0.4–0.5 s of a cold `govqa ask` at 1,000 letters), which
+# nothing needs, so they end the process at once (``_exit_at_once``).
+READ_ONLY_COMMANDS = frozenset({"ask", "eval"})
+
+
 def main() -> None:
     """Entry point: run the app, turning a GovqaError into one line and exit code 1."""
     try:
@@ -33,7 +39,25 @@ def main() -> None:
     except GovqaError as error:
         # soft_wrap: one line, however narrow the terminal, so scripts can grep it.
         err.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
-        sys.exit(1)
+        _exit(1)
+    except SystemExit as done:
+        _exit(done.code)
+
+
+def _exit(code: int | str | None) -> None:
+    """Leave with ``code`` as sys.exit would; a read-only command without Python's teardown."""
+    if len(sys.argv) < 2 or sys.argv[1] not in READ_ONLY_COMMANDS:
+        sys.exit(code)
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    import logging
+    import os
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
 
 
 @model_app.command("prepare")

@@ -23,37 +23,41 @@ class KnowledgeView:
     """Holds the current SparseIndex (and DenseVectors); ``refresh()`` swaps in new ones after documents change.
 
     ``chunk_ids``: the chunks answering sees (default: every stored chunk; the answer service passes the
-    registry's, ``Registry.chunk_ids``, which needs no Chroma). ``embedding_model``: the identity of the
-    answering process's embedding model; the snapshot's vectors are used only when they are that model's.
+    registry's, ``Registry.chunk_ids``, which needs no Chroma). Needs no model, so that an answering
+    process opens it while its models load.
     """
 
     def __init__(self, store: ChunkStore, segmenter: Segmenter, term_cache: TermCache | None = None,
-                 snapshot: KnowledgeSnapshot | None = None, *, chunk_ids: Callable[[], Iterable[str]] | None = None,
-                 embedding_model: str | None = None) -> None:
+                 snapshot: KnowledgeSnapshot | None = None, *, chunk_ids: Callable[[], Iterable[str]] | None = None) -> None:
         self._store = store
         self._segmenter = segmenter
         self._terms = term_cache or TermCache(None)
         self._snapshot = snapshot or KnowledgeSnapshot(None)
         self._chunk_ids = chunk_ids or store.chunk_ids
-        self._embedding_model = embedding_model
         self._lock = threading.Lock()
-        self.sparse, self._by_doc, self.dense, self._letter_texts = self._build()
+        self.sparse, self._by_doc, self._vectors, self._letter_texts = self._build()
 
     def refresh(self) -> None:
         """Re-read the chunks from the store (after an upload or a deletion); only new chunks are segmented."""
-        sparse, by_doc, dense, letter_texts = self._build()
+        sparse, by_doc, vectors, letter_texts = self._build()
         with self._lock:
-            self.sparse, self._by_doc, self.dense, self._letter_texts = sparse, by_doc, dense, letter_texts
+            self.sparse, self._by_doc, self._vectors, self._letter_texts = sparse, by_doc, vectors, letter_texts
         threading.Thread(target=sparse.warm_up, daemon=True, name="sparse-warm-up").start()
+
+    def dense_for(self, model: str | None) -> DenseVectors | None:
+        """Every chunk's vector, from the snapshot, if ``model`` (an embedder's identity) made them; else
+        None, and dense search asks the store."""
+        vectors = self._vectors
+        return vectors[1] if vectors is not None and model is not None and vectors[0] == model else None
 
     def warm_up(self) -> None:
         """Precompute what makes a corpus-wide word lookup fast (seconds at a thousand letters)."""
         self.sparse.warm_up()
 
-    def _build(self) -> tuple[SparseIndex, dict[str, list[Chunk]], DenseVectors | None, dict[str, str]]:
+    def _build(self) -> tuple[SparseIndex, dict[str, list[Chunk]], tuple[str, DenseVectors] | None, dict[str, str]]:
         """From the snapshot when it holds exactly the chunks answering sees; else from the store (and the
-        words stored for its chunks), saving a snapshot where this process may. Dense vectors only from a
-        snapshot of this process's model (else dense search asks the store)."""
+        words stored for its chunks), saving a snapshot where this process may. Vectors (with the model
+        that made them) only from a snapshot."""
         seen = set(self._chunk_ids())
         key = snapshot_key(seen, self._segmenter.version)
         saved = self._snapshot.load(key)
@@ -68,10 +72,10 @@ class KnowledgeView:
             self._snapshot.save(snapshot_key((chunk.chunk_id for chunk in chunks), self._segmenter.version), saved)
         else:
             sparse = SparseIndex(saved.chunks, self._segmenter, parts=saved.parts)
-        dense = None
-        if saved.vectors is not None and saved.vector_model is not None and saved.vector_model == self._embedding_model:
-            dense = DenseVectors(saved.chunks, saved.vectors)
-        return sparse, _by_document(saved.chunks), dense, dict(saved.letter_texts or {})
+        vectors = None
+        if saved.vectors is not None and saved.vector_model is not None:
+            vectors = (saved.vector_model, DenseVectors(saved.chunks, saved.vectors))
+        return sparse, _by_document(saved.chunks), vectors, dict(saved.letter_texts or {})
 
     def idf(self, term: str) -> float:
         return self.sparse.idf(term)

@@ -63,6 +63,9 @@ class HybridRetriever(BaseRetriever):
     sparse_k: int = 30
     rrf_k: int = 60
     letter_k: int = 3
+    # The embedder's identity (index.components.embedder_identity): the snapshot's vectors are searched
+    # only when this model made them.
+    model_identity: str | None = None
 
     def hits(self, query: str, *, words: Sequence[str], doc_ids: Sequence[str] | None = None,
              embedding: np.ndarray | None = None) -> list[Hit]:
@@ -86,7 +89,7 @@ class HybridRetriever(BaseRetriever):
         if embedding is None:
             embedding = self.embedder.embed_query(query)
         embedded = time.perf_counter()
-        sparse_index, dense = self.knowledge.sparse, self.knowledge.dense
+        sparse_index, dense = self.knowledge.sparse, self.knowledge.dense_for(self.model_identity)
         nearest = (dense.search(embedding, self.dense_k, doc_ids) if dense is not None
                    else [hit.chunk for hit in self.store.search(embedding, self.dense_k, doc_ids)])
         rankings = [nearest, [chunk for chunk, _ in sparse_index.search(words, self.sparse_k, doc_ids)]]
