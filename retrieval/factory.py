@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -60,6 +61,7 @@ class AnsweringParts:
     extractive: ExtractiveAnswerer
     retriever: HybridRetriever
     chain: Runnable
+    warm_up: Callable[[], None]  # starts loading, on a thread, what later questions may need
 
 
 @dataclass(frozen=True)
@@ -113,15 +115,18 @@ def build_answering(settings: Settings, index: IndexParts, *, embedder, reader: 
                                 letter_k=retrieval.letter_k, model_identity=embedder_identity(embedder))
     chat_model = build_chat_model(settings.llm)
     llm = LLMAnswerer(chat_model, timeout_s=settings.llm.timeout_s, document=registry.get) if chat_model else None
+    parts = AnsweringParts(knowledge, extractive, retriever, build_chain(extractive, retriever, llm=llm),
+                           warm_up=lambda: dictionary.warm_up(knowledge, segmenter))
     if warm_up:
-        dictionary.warm_up(knowledge, segmenter)  # last: its few CPU seconds would otherwise slow the start-up above
-    return AnsweringParts(knowledge, extractive, retriever, build_chain(extractive, retriever, llm=llm))
+        parts.warm_up()  # last: its few CPU seconds would otherwise slow the start-up above
+    return parts
 
 
 def build_service(settings: Settings, *, embedder=None, reader: Reader | None = None, read_only: bool = False,
                   warm_up: bool = True, opened: OpenedIndex | None = None) -> AnswerService:
     """An AnswerService over the configured index; pass ``embedder`` or ``reader`` to reuse loaded models,
-    ``opened`` an index ``open_for_answering`` opened (``warm_up``: see ``build_answering``)."""
+    ``opened`` an index ``open_for_answering`` opened (``warm_up``: see ``build_answering``; without it
+    the service's ``warm_up_in_background`` starts it later)."""
     embedder = embedder or load_embedder(settings)
     # One tokenizer for both models (as retrieval.startup.load_models loads them, side by side with imports).
     reader = reader or load_default_reader(settings, tokenizer=getattr(embedder, "tokenizer", None))
@@ -135,8 +140,6 @@ def build_service(settings: Settings, *, embedder=None, reader: Reader | None = 
         # needs the store's to be, and a writer records its model in a store that records none.
         check_embedding_model(index.store, embedder, where=store_location(settings), record=not read_only)
     sessions = SessionStore(max_turns=settings.retrieval.session_turns, max_sessions=settings.retrieval.max_sessions)
-    service = AnswerService(settings, answerer=ChainAnswerer(parts.chain), registry=index.registry,
-                            indexer=index.indexer, sessions=sessions, on_index_change=parts.knowledge.refresh)
-    if index.indexer is not None:
-        service.remove_orphans_in_background()
-    return service
+    return AnswerService(settings, answerer=ChainAnswerer(parts.chain), registry=index.registry,
+                         indexer=index.indexer, sessions=sessions, on_index_change=parts.knowledge.refresh,
+                         warm_up=None if warm_up else parts.warm_up)

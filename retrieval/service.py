@@ -1,7 +1,6 @@
 """The one answer API every front end calls: ask, converse, list and manage documents."""
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from pathlib import Path
@@ -16,7 +15,6 @@ from index.types import DocumentRecord
 from .conversation import SessionStore
 from .types import Answer
 
-logger = logging.getLogger(__name__)
 
 
 class Answerer(Protocol):
@@ -32,7 +30,9 @@ class AnswerService:
     """
 
     def __init__(self, settings: Settings, *, answerer: Answerer, registry: Registry, indexer: Indexer | None,
-                 sessions: SessionStore, on_index_change: "callable | None" = None) -> None:
+                 sessions: SessionStore, on_index_change: "callable | None" = None,
+                 warm_up: "callable | None" = None) -> None:
+        """``warm_up``: starts loading what later questions may need, for ``warm_up_in_background``."""
         self._settings = settings
         self._answerer = answerer
         self._registry = registry
@@ -40,6 +40,15 @@ class AnswerService:
         self._sessions = sessions
         self._on_index_change = on_index_change
         self._write_lock = threading.Lock()
+        self._orphans_removed = False
+        self._warm_up = warm_up
+
+    def warm_up_in_background(self) -> None:
+        """Start the warm-up this service was built without (once; a server calls it when it is up, so
+        that its start does not share the cores with it)."""
+        warm_up, self._warm_up = self._warm_up, None
+        if warm_up is not None:
+            warm_up()
 
     def ask(self, question: str, *, session_id: str | None = None, document: str | None = None,
             history: list[Answer] | None = None) -> Answer:
@@ -61,25 +70,13 @@ class AnswerService:
             self._sessions.record(session_id, answer)
         return answer
 
-    def remove_orphans_in_background(self) -> threading.Thread:
-        """Delete, on a thread and before any upload or deletion, chunks a crash left without a document
-        (``Indexer.remove_orphans``): listing the store to find them is 1–2 s at 1,000 letters with
-        chromadb's import, which a server need not wait for, as they change no answer."""
-        indexer = self._require_indexer()
-
-        def remove() -> None:
-            with self._write_lock:
-                try:
-                    indexer.remove_orphans()
-                except Exception:  # the next upload or deletion meets the same store and says what is wrong
-                    logger.exception("Removing chunks left by a crash failed")
-        thread = threading.Thread(target=remove, daemon=True, name="remove-orphans")
-        thread.start()
-        return thread
-
     def reset(self, session_id: str) -> None:
         """Forget a conversation."""
         self._sessions.reset(session_id)
+
+    def document_count(self) -> int:
+        """How many documents are indexed."""
+        return self._registry.count()
 
     def documents(self) -> list[DocumentRecord]:
         """Every indexed document."""
@@ -88,6 +85,7 @@ class AnswerService:
     def add_document(self, path: Path) -> IndexOutcome:
         """Index one file (an upload); the answerer sees it at once."""
         with self._write_lock:
+            self._remove_orphans_once()
             outcome = self._require_indexer().index_file(path)
             if outcome.status in ("indexed", "replaced", "duplicate") and self._on_index_change:
                 self._on_index_change()
@@ -96,10 +94,20 @@ class AnswerService:
     def remove_document(self, doc_id: str) -> DocumentRecord:
         """Delete a document and its chunks."""
         with self._write_lock:
+            self._remove_orphans_once()
             record = self._require_indexer().remove(self._document(doc_id).doc_id)
             if self._on_index_change:
                 self._on_index_change()
         return record
+
+    def _remove_orphans_once(self) -> None:
+        """Before this service's first write: delete chunks a crash left without a document
+        (``Indexer.remove_orphans``). Not at start-up: finding them lists the store, with chromadb's
+        import 1–2 s at 1,000 letters that a server's start need not wait for (nor share its cores
+        with), as they change no answer; the first write opens the store anyway."""
+        if not self._orphans_removed:
+            self._require_indexer().remove_orphans()
+            self._orphans_removed = True
 
     def _document(self, doc_id: str) -> DocumentRecord:
         record = self._registry.get(doc_id)

@@ -37,6 +37,32 @@ def build_parts(chunks: Sequence[Chunk], tokenized: Sequence[list[str]]) -> BM25
     return BM25Parts(Counter(term for terms in tokenized for term in set(terms)), bm25, letters, letter_bm25)
 
 
+class CharacterPairs:
+    """Which pairs of adjacent characters a text has, as bits of a hashed table: a word with a pair the
+    text lacks is surely not in it; one whose pairs all have their bit set (a pair of the text, or one
+    sharing its slot) may be. Bits, not a set of strings: 0.1 s at 1,000 letters (3.9 million
+    characters, 29,000 distinct pairs) against 0.8 s, which a server's warm-up spent beside its start."""
+
+    # 2**22 one-byte slots (4 MB): 29,000 pairs fill under 1% of them, so a word the text lacks is
+    # almost always ruled out at its first pair.
+    SLOTS = 1 << 22
+    _MULTIPLIER = 0x9E3779B1  # Knuth's multiplicative hash: spreads a pair's first character over the slots
+
+    def __init__(self, text: str) -> None:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        self._seen = np.zeros(self.SLOTS, dtype=bool)
+        self._seen[self._slots(codes[:-1], codes[1:])] = True
+
+    @classmethod
+    def _slots(cls, first, second):
+        return (first * np.uint64(cls._MULTIPLIER) + second) & np.uint64(cls.SLOTS - 1)
+
+    def may_contain(self, word: str) -> bool:
+        """False when the text surely does not contain ``word``."""
+        codes = [ord(ch) for ch in word]
+        return all(self._seen[(a * self._MULTIPLIER + b) & (self.SLOTS - 1)] for a, b in zip(codes, codes[1:]))
+
+
 class SparseIndex:
     """A BM25 index of chunks; rebuilt from the store whenever documents change."""
 
@@ -56,7 +82,7 @@ class SparseIndex:
         self._doc_of = np.array([chunk.doc_id for chunk in self.chunks], dtype=object)
         self._vocab = set(self._df)
         self._substring_df: dict[str, int] = {}
-        self._pairs: frozenset[str] | None = None
+        self._pairs: CharacterPairs | None = None
         self.romanised = RomanisedNames(self._vocab)
 
     def __len__(self) -> int:
@@ -83,15 +109,14 @@ class SparseIndex:
 
     def warm_up(self) -> None:
         """Collect the corpus's character pairs, so most absent words are ruled out without a scan."""
-        corpus = self._corpus
-        self._pairs = frozenset(corpus[i:i + 2] for i in range(len(corpus) - 1))
+        self._pairs = CharacterPairs(self._corpus)
 
     def _chunks_containing(self, term: str) -> int:
         """How many chunks contain ``term`` as a substring (cached: one scan of the corpus per new word)."""
         cached = self._substring_df.get(term)
         if cached is None:
             pairs = self._pairs
-            if pairs is not None and any(term[i:i + 2] not in pairs for i in range(len(term) - 1)):
+            if pairs is not None and not pairs.may_contain(term):
                 cached = 0
             elif term not in self._corpus:
                 cached = 0

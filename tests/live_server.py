@@ -12,12 +12,13 @@ import uvicorn
 class LiveServer:
     """Serves an ASGI app until the ``with`` block ends; ``url`` is its base URL."""
 
-    def __init__(self, app, *, health_path: str = "/healthz") -> None:
+    def __init__(self, app, *, health_path: str = "/healthz", lifespan: str = "off") -> None:
+        """``lifespan="on"`` runs the app's start-up and shut-down hooks, as `govqa serve` does."""
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
         self._health_path = health_path
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan=lifespan))
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
 
     def __enter__(self) -> "LiveServer":

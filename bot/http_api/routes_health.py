@@ -12,4 +12,4 @@ router = APIRouter(tags=["health"])
 @router.get("/healthz")
 def healthz(service: ServiceDep) -> HealthPublic:
     """The server is up; how many documents are indexed."""
-    return HealthPublic(documents=len(service.documents()))
+    return HealthPublic(documents=service.document_count())

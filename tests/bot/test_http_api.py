@@ -448,3 +448,25 @@ def test_fuzzed_requests_are_never_server_errors(api_schema, method: str, path: 
         assert response.status_code < 500, (case.method, case.formatted_path, response.text)
 
     check()
+
+
+def test_a_server_starts_the_warm_up_its_service_was_built_without(http_settings: Settings) -> None:
+    from index.registry import Registry
+    from retrieval.conversation import SessionStore
+    from retrieval.service import AnswerService
+
+    started: list[str] = []
+
+    class NotAsked:  # /healthz asks nothing
+        def answer(self, question, *, history, doc_ids):
+            raise AssertionError("not asked")
+
+    service = AnswerService(http_settings, answerer=NotAsked(), registry=Registry(http_settings.registry_path),
+                            indexer=None, sessions=SessionStore(max_turns=2, max_sessions=2),
+                            warm_up=lambda: started.append("warm-up"))
+    assert started == []
+    with LiveServer(create_app(service, http_settings), lifespan="on") as server:
+        assert httpx.get(f"{server.url}/healthz", timeout=30).json()["documents"] >= 1
+        assert started == ["warm-up"]
+    service.warm_up_in_background()
+    assert started == ["warm-up"]  # once

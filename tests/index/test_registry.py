@@ -39,6 +39,7 @@ def test_chunk_ids_are_those_of_complete_documents(registry: Registry) -> None:
     registry.begin(record("bbb", source="/letters/b.txt"))
     registry.complete("bbb")
     assert registry.chunk_ids() == [f"bbb:{i}" for i in range(7)]  # chunk_id_for: numbered from 0
+    assert registry.count() == 1
 
 
 def test_completed_document_is_visible_with_its_metadata(registry: Registry) -> None:

@@ -5,7 +5,7 @@ import pytest
 
 from index.types import Chunk
 from retrieval.lexicon import Segmenter
-from retrieval.sparse import SparseIndex
+from retrieval.sparse import CharacterPairs, SparseIndex
 
 TEXTS = {
     "a": "全市5G基站总数达到6451个，全省排名第8。",
@@ -107,3 +107,12 @@ def test_letters_are_none_for_unknown_words_or_when_every_letter_would_be_picked
     assert index.letters(["停车场"], k=3) == []  # three letters: searching them alone is the whole search
     assert index.letters(["停车场"], k=0) == []
     assert SparseIndex([], segmenter).letters(["停车场"], k=1) == []
+
+
+def test_character_pairs_never_rule_out_a_word_of_the_text_and_rule_out_most_others() -> None:
+    text = "\n".join(TEXTS.values()) + "\nABC，ｆｕｌｌ-width 𠀀𠀁"  # Latin, full-width forms, beyond the BMP
+    pairs = CharacterPairs(text)
+    inside = [text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + 6) + 1)]
+    assert all(pairs.may_contain(word) for word in inside)
+    absent = ["停车场", "槟榔黄化", "饮用水水源地", "体育场", "公路改造", "学校招聘", "river", "𠀁𠀀"]
+    assert sum(pairs.may_contain(word) for word in absent) <= 1
