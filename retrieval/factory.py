@@ -78,7 +78,8 @@ def open_knowledge(settings: Settings, index: IndexParts) -> OpenedIndex:
     """The knowledge view of an opened index (no model needed)."""
     segmenter = Segmenter(settings.paths.jieba_cache)
     knowledge = KnowledgeView(index.store, segmenter, TermCache(settings.paths.term_cache),
-                              KnowledgeSnapshot(settings.paths.knowledge_snapshot), chunk_ids=index.registry.chunk_ids)
+                              KnowledgeSnapshot(settings.paths.knowledge_snapshot), chunk_ids=index.registry.chunk_ids,
+                              documents=index.registry.documents)
     return OpenedIndex(index, segmenter, knowledge)
 
 
@@ -107,7 +108,7 @@ def build_answering(settings: Settings, index: IndexParts, *, embedder, reader: 
     analyser = QuestionAnalyser(segmenter, dictionary, knowledge.known, romanised=knowledge.romanised)
     registry = index.registry
     extractive = ExtractiveAnswerer(analyser, reader, document=registry.get, chunks_of=knowledge.chunks_of,
-                                    documents=registry.documents, latest=registry.latest,
+                                    documents=knowledge.documents, latest=registry.latest,
                                     places_in=segmenter.places, letter_text=knowledge.letter_text)
     retrieval = settings.retrieval
     retriever = HybridRetriever(store=index.store, knowledge=knowledge, embedder=embedder, k=retrieval.top_k,

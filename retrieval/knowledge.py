@@ -10,7 +10,7 @@ import numpy as np
 from index.registry import Registry
 from index.settings import Settings
 from index.store import ChunkStore
-from index.types import Chunk
+from index.types import Chunk, DocumentRecord
 
 from .dense import DenseVectors
 from .lexicon import Segmenter, normalize
@@ -23,25 +23,31 @@ class KnowledgeView:
     """Holds the current SparseIndex (and DenseVectors); ``refresh()`` swaps in new ones after documents change.
 
     ``chunk_ids``: the chunks answering sees (default: every stored chunk; the answer service passes the
-    registry's, ``Registry.chunk_ids``, which needs no Chroma). Needs no model, so that an answering
-    process opens it while its models load.
+    registry's, ``Registry.chunk_ids``, which needs no Chroma); ``documents``: the documents they belong
+    to (``Registry.documents``), read again with them. Needs no model, so that an answering process
+    opens it while its models load.
     """
 
     def __init__(self, store: ChunkStore, segmenter: Segmenter, term_cache: TermCache | None = None,
-                 snapshot: KnowledgeSnapshot | None = None, *, chunk_ids: Callable[[], Iterable[str]] | None = None) -> None:
+                 snapshot: KnowledgeSnapshot | None = None, *, chunk_ids: Callable[[], Iterable[str]] | None = None,
+                 documents: Callable[[], list[DocumentRecord]] = list) -> None:
         self._store = store
         self._segmenter = segmenter
         self._terms = term_cache or TermCache(None)
         self._snapshot = snapshot or KnowledgeSnapshot(None)
         self._chunk_ids = chunk_ids or store.chunk_ids
+        self._read_documents = documents
         self._lock = threading.Lock()
         self.sparse, self._by_doc, self._vectors, self._letter_texts = self._build()
+        self._documents = self._read_documents()
 
     def refresh(self) -> None:
         """Re-read the chunks from the store (after an upload or a deletion); only new chunks are segmented."""
         sparse, by_doc, vectors, letter_texts = self._build()
+        documents = self._read_documents()
         with self._lock:
             self.sparse, self._by_doc, self._vectors, self._letter_texts = sparse, by_doc, vectors, letter_texts
+            self._documents = documents
         threading.Thread(target=sparse.warm_up, daemon=True, name="sparse-warm-up").start()
 
     def dense_for(self, model: str | None) -> DenseVectors | None:
@@ -86,6 +92,11 @@ class KnowledgeView:
     def romanised(self, name: str) -> tuple[str, ...]:
         """The letters' words a romanised name spells (Gaoping → 高平)."""
         return self.sparse.romanised.words_for(name)
+
+    def documents(self) -> list[DocumentRecord]:
+        """Every document answering sees, oldest first: read with the chunks, not at every question (the
+        registry's 1,000 rows are 20 ms to read, and a question looks through them up to twice)."""
+        return self._documents
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """Every chunk of one document, in reading order."""
