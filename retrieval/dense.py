@@ -23,7 +23,10 @@ class DenseVectors:
         self._chunks = list(chunks)
         matrix = np.asarray(vectors, dtype=np.float32)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True) if len(matrix) else np.ones((0, 1), np.float32)
-        self._matrix = matrix / np.where(norms > 0, norms, 1)
+        # e5's vectors are stored unit length: those are used as they are, not copied (30 MB at 1,000 letters).
+        if not np.allclose(norms, 1, atol=1e-4):
+            matrix = matrix / np.where(norms > 0, norms, 1)
+        self._matrix = matrix
         self._rows: dict[str, list[int]] = {}
         for row, chunk in enumerate(self._chunks):
             self._rows.setdefault(chunk.doc_id, []).append(row)

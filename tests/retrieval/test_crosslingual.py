@@ -1,7 +1,7 @@
 """retrieval.crosslingual: English question words → the Chinese words a letter may use, through CC-CEDICT."""
 from __future__ import annotations
 
-import pickle
+import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from retrieval.crosslingual import EnglishToChinese, TermGroup
 
 @pytest.fixture(scope="module")
 def cache_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cedict") / "cedict-en-zh.pickle"
+    return tmp_path_factory.mktemp("cedict") / "cedict-en-zh.marisa"
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +58,14 @@ QUESTIONS = ["How many CIO filings were received?", "Which enterprises were reco
              "How much money did the city spend on rural roads in 2021?"]
 
 
-def test_the_index_read_back_from_its_cache_answers_as_the_built_one(dictionary: EnglishToChinese,
-                                                                      cache_file: Path) -> None:
+def test_the_index_read_back_from_its_cache_answers_as_the_built_one(dictionary: EnglishToChinese, cache_file: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     assert cache_file.is_file()
+
+    def not_built_again():
+        raise AssertionError("the cache was not read")
+
+    monkeypatch.setattr(crosslingual, "_entries", not_built_again)
     read_back = EnglishToChinese(cache_file)
     for question in QUESTIONS:
         assert read_back.term_groups(question) == dictionary.term_groups(question)
@@ -69,21 +74,25 @@ def test_the_index_read_back_from_its_cache_answers_as_the_built_one(dictionary:
 def test_a_cache_of_another_version_or_a_corrupt_one_is_built_again(dictionary: EnglishToChinese, cache_file: Path,
                                                                      tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    stale = tmp_path / "stale.pickle"
-    record = pickle.loads(cache_file.read_bytes())
-    stale.write_bytes(pickle.dumps({**record, "index": {}, "short": {}}))  # right key, emptied: read back as is
+    import marisa_trie
+
+    stale = tmp_path / "stale.marisa"
+    key = json.dumps(crosslingual._index_key()).encode()
+    marisa_trie.BytesTrie([(crosslingual._KEY, key)]).save(str(stale))  # right key, nothing else: read back as is
     assert EnglishToChinese(stale).term_groups(QUESTIONS[0])[0].alternatives == ("cio",)
     newer = crosslingual._INDEX_VERSION + 1
     monkeypatch.setattr(crosslingual, "_INDEX_VERSION", newer)
     assert EnglishToChinese(stale).term_groups(QUESTIONS[0]) == dictionary.term_groups(QUESTIONS[0])
-    assert pickle.loads(stale.read_bytes())["key"][0] == newer  # written again
-    stale.write_bytes(b"not a pickle")
+    written = marisa_trie.BytesTrie()
+    written.load(str(stale))
+    assert json.loads(written[crosslingual._KEY][0])[0] == newer  # written again
+    stale.write_bytes(b"not a trie")
     assert EnglishToChinese(stale).term_groups(QUESTIONS[0]) == dictionary.term_groups(QUESTIONS[0])
 
 
 def test_an_unwritable_cache_place_only_means_building_again(dictionary: EnglishToChinese, tmp_path: Path) -> None:
     (tmp_path / "a file").write_text("")
-    under_a_file = tmp_path / "a file" / "cedict.pickle"
+    under_a_file = tmp_path / "a file" / "cedict.marisa"
     assert EnglishToChinese(under_a_file).term_groups(QUESTIONS[0]) == dictionary.term_groups(QUESTIONS[0])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a file"]
 
