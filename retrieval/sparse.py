@@ -48,10 +48,15 @@ class CharacterPairs:
     SLOTS = 1 << 22
     _MULTIPLIER = 0x9E3779B1  # Knuth's multiplicative hash: spreads a pair's first character over the slots
 
+    # Characters hashed at a time: the arrays of one block (about 30 MB) rather than of the whole text.
+    BLOCK = 1 << 20
+
     def __init__(self, text: str) -> None:
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         self._seen = np.zeros(self.SLOTS, dtype=bool)
-        self._seen[self._slots(codes[:-1], codes[1:])] = True
+        for start in range(0, max(len(text) - 1, 0), self.BLOCK):
+            block = text[start:start + self.BLOCK + 1]  # one character more: the pair across the boundary
+            codes = np.frombuffer(block.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+            self._seen[self._slots(codes[:-1], codes[1:])] = True
 
     @classmethod
     def _slots(cls, first, second):

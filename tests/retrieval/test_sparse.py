@@ -116,3 +116,12 @@ def test_character_pairs_never_rule_out_a_word_of_the_text_and_rule_out_most_oth
     assert all(pairs.may_contain(word) for word in inside)
     absent = ["停车场", "槟榔黄化", "饮用水水源地", "体育场", "公路改造", "学校招聘", "river", "𠀁𠀀"]
     assert sum(pairs.may_contain(word) for word in absent) <= 1
+
+
+def test_character_pairs_made_block_by_block_are_those_of_the_whole_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "\n".join(TEXTS.values())
+    whole = CharacterPairs(text)
+    monkeypatch.setattr(CharacterPairs, "BLOCK", 7)  # pairs across every block boundary
+    in_blocks = CharacterPairs(text)
+    assert all(in_blocks.may_contain(text[i:i + 2]) for i in range(len(text) - 1))
+    assert (in_blocks._seen == whole._seen).all()
