@@ -28,7 +28,7 @@ err = Console(stderr=True)
 
 # Commands that only read: once they return, everything they do is printed. Python's own teardown after
 # them frees the index's objects one by one (0.4–0.5 s of a cold `govqa ask` at 1,000 letters), which
-# nothing needs, so they end the process at once (``_exit_at_once``).
+# nothing needs, so they end the process at once (``_exit``).
 READ_ONLY_COMMANDS = frozenset({"ask", "eval"})
 
 

@@ -31,9 +31,6 @@ class DenseVectors:
         for row, chunk in enumerate(self._chunks):
             self._rows.setdefault(chunk.doc_id, []).append(row)
 
-    def __len__(self) -> int:
-        return len(self._chunks)
-
     def search(self, embedding: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[Chunk]:
         """The ``k`` chunks nearest to ``embedding`` (of some documents, if given), nearest first."""
         rows = np.arange(len(self._chunks)) if doc_ids is None else np.asarray(

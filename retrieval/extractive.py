@@ -17,6 +17,7 @@ from index.types import HEADER_SECTION, SIGNOFF_SECTION, Chunk, DocumentRecord
 
 from .crosslingual import TermGroup
 from .labelled import asked_value, labelled_values
+from .knowledge import letter_text as chunks_letter_text
 from .lexicon import normalize
 from .places import letter_can_be_about, names_place_unmistakably
 from .question import Question, QuestionAnalyser
@@ -81,7 +82,7 @@ class ExtractiveAnswerer:
         self._analyser = analyser
         self._places_in = places_in
         self._letter_texts: dict[str, str] = {}             # doc_id → the letter's normalised text with its title
-        self._chunks_text = letter_text or (lambda doc_id: normalize(" ".join(c.text for c in chunks_of(doc_id))))
+        self._chunks_text = letter_text or (lambda doc_id: chunks_letter_text(chunks_of(doc_id)))
         self._places_named: dict[str, frozenset[str]] = {}  # doc_id → place names in it
         self._letter_keys: dict[str, tuple[str, ...]] = {}  # doc_id → how a question may name it
         self._reader = reader
