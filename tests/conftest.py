@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-# Tests whose answers the shipped reader (held-back F1 69.5) does not yet give: issue 9 stays open on them.
+# Tests whose answers the shipped reader does not yet give: issue 9 stays open on them.
 # They still run; each is reported as XFAIL, or XPASS when the reader gets it right. Remove lines as the
 # reader improves; never add a test here to hide a bug outside answer quality.
 KNOWN_READER_FAILURES = frozenset(
