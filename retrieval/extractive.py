@@ -2,9 +2,11 @@
 letters do not hold it; header and sign-off facts come from the parsed letter.
 
 The decision is the reader's: its best span's margin over "no answer" must reach the threshold chosen
-on a calibration split at training time (retrieval/reader/weights/reader.json). Two checks that need no
-learning stand beside it: a year the question names must be in the answer's chunk, and a place it names
-must be in the answer's letter, unless the letter names no other place of that rank (retrieval/places.py).
+on a calibration split at training time (retrieval/reader/weights/reader.json). Three checks that need no
+learning stand beside it: a year the question names must be in the answer's chunk; a place it names
+must be in the answer's letter, unless the letter names no other place of that rank (retrieval/places.py);
+and a figure with a unit of measure must measure what the question asks for (多少万亩 is not answered in
+万元; retrieval/values.py).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from .question import Question, QuestionAnalyser
 from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, sentence_around
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
-from .values import MEASURE_WORDS
+from .values import MEASURE_WORDS, measures_at
 
 # Retrieved chunks the reader reads per question at most, as many as the threshold was calibrated on
 # (TrainingPlan.passages_per_question, which says why not 3). About 6 windows of 160 tokens, 250 ms on 2 cores.
@@ -135,7 +137,7 @@ class ExtractiveAnswerer:
         started = time.perf_counter()
         taken: dict[int, list[tuple[int, int]]] = {}  # a later part of a compound question asks another fact
         naming = {place.source: self._letters_naming(place) for place in question.places}
-        kinds = [part.kind for part in question.parts] if len(question.parts) == len(texts) else [question.kind] * len(texts)
+        asked = list(question.parts) if len(question.parts) == len(texts) else [question] * len(texts)
         shown: list[str] = []
         for i, text in enumerate(texts):
             readings: list[Reading] = []
@@ -143,7 +145,8 @@ class ExtractiveAnswerer:
                 readings += self._read(prepared, text, read, passages, stage, taken)
                 ranked = sorted((r for r in readings if r.found), key=lambda r: -r.margin)
                 usable = [r for r in ranked if r.margin >= self._reader.threshold_for(question.english)
-                          and self._checks_pass(question, read[r.passage].chunk, naming)]
+                          and self._checks_pass(question, read[r.passage].chunk, naming)
+                          and _measure_fits(asked[i].measure, passages[r.passage], r)]
                 if usable:
                     break
             if not usable:
@@ -152,7 +155,7 @@ class ExtractiveAnswerer:
                 continue
             choice = _Choice(read[usable[0].passage], usable[0], passages[usable[0].passage])
             chosen.append(choice)
-            shown.append(_shown(choice, open_question, kinds[i] in _ONE_FIGURE_KINDS))
+            shown.append(_shown(choice, open_question, asked[i].kind in _ONE_FIGURE_KINDS))
             taken.setdefault(usable[0].passage, []).append((usable[0].start, usable[0].end))
             others += [_Choice(read[r.passage], r, passages[r.passage]) for r in usable[1:]]
         if not chosen:
@@ -424,6 +427,12 @@ def document_label(record: DocumentRecord | None, fallback: str) -> str:
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
+
+
+def _measure_fits(measure: str | None, passage: str, reading: Reading) -> bool:
+    """A span whose figure has a unit of measure has one of the measure asked (多少万亩: not 400万元)."""
+    found = measures_at(passage, reading.start, reading.end)
+    return measure is None or not found or measure in found
 
 
 def _passage(chunk: Chunk) -> str:

@@ -17,3 +17,62 @@ DATE = re.compile(rf"(?P<year>{YEAR})年(?:(?P<month>{MONTH})月(?:(?P<day>{DAY}
 def years_in(text: str) -> set[str]:
     """Four-digit years mentioned in ``text``."""
     return set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text))
+
+
+# Units of measure by what they measure. A figure in one of these answers a question asking for another
+# only by mistake (多少万亩 answered with 400万元). Counting words (个, 家, 项, 处 …) are not here: Chinese
+# tells one count with several of them (多少个 → 4处), so they cannot say a figure misses the question.
+# Longer units first, so 平方米 is an area before 米 is a length.
+MEASURES: dict[str, tuple[str, ...]] = {
+    "area": ("平方公里", "平方米", "公顷", "亩"),
+    "money": ("元",),
+    "length": ("公里", "千米", "米"),
+    "weight": ("公斤", "千克", "吨", "斤"),
+}
+_UNITS = sorted(((unit, measure) for measure, units in MEASURES.items() for unit in units), key=lambda u: -len(u[0]))
+_UNIT_ALTERNATIVES = "|".join(unit for unit, _ in _UNITS)
+_NUMERAL = r"(?:\d[\d,.]*|[零〇一二两三四五六七八九十百千]+)"
+# A figure and its unit: 400万元, 3000多亩, 1.5公里, 十二万吨, 300余万元.
+_MEASURED_FIGURE = re.compile(rf"{_NUMERAL}(?:多|余)?(?:[万亿千百])?(?:多|余)?({_UNIT_ALTERNATIVES})")
+# A Chinese question asking for a unit: 多少万亩, 几公里, 多少亿元, 多少钱.
+_ASKED_UNIT = re.compile(rf"(?:多少|几)(?:[万亿千百])?({_UNIT_ALTERNATIVES})")
+_ASKED_MONEY = re.compile(r"多少钱")
+# The same in an English question: the unit within a few words of "how many/much" (how many kilometres of road).
+_ENGLISH_UNITS = {
+    "area": r"mu|hectares?|square (?:kilo)?met(?:er|re)s?",
+    "money": r"yuan|rmb|money",
+    "length": r"kilomet(?:er|re)s?|km|met(?:er|re)s?",
+    "weight": r"tonnes?|tons?|kilograms?|kg|jin",
+}
+_ENGLISH_ASKED_UNIT = re.compile(
+    rf"\bhow (?:many|much)\s+(?:\w+\s+){{0,2}}?({'|'.join(_ENGLISH_UNITS.values())})\b", re.I)
+
+
+def _measure_of(unit: str) -> str:
+    return next(measure for candidate, measure in _UNITS if candidate == unit)
+
+
+def measures_in(text: str) -> set[str]:
+    """What the figures of ``text`` with a unit of measure measure (400万元 → money)."""
+    return {_measure_of(match.group(1)) for match in _MEASURED_FIGURE.finditer(text)}
+
+
+def measures_at(text: str, start: int, end: int) -> set[str]:
+    """What the figures with a unit of measure that begin inside ``text[start:end]`` measure (a span "400" of
+    "400万元" is money: its unit may lie just after it)."""
+    window = text[start:end + max(len(unit) for unit, _ in _UNITS) + 2]  # room for 多, 万 and the unit
+    return {_measure_of(m.group(1)) for m in _MEASURED_FIGURE.finditer(window) if m.start() < end - start}
+
+
+def asked_measure(question: str) -> str | None:
+    """The measure a question asks a figure in (多少万亩 → area; how many kilometres → length), or None."""
+    if _ASKED_MONEY.search(question):
+        return "money"
+    match = _ASKED_UNIT.search(question)
+    if match:
+        return _measure_of(match.group(1))
+    match = _ENGLISH_ASKED_UNIT.search(question)
+    if match:
+        word = match.group(1).lower()
+        return next(m for m, pattern in _ENGLISH_UNITS.items() if re.fullmatch(pattern, word, re.I))
+    return None

@@ -271,6 +271,42 @@ def test_one_figure_asked_of_a_list_of_figures_comes_without_the_others(form_ser
     assert answer.answered and "调蓄池2个" in answer.text and "3座" not in answer.text, answer
 
 
+# An invented reply whose only figure is a sum of money.
+IRRIGATION_LETTER = """关于加强农田水利建设的建议的答复
+
+李明华代表：
+
+您提出的《关于加强农田水利建设的建议》收悉，现答复如下：
+
+今年市财政安排农田水利建设资金2800万元，重点用于新修灌溉渠道和维修小型水库，项目已于5月全部开工。
+
+下一步，我局将积极争取省级资金，继续改善农田灌溉条件。
+
+市水利局
+2024年8月6日
+"""
+
+
+@pytest.fixture(scope="module")
+def irrigation_service(tmp_path_factory, model_dir, embedder, reader):
+    from index.settings import Settings
+    from retrieval.factory import build_service
+
+    root = tmp_path_factory.mktemp("irrigation")
+    (root / "irrigation.txt").write_text(IRRIGATION_LETTER, encoding="utf-8")
+    service = build_service(Settings(data_dir=root / "data", models_dir=model_dir.parent), embedder=embedder, reader=reader)
+    assert service.add_document(root / "irrigation.txt").status == "indexed"
+    return service
+
+
+def test_a_figure_in_another_measure_does_not_answer(irrigation_service):
+    # The reader's best span for the length is the sum in 万元 (measured: answered with it before the check).
+    length = irrigation_service.ask("今年新修了多少公里灌溉渠道？")
+    assert not length.answered, length
+    money = irrigation_service.ask("今年安排了多少万元农田水利建设资金？")
+    assert money.answered and "2800万元" in money.text, money
+
+
 def test_later_chunks_are_read_only_when_the_first_hold_no_usable_span(library, reader, monkeypatch):
     from retrieval.extractive import READ_FIRST_CHUNKS, READ_TOP_CHUNKS
 
