@@ -22,7 +22,7 @@ def years_in(text: str) -> set[str]:
 # Units of measure by what they measure. A figure in one of these answers a question asking for another
 # only by mistake (多少万亩 answered with 400万元). Counting words (个, 家, 项, 处 …) are not here: Chinese
 # tells one count with several of them (多少个 → 4处), so they cannot say a figure misses the question.
-# Longer units first, so 平方米 is an area before 米 is a length.
+# _UNITS tries longer units first, so 平方米 is an area and not 米, a length.
 MEASURES: dict[str, tuple[str, ...]] = {
     "area": ("平方公里", "平方米", "公顷", "亩"),
     "money": ("元",),
