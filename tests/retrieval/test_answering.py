@@ -180,17 +180,22 @@ UNNAMED_COUNTY_LETTER = """关于加快乡村学校建设的建议的答复
 """
 
 
-@pytest.fixture(scope="module")
-def county_service(tmp_path_factory, model_dir, embedder, reader):
+def _service_over(letters: dict[str, str], tmp_path_factory, model_dir, embedder, reader):
+    """A real answer service over invented letters (file name → text), with the session's models."""
     from index.settings import Settings
     from retrieval.factory import build_service
 
-    root = tmp_path_factory.mktemp("county")
-    letter = root / "county-letter.txt"
-    letter.write_text(UNNAMED_COUNTY_LETTER, encoding="utf-8")
+    root = tmp_path_factory.mktemp("letters")
     service = build_service(Settings(data_dir=root / "data", models_dir=model_dir.parent), embedder=embedder, reader=reader)
-    assert service.add_document(letter).status == "indexed"
+    for name, text in letters.items():
+        (root / name).write_text(text, encoding="utf-8")
+        assert service.add_document(root / name).status == "indexed"
     return service
+
+
+@pytest.fixture(scope="module")
+def county_service(tmp_path_factory, model_dir, embedder, reader):
+    return _service_over({"county-letter.txt": UNNAMED_COUNTY_LETTER}, tmp_path_factory, model_dir, embedder, reader)
 
 
 def test_a_county_the_letter_calls_only_our_county_is_answered(county_service):
@@ -241,15 +246,8 @@ OTHER_FORM_LETTER = """洛阳市交通运输局关于市人大十四届三次会
 
 @pytest.fixture(scope="module")
 def form_service(tmp_path_factory, model_dir, embedder, reader):
-    from index.settings import Settings
-    from retrieval.factory import build_service
-
-    root = tmp_path_factory.mktemp("form")
-    service = build_service(Settings(data_dir=root / "data", models_dir=model_dir.parent), embedder=embedder, reader=reader)
-    for name, text in [("form-letter.txt", FORM_LETTER), ("other-form-letter.txt", OTHER_FORM_LETTER)]:
-        (root / name).write_text(text, encoding="utf-8")
-        assert service.add_document(root / name).status == "indexed"
-    return service
+    return _service_over({"form-letter.txt": FORM_LETTER, "other-form-letter.txt": OTHER_FORM_LETTER},
+                         tmp_path_factory, model_dir, embedder, reader)
 
 
 def test_a_fact_the_form_sets_beside_a_label_is_answered_from_the_header(form_service):
@@ -289,14 +287,7 @@ IRRIGATION_LETTER = """关于加强农田水利建设的建议的答复
 
 @pytest.fixture(scope="module")
 def irrigation_service(tmp_path_factory, model_dir, embedder, reader):
-    from index.settings import Settings
-    from retrieval.factory import build_service
-
-    root = tmp_path_factory.mktemp("irrigation")
-    (root / "irrigation.txt").write_text(IRRIGATION_LETTER, encoding="utf-8")
-    service = build_service(Settings(data_dir=root / "data", models_dir=model_dir.parent), embedder=embedder, reader=reader)
-    assert service.add_document(root / "irrigation.txt").status == "indexed"
-    return service
+    return _service_over({"irrigation.txt": IRRIGATION_LETTER}, tmp_path_factory, model_dir, embedder, reader)
 
 
 def test_a_figure_in_another_measure_does_not_answer(irrigation_service):
