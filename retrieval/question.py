@@ -36,7 +36,8 @@ _FIELDS_ZH = [
     ("proposal_number", r"(提案|建议|议案)的?(编号|号码|号是)|编号是多少|编号为"),
     ("contact", r"联系人|联系谁|找谁|找哪位|问谁"),
     ("phone", r"电话|联系方式"),
-    ("addressee", r"哪位(委员|代表)|回复(给)?谁|答复(给)?谁|谁的(提案|建议)|提案人|建议人|哪位.*(提案|建议)|(写|发|寄)给(谁|哪)"),
+    ("addressee", r"哪(几|一)?位(委员|代表)|回复(给)?谁|答复(给)?谁|谁的(提案|建议)|提案人|建议人|哪位.*(提案|建议)|(写|发|寄)给(谁|哪)"
+                  r"|谁提(出)?的|由谁提(出)?"),  # who proposed it (谁提的, not 谁提供)
     ("date", r"(落款|发文|印发|签发|成文|答复|回复)(的)?(日期|时间)|(哪天|什么时候|何时)(答复|回复|发出|印发)|落款.{0,3}(哪天|哪一天|什么时候)"),
     ("agency", r"哪个(单位|部门|机关)(答复|回复|复函)|发文(机关|单位)|答复单位|落款单位"),
     ("disclosure", r"公开方式|是否公开"),
@@ -45,7 +46,7 @@ _FIELDS_ZH = [
 ]
 _FIELDS_EN = [
     ("doc_number", r"document number|reference number|file number|\bserial number"),
-    ("proposal_number", r"(proposal|motion|suggestion) (number|no)"),
+    ("proposal_number", r"(proposal|motion|suggestion) (number|no)|\bnumber of (the|this|that) (\S+ ){0,3}(proposal|motion|suggestion)\b"),
     ("contact", r"contact person|\bcontact\b"),
     ("phone", r"phone|telephone"),
     ("addressee", r"addressed to|who (submitted|proposed|made|raised|wrote)|which (\w+ )?(member|deputy|delegate)|(member|deputy|delegate|representative)\b.*\b(submit|propos|rais|made|wrote)"),

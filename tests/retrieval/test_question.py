@@ -48,6 +48,9 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("对这份答复有意见，该联系谁？", "contact"),
     ("有问题找谁？", "contact"),
     ("这封信是写给哪个单位的？", "addressee"),
+    ("这件提案是哪几位委员提的？", "addressee"),
+    ("那件建议是谁提出的？", "addressee"),
+    ("What is the number of the deputy's suggestion on school buses?", "proposal_number"),
     ("那封信落款是哪天？", "date"),
     ("这件建议的办理类别是什么？", "category"),
     ("What category was this suggestion handled as?", "category"),
@@ -56,7 +59,8 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
     assert field in analyser.analyse(question).fields
 
 
-@pytest.mark.parametrize("question", ["哪些类别的企业可以申请补贴？", "全市有几个4A级景区？", "谁负责修路？"])
+@pytest.mark.parametrize("question", ["哪些类别的企业可以申请补贴？", "全市有几个4A级景区？", "谁负责修路？",
+                                      "这笔修路资金是谁提供的？", "What was the number of suggestions received?"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
     assert analyser.analyse(question).fields == ()
 
