@@ -116,6 +116,8 @@ class ExtractiveAnswerer:
         answer = None
         if question.fields:
             answer = self._from_metadata(question, hits, prepared.preferred_doc)
+            if answer is not None:
+                answer = self._with_text_parts(prepared, hits, answer)
         if answer is None and not question.english:
             answer = self._from_labels(question, hits, prepared.preferred_doc)
         if answer is None and _SUMMARY.search(question.text):
@@ -319,6 +321,22 @@ class ExtractiveAnswerer:
             text += f"（{record.metadata.doc_number or record.display_name}）"  # say which of several letters
         citations = self._metadata_citations(record, [_raw_field(record, f) for f, _ in values])
         return Answer(question.text, text, True, citations)
+
+    def _with_text_parts(self, prepared: Prepared, hits: list[Hit], answer: Answer) -> Answer:
+        """A header-fact answer with the parts of a compound question that ask no header fact (联系人是谁？
+        全区有多少家企业？) answered from the text after it, or said to be missing: no part goes unanswered."""
+        parts = prepared.question.parts
+        rest = tuple(part for part in parts if not part.fields)
+        if not rest or len(rest) == len(parts):
+            return answer
+        asked = rest[0] if len(rest) == 1 else replace(rest[0], text="？".join(p.text for p in rest), parts=rest)
+        from_text = self._from_text(replace(prepared, question=asked, reading_text=asked.text), hits)
+        if not from_text.answered:
+            missing = "".join(f"（{p.text.strip().rstrip('？?。.')}：{NOT_FOUND_PART}）" for p in rest)
+            return replace(answer, text=answer.text + missing)
+        citations = (*answer.citations[:1], *from_text.citations, *answer.citations[1:])[:MAX_CITATIONS]
+        return replace(answer, text=f"{answer.text}，{from_text.text}", citations=citations,
+                       timings_ms={**answer.timings_ms, **from_text.timings_ms})
 
     def _from_labels(self, question: Question, hits: list[Hit], preferred: str | None) -> Answer | None:
         """A fact a form sets beside a label in a letter's header or sign-off (会办单位, 办理结果), asked by its

@@ -126,6 +126,13 @@ def test_a_compound_question_gets_the_parts_the_letters_answer_and_is_told_which
     assert f"业主满意度是多少：{NOT_FOUND_PART}" in answer.text, answer
 
 
+def test_a_compound_question_asking_a_header_fact_and_a_fact_of_the_text_gets_both(library):
+    answer = library.ask("丝苗米那份答复的联系人是谁？全区有多少家丝苗米加工企业？")
+    assert "冯嘉欣" in answer.text and "23家" in answer.text, answer
+    missing = library.ask("丝苗米那份答复的联系人是谁？丝苗米的零售价是多少钱一斤？")
+    assert "冯嘉欣" in missing.text and NOT_FOUND_PART in missing.text, missing
+
+
 def test_contact_questions_follow_the_letter_asked_about(library):
     baiyun = library.ask("加装电梯那份答复的联系电话是多少？")
     assert "020-36218457" in baiyun.text, baiyun
