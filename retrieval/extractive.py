@@ -115,9 +115,9 @@ class ExtractiveAnswerer:
         hits = _prefer_document(hits, prepared.preferred_doc)
         answer = None
         if question.fields:
-            answer = self._from_metadata(question, hits, prepared.preferred_doc)
-            if answer is not None:
-                answer = self._with_text_parts(prepared, hits, answer)
+            found = self._from_metadata(question, hits, prepared.preferred_doc)
+            if found is not None:
+                answer = self._with_text_parts(prepared, hits, *found)
         if answer is None and not question.english:
             answer = self._from_labels(question, hits, prepared.preferred_doc)
         if answer is None and _SUMMARY.search(question.text):
@@ -308,25 +308,33 @@ class ExtractiveAnswerer:
 
     # --- answers from the header and sign-off ------------------------------------
 
-    def _from_metadata(self, question: Question, hits: list[Hit], preferred: str | None) -> Answer | None:
+    def _from_metadata(self, question: Question, hits: list[Hit],
+                       preferred: str | None) -> tuple[Answer, frozenset[str]] | None:
+        """The header facts asked, and which fields answered them: all the question asks, or, of a compound
+        question, those of the parts whose facts the letter's header has (the other parts are read)."""
         record = self._letter_meant(question, hits, preferred)
         if record is None or _asks_about_someone_else(question, record):
             return None
         values = [(field, _field_value(record, field, question.english)) for field in question.fields]
         values = [(field, value) for field, value in values if value]
         if len(values) < len(question.fields):
-            return None
+            have = {field for field, _ in values}
+            whole = [part for part in question.parts if part.fields and set(part.fields) <= have]
+            if not whole:
+                return None
+            values = [(field, value) for field, value in values if any(field in part.fields for part in whole)]
         text = "，".join(value for _, value in values)
         if self._ambiguous_letter(question, hits, preferred) and "doc_number" not in question.fields:
             text += f"（{record.metadata.doc_number or record.display_name}）"  # say which of several letters
         citations = self._metadata_citations(record, [_raw_field(record, f) for f, _ in values])
-        return Answer(question.text, text, True, citations)
+        return Answer(question.text, text, True, citations), frozenset(field for field, _ in values)
 
-    def _with_text_parts(self, prepared: Prepared, hits: list[Hit], answer: Answer) -> Answer:
+    def _with_text_parts(self, prepared: Prepared, hits: list[Hit], answer: Answer, answered: frozenset[str]) -> Answer:
         """A header-fact answer with the parts of a compound question that ask no header fact (联系人是谁？
-        全区有多少家企业？) answered from the text after it, or said to be missing: no part goes unanswered."""
+        全区有多少家企业？), or one the header lacks, answered from the text after it, or said to be
+        missing: no part goes unanswered. ``answered``: the fields ``answer`` gives."""
         parts = prepared.question.parts
-        rest = tuple(part for part in parts if not part.fields)
+        rest = tuple(part for part in parts if not part.fields or not set(part.fields) <= answered)
         if not rest or len(rest) == len(parts):
             return answer
         asked = rest[0] if len(rest) == 1 else replace(rest[0], text="？".join(p.text for p in rest), parts=rest)

@@ -332,3 +332,31 @@ def test_answering_reads_as_many_chunks_as_the_threshold_was_calibrated_on():
 
     assert read_config(WEIGHTS_DIR).calibration["passages_per_question"] == READ_TOP_CHUNKS
     assert train.TrainingPlan().passages_per_question == READ_TOP_CHUNKS
+
+
+
+# An invented reply signed with a date in Chinese numerals, with no contact person.
+LIBRARY_LETTER = """关于增设社区图书室的建议的答复
+
+张秀兰代表：
+
+您提出的《关于增设社区图书室的建议》收悉，现答复如下：
+
+今年全区新建社区图书室12个，配备图书3.6万册，均已免费向居民开放。
+
+区文化和旅游局
+二〇二四年九月十二日
+"""
+
+
+@pytest.fixture(scope="module")
+def reading_room_service(tmp_path_factory, model_dir, embedder, reader):
+    return _service_over({"reading-rooms.txt": LIBRARY_LETTER}, tmp_path_factory, model_dir, embedder, reader)
+
+
+def test_a_header_fact_the_letter_lacks_does_not_lose_the_one_it_has(reading_room_service):
+    # The date comes from the parsed sign-off (in digits, which no span of the text holds); the letter
+    # names no contact person, so that part is said to be missing.
+    answer = reading_room_service.ask("这份答复是哪天发出的？联系人是谁？")
+    assert answer.answered and "2024年9月12日" in answer.text, answer
+    assert f"联系人是谁：{NOT_FOUND_PART}" in answer.text, answer
