@@ -60,6 +60,7 @@ class Prepared:
     preferred_doc: str | None
     reading_text: str = ""                 # what the reader reads: the question, after its context for a follow-up
     named_docs: tuple[str, ...] = ()       # letters the question names by 文号, proposal number, agency or person
+    previous_spans: tuple[str, ...] = ()   # for a follow-up, the spans of the answer it follows, not asked again
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ class ExtractiveAnswerer:
         context_text = _standalone(history)
         context = self._analyser.analyse(context_text)
         return Prepared(question.with_context(context), f"{context_text} {text}", preferred,
-                        reading_text=f"{previous.question} {text}", named_docs=named)
+                        reading_text=f"{previous.question} {text}", named_docs=named,
+                        previous_spans=previous.spans if previous.answered else ())
 
     def answer(self, prepared: Prepared, hits: list[Hit]) -> Answer:
         """The answer to a prepared question from its hits."""
@@ -137,7 +139,8 @@ class ExtractiveAnswerer:
         chosen: list[_Choice] = []
         others: list[_Choice] = []
         started = time.perf_counter()
-        taken: dict[int, list[tuple[int, int]]] = {}  # a later part of a compound question asks another fact
+        # A later part of a compound question asks another fact; so does a follow-up (那示范村呢？ after the 重点村).
+        taken: dict[int, list[tuple[int, int]]] = _previous_spans_in(passages, prepared.previous_spans)
         naming = {place.source: self._letters_naming(place) for place in question.places}
         asked = list(question.parts) if len(question.parts) == len(texts) else [question] * len(texts)
         shown: list[str] = []
@@ -163,7 +166,9 @@ class ExtractiveAnswerer:
         if not chosen:
             return replace(self._refusal(question, hits), timings_ms={"read": _ms(started)})
         text = _joined(shown)
-        return Answer(question.text, text, True, self._citations(chosen, others), timings_ms={"read": _ms(started)})
+        spans = tuple(c.passage[c.reading.start:c.reading.end] for c in chosen)
+        return Answer(question.text, text, True, self._citations(chosen, others), timings_ms={"read": _ms(started)},
+                      spans=spans)
 
     def _read(self, prepared: Prepared, text: str, read: list[Hit], passages: list[str], indices: range,
               taken: dict[int, list[tuple[int, int]]]) -> list[Reading]:
@@ -464,6 +469,15 @@ def _measure_fits(measure: str | None, passage: str, reading: Reading) -> bool:
 def _passage(chunk: Chunk) -> str:
     """What the reader reads of a chunk: its section path (the topic) and its text."""
     return chunk.embed_text
+
+
+def _previous_spans_in(passages: list[str], spans: tuple[str, ...]) -> dict[int, list[tuple[int, int]]]:
+    """Where each passage holds the spans of the answer a follow-up follows, by passage index."""
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for i, passage in enumerate(passages):
+        for span in filter(None, spans):
+            taken.setdefault(i, []).extend((m.start(), m.end()) for m in re.finditer(re.escape(span), passage))
+    return {i: ranges for i, ranges in taken.items() if ranges}
 
 
 def _part_texts(prepared: Prepared) -> list[str]:

@@ -222,6 +222,16 @@ def test_a_follow_up_naming_its_own_thing_is_answered_in_the_conversations_lette
     assert follow_up.answered and "2100" in follow_up.text, follow_up
 
 
+def test_a_follow_up_asks_another_fact_than_the_answer_it_follows(county_service):
+    # Read with the question before it, a follow-up drew the reader back to that question's answer
+    # (measured before: "那新建了几所乡村小学？" answered 3600万元, "那学位呢？" with the 4所 clause too).
+    county_service.ask("2022年投入了多少资金？", session_id="another-fact")
+    schools = county_service.ask("那新建了几所乡村小学？", session_id="another-fact")
+    assert "4所" in schools.text and "3600万元" not in schools.text, schools
+    places = county_service.ask("那学位呢？", session_id="another-fact")
+    assert "2100" in places.text and "4所" not in places.text, places
+
+
 # An invented reply as a 建议提案 system publishes it: the facts of the suggestion set beside labels.
 FORM_LETTER = """芜湖市水务局关于市人大十五届二次会议第88号建议的答复
 领衔代表: 王小明
