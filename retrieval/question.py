@@ -58,7 +58,7 @@ _FIELDS_EN = [
 ]
 _COUNTING_WORD_ZH = re.compile(r"多少|几")
 _UNIT_AFTER_QUESTION = re.compile(rf"(?:多少|几)({MEASURE_WORDS})")
-_PART_SPLIT = re.compile(r"[，,；;？?]")
+_PART_SPLIT = re.compile(r"([，,；;？?])")
 _FOLLOW_UP_START = re.compile(r"^(那|那么|那它|它|其|该|这个|这些|这项|此|还有|另外|分别|and\b|what about|how about|its?\b|they\b|their\b)", re.I)
 
 
@@ -109,11 +109,14 @@ class QuestionAnalyser:
     def analyse(self, text: str) -> Question:
         """Analyse a whole question, splitting it into parts when it asks several things."""
         question = self._analyse_one(text)
-        pieces = [p for p in _PART_SPLIT.split(text) if p.strip()]
+        split = _PART_SPLIT.split(text)  # pieces, each followed by the mark that ends it
+        pieces = [(piece, mark) for piece, mark in zip(split[::2], [*split[1::2], ""]) if piece.strip()]
         if question.english or len(pieces) < 2:
             return question
-        parts = [self._analyse_one(piece) for piece in pieces]
-        asking = [part for part in parts if part.kind != "generic" or part.fields]
+        parts = [(self._analyse_one(piece), mark) for piece, mark in pieces]
+        # A piece asks something when it has a kind or a header field, or ends with a question mark: a yes/no
+        # or either/or question (是主办还是协办？) has no kind, but is no context clause either.
+        asking = [part for part, mark in parts if part.kind != "generic" or part.fields or mark in "？?" and mark]
         if len(asking) < 2:
             return question
         subject = asking[0]

@@ -102,3 +102,13 @@ def test_a_town_the_dictionary_only_knows_as_a_county_is_no_place_check(analyser
     # CC-CEDICT renders Boluo only as 博罗县; a town of that name must not rule out the letters lacking 博罗.
     assert [p.alternatives for p in analyser.analyse("How many roads did Boluo county widen?").places] == [("博罗县",)]
     assert analyser.analyse("How many roads did Boluo town widen?").places == ()
+
+
+def test_a_yes_no_or_either_or_question_is_a_part_of_its_own(analyser: QuestionAnalyser) -> None:
+    question = analyser.analyse("这封信是写给哪个单位的？你们局是主办还是协办？")
+    assert [part.text for part in question.parts] == ["这封信是写给哪个单位的", "你们局是主办还是协办"]
+
+
+def test_a_clause_saying_which_letter_is_no_part(analyser: QuestionAnalyser) -> None:
+    question = analyser.analyse("关于乡村学校的那份答复里，一共新建了几所小学？")
+    assert not question.parts
