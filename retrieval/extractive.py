@@ -41,7 +41,10 @@ READ_FIRST_CHUNKS = 2
 MAX_CITATIONS = 3
 # Letters whose place names are remembered (found by jieba's tagger, ~50 ms a letter): about a session's worth.
 MAX_LETTERS_TAGGED = 256
-_OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措施|做法|举措|办法|哪些|有什么|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b", re.I)
+# Questions answered by a sentence, not a span: why, how, which measures, and how far along a thing is (进展, 哪一步).
+_OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措施|做法|举措|办法|哪些|有什么|进展|进度|程度|哪一步|什么阶段"
+                            r"|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b"
+                            r"|\bprogress\b|\bstatus\b|\bstage\b", re.I)
 # Kinds of question (question.py) asking for one number or date, not a list.
 NOT_FOUND_PART = "这些答复函中没有找到"   # said of one part of a compound question the letters do not answer
 _ONE_FIGURE_KINDS = frozenset({"quantity", "money", "percent", "rank", "date"})

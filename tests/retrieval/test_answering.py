@@ -352,7 +352,7 @@ LIBRARY_LETTER = """关于增设社区图书室的建议的答复
 
 您提出的《关于增设社区图书室的建议》收悉，现答复如下：
 
-今年全区新建社区图书室12个，配备图书3.6万册，均已免费向居民开放。
+今年全区新建社区图书室12个，配备图书3.6万册，均已免费向居民开放。区图书馆新馆主体结构已经封顶，室内装修正在进行，预计明年6月开馆。
 
 区文化和旅游局
 二〇二四年九月十二日
@@ -370,3 +370,9 @@ def test_a_header_fact_the_letter_lacks_does_not_lose_the_one_it_has(reading_roo
     answer = reading_room_service.ask("这份答复是哪天发出的？联系人是谁？")
     assert answer.answered and "2024年9月12日" in answer.text, answer
     assert f"联系人是谁：{NOT_FOUND_PART}" in answer.text, answer
+
+
+def test_a_question_how_far_along_something_is_gets_the_whole_sentence(reading_room_service):
+    # (the reader refuses this letter's Chinese ways of asking it: 进展到哪一步了, 建到什么程度了; measured)
+    answer = reading_room_service.ask("What is the progress of the new district library?")
+    assert answer.answered and "封顶" in answer.text and "装修" in answer.text, answer
