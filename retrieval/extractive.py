@@ -111,7 +111,15 @@ class ExtractiveAnswerer:
         context = self._analyser.analyse(context_text)
         return Prepared(question.with_context(context), f"{context_text} {text}", preferred,
                         reading_text=f"{previous.question} {text}", named_docs=named,
-                        previous_spans=previous.spans if previous.answered else ())
+                        previous_spans=self._spans_of(previous))
+
+    def _spans_of(self, previous: Answer) -> tuple[str, ...]:
+        """What the reader pointed at in an earlier answer; for one rebuilt from its text alone (a chat client
+        resends the conversation as text), the span the reader finds reading its question over that text."""
+        if not previous.answered or previous.spans:
+            return previous.spans
+        reading = self._reader.read(previous.question, [previous.text])[0]
+        return (previous.text[reading.start:reading.end],) if reading.found else ()
 
     def answer(self, prepared: Prepared, hits: list[Hit]) -> Answer:
         """The answer to a prepared question from its hits."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.extractive import NOT_FOUND_PART
-from retrieval.types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN
+from retrieval.types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer
 
 SAMPLE = "中工信函〔2022〕53号"
 BAIYUN = "云建复〔2021〕8号"
@@ -230,6 +230,13 @@ def test_a_follow_up_asks_another_fact_than_the_answer_it_follows(county_service
     assert "4所" in schools.text and "3600万元" not in schools.text, schools
     places = county_service.ask("那学位呢？", session_id="another-fact")
     assert "2100" in places.text and "4所" not in places.text, places
+
+
+def test_a_conversation_resent_as_text_also_asks_another_fact(county_service):
+    # As the OpenAI-compatible endpoint rebuilds it: the earlier answer's text only, no spans.
+    earlier = Answer("2022年投入了多少资金？", "2022年我县投入资金3600万元", True)
+    schools = county_service.ask("那新建了几所乡村小学？", history=[earlier])
+    assert "4所" in schools.text and "3600万元" not in schools.text, schools
 
 
 # An invented reply as a 建议提案 system publishes it: the facts of the suggestion set beside labels.
