@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import lzma
 import sys
@@ -35,7 +36,8 @@ from tqdm import tqdm  # noqa: E402
 from index.onnx_runtime import load_hf_tokenizer  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from retrieval.reader import train as T  # noqa: E402
-from retrieval.reader.data import Example, is_english_copy, is_loosened_copy, load_training_examples  # noqa: E402
+from retrieval.reader.data import (ENGLISH_QUESTIONS_FILE, Example, is_english_copy, is_loosened_copy,  # noqa: E402
+                                   load_training_examples, read_english_questions)
 from retrieval.reader.features import span_targets  # noqa: E402
 from retrieval.reader.model import SpanReaderModel, load_encoder, load_reader, save_trained  # noqa: E402
 from retrieval.reader.runtime import (Reader, default_base_dir, load_default_reader,  # noqa: E402
@@ -191,26 +193,33 @@ def data_stage(examples: list[Example], plan: T.TrainingPlan, limit: int = 0) ->
     train, held_back, calibration = T.split_three(examples, plan)
     glosser = QuestionGlosser()
     loosener = QuestionLoosener(plan.seed)
-    calibration = (calibration + T.english_copies(calibration, plan, glosser.english)
+    written = read_english_questions()
+    calibration = (calibration + T.english_copies(calibration, plan, glosser.english, written)
                    + T.loosened_copies(calibration, plan, loosener.loosened))
     print(f"questions: {len(examples)} ({len(train)} train, {len(held_back)} held-back, {len(calibration)} calibration)")
     return {"counts": {"questions": len(examples), "train_questions": len(train)},
             "train_examples": T.training_examples(train, plan, glosser.english, loosener.loosened),
             "held_back": held_back,
-            "held_back_english": T.english_copies(held_back, plan, glosser.english),
+            "held_back_english": T.english_copies(held_back, plan, glosser.english, written),
             "held_back_loosened": T.loosened_copies(held_back, plan, loosener.loosened),
             "calibration": calibration}
 
 
+def data_record(plan: T.TrainingPlan) -> dict:
+    """What a saved data stage was made from: the plan's data fields and the English renderings file."""
+    written = hashlib.sha256(ENGLISH_QUESTIONS_FILE.read_bytes()).hexdigest()[:16]
+    return {**{k: getattr(plan, k) for k in DATA_FIELDS}, "english_questions": written}
+
+
 def write_examples(path: Path, splits: dict[str, list[Example]], plan: T.TrainingPlan) -> None:
-    record = {"plan": {k: getattr(plan, k) for k in DATA_FIELDS}, "counts": splits["counts"],
+    record = {"plan": data_record(plan), "counts": splits["counts"],
               "splits": {name: [dataclasses.astuple(e) for e in splits[name]] for name in SPLITS}}
     path.write_bytes(lzma.compress(json.dumps(record, ensure_ascii=False).encode("utf-8")))
 
 
 def read_examples(path: Path, plan: T.TrainingPlan) -> dict[str, list[Example]]:
     record = json.loads(lzma.decompress(path.read_bytes()).decode("utf-8"))
-    wanted = {k: getattr(plan, k) for k in DATA_FIELDS}
+    wanted = data_record(plan)
     if record["plan"] != wanted:
         raise SystemExit(f"train_reader: {path} was made with {record['plan']}, this plan needs {wanted}: "
                          "make it again with --save-examples")

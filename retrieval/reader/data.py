@@ -150,6 +150,17 @@ def with_loosened(examples: list[Example], *, rate: float, loosened: Callable[[E
     return list(examples) + copies
 
 
+ENGLISH_QUESTIONS_FILE = Path(__file__).parent / "data" / "english_questions.tsv"
+"""Fluent English renderings of the held-back and calibration splits' English copies, by question id."""
+
+
+def read_english_questions(path: Path = ENGLISH_QUESTIONS_FILE) -> dict[str, str]:
+    """question id → its English rendering (``#`` lines are comments)."""
+    rows = (line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#"))
+    return {qid: question for qid, question in rows}
+
+
 def is_loosened_copy(example: Example) -> bool:
     return example.qid.endswith(":loose")
 

@@ -421,10 +421,15 @@ def training_examples(train: list[Example], plan: TrainingPlan, english: Callabl
                           other_paragraph_rate=plan.other_paragraph_rate, seed=plan.seed)
 
 
-def english_copies(examples: list[Example], plan: TrainingPlan, english: Callable[[str], str]) -> list[Example]:
-    """A held-back split's English copies (same share and seed rule as training)."""
+def english_copies(examples: list[Example], plan: TrainingPlan, english: Callable[[str], str],
+                   written: dict[str, str] | None = None) -> list[Example]:
+    """A held-back split's English copies (same share and seed rule as training). ``written``: English
+    renderings by question id (data.read_english_questions) that replace the word-by-word gloss, so the
+    split is read as people write English questions; a question without one keeps its gloss."""
     both = with_english(examples, rate=plan.english_question_rate, english=english, seed=plan.seed + 4)
-    return [e for e in both if is_english_copy(e)]
+    copies = [e for e in both if is_english_copy(e)]
+    written = written or {}
+    return [replace(e, question=written.get(e.qid.removesuffix(":en"), e.question)) for e in copies]
 
 
 def loosened_copies(examples: list[Example], plan: TrainingPlan,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from retrieval.reader.data import Example, read_squad, split_by_article, with_negatives, without_answer_sentence
@@ -60,3 +61,13 @@ def test_negatives_never_contain_the_answer_and_are_reproducible() -> None:
         original = by_qid[negative.qid.split(":")[0]]
         assert original.answer_text not in negative.context
         assert negative.question == original.question
+
+
+def test_the_written_english_questions_are_english_and_one_per_question() -> None:
+    from retrieval.reader.data import ENGLISH_QUESTIONS_FILE, read_english_questions
+
+    written = read_english_questions()
+    rows = [line for line in ENGLISH_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert len(written) == len(rows) >= 190                      # no question id twice
+    assert not any(re.search(r"[\u4e00-\u9fff]", q) for q in written.values())   # no Chinese left in them
+    assert all(q.rstrip().endswith("?") for q in written.values())

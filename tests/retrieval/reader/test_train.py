@@ -152,3 +152,15 @@ def test_question_sets_read_the_answer_chunk_beside_other_chunks_of_the_article(
         assert all(example.answer_text not in p for p in passages[1:])
     for example, passages in unanswerable:
         assert all(example.answer_text not in p for p in passages)
+
+
+def test_held_back_english_copies_take_the_written_rendering_where_there_is_one() -> None:
+    examples = [Example(f"q{i}", "a", f"问题{i}是什么？", "上下文", "", -1) for i in range(40)]
+    plan = dataclasses.replace(T.TrainingPlan(), english_question_rate=0.5)
+    glossed = T.english_copies(examples, plan, lambda q: "gloss " + q)
+    assert glossed and all(e.question.startswith("gloss ") for e in glossed)
+    written = {glossed[0].qid.removesuffix(":en"): "What is question one?"}
+    copies = T.english_copies(examples, plan, lambda q: "gloss " + q, written)
+    assert [e.qid for e in copies] == [e.qid for e in glossed]
+    assert copies[0].question == "What is question one?"
+    assert all(e.question.startswith("gloss ") for e in copies[1:])
