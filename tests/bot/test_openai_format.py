@@ -21,9 +21,9 @@ def _earlier(reply: str) -> Answer:
     request = ChatCompletionRequest(messages=[
         {"role": "user", "content": "一共收到多少家企业的备案申请？"},
         {"role": "assistant", "content": reply},
-        {"role": "user", "content": "在全省排名第几？"}])
+        {"role": "user", "content": "其中有多少家是规上企业？"}])
     turn = chat_turn(request)
-    assert turn.question == "在全省排名第几？"
+    assert turn.question == "其中有多少家是规上企业？"
     [earlier] = turn.history
     assert earlier.question == "一共收到多少家企业的备案申请？"
     return earlier

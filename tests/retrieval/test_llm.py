@@ -273,7 +273,7 @@ def test_malformed_or_empty_reply_falls_back(llm, llm_service, library, reply):
 def test_follow_up_is_rewritten_with_the_previous_turn(llm, llm_service):
     def reply(request: Received) -> Reply:
         if "追问" in request.system:
-            return completion("中山市5G基站数量在全省排名第几？")
+            return completion("中山市5G基站数量的全省排名是第几？")
         if "排名" in request.user.rsplit("问题：", 1)[-1]:
             return completion(f"中山市5G基站数量全省排名第8[{source_number(request, '5G基站为6451个')}]。")
         return completion(f"中山市5G基站为6451个[{source_number(request, '5G基站为6451个')}]。")
@@ -286,7 +286,7 @@ def test_follow_up_is_rewritten_with_the_previous_turn(llm, llm_service):
     rewrite = llm.received[1]
     assert "中山市5G基站有多少个？" in rewrite.user and first.text in rewrite.user
     assert "全省排名第几？" in rewrite.user
-    assert "问题：中山市5G基站数量在全省排名第几？" in llm.received[2].user
+    assert "问题：中山市5G基站数量的全省排名是第几？" in llm.received[2].user
     assert (follow_up.mode, follow_up.answered, follow_up.question) == ("llm", True, "全省排名第几？"), follow_up
     assert "第8" in follow_up.text and "rewrite" in follow_up.timings_ms
 

@@ -78,7 +78,7 @@ def test_a_district_jiebas_dictionary_tags_as_a_name_is_no_person(analyser: Ques
 
 def test_an_elliptic_follow_up_keeps_the_year_and_place_it_does_not_replace(analyser: QuestionAnalyser) -> None:
     first = analyser.analyse("2021年杭州市新建了多少所学校？")
-    follow_up = analyser.analyse("预计什么时候能用上？").with_context(first)
+    follow_up = analyser.analyse("预计什么时候能投入使用？").with_context(first)
     assert follow_up.years == first.years and follow_up.places == first.places
     other = analyser.analyse("那2022年宁波市呢？").with_context(first)
     assert other.years == {"2022"} and [p.source for p in other.places] == ["宁波市"]

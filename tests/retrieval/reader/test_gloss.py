@@ -21,7 +21,7 @@ def test_question_words_become_english_question_words(glosser: QuestionGlosser) 
 
 
 def test_a_rendering_has_no_chinese_left_and_keeps_digits_and_latin(glosser: QuestionGlosser) -> None:
-    english = glosser.english("2021年全市的5G基站有多少个？")
+    english = glosser.english("2021年全市建成了多少个5G基站？")
     assert not re.search(r"[\u4e00-\u9fff]", english)
     assert "2021" in english and "G" in english and "base station" in english
 
