@@ -167,7 +167,7 @@ class ExtractiveAnswerer:
                     break
             if not usable:
                 # A part the letters do not answer is said to be missing; the parts they answer are still given.
-                shown.append(f"（{_part_asked(question, i)}：{NOT_FOUND_PART}）")
+                shown.append(_missing(_part_asked(question, i)))
                 continue
             choice = _Choice(read[usable[0].passage], usable[0], passages[usable[0].passage])
             chosen.append(choice)
@@ -356,8 +356,7 @@ class ExtractiveAnswerer:
         asked = rest[0] if len(rest) == 1 else replace(rest[0], text="？".join(p.text for p in rest), parts=rest)
         from_text = self._from_text(replace(prepared, question=asked, reading_text=asked.text), hits)
         if not from_text.answered:
-            missing = "".join(f"（{p.text.strip().rstrip('？?。.')}：{NOT_FOUND_PART}）" for p in rest)
-            return replace(answer, text=answer.text + missing)
+            return replace(answer, text=answer.text + "".join(_missing(_asked_words(p.text)) for p in rest))
         citations = (*answer.citations[:1], *from_text.citations, *answer.citations[1:])[:MAX_CITATIONS]
         return replace(answer, text=f"{answer.text}，{from_text.text}", citations=citations,
                        timings_ms={**answer.timings_ms, **from_text.timings_ms})
@@ -484,10 +483,8 @@ def _passage(chunk: Chunk) -> str:
 
 def _previous_spans_in(passages: list[str], spans: tuple[str, ...]) -> dict[int, list[tuple[int, int]]]:
     """Where each passage holds the spans of the answer a follow-up follows, by passage index."""
-    taken: dict[int, list[tuple[int, int]]] = {}
-    for i, passage in enumerate(passages):
-        for span in filter(None, spans):
-            taken.setdefault(i, []).extend((m.start(), m.end()) for m in re.finditer(re.escape(span), passage))
+    taken = {i: [(m.start(), m.end()) for span in spans if span for m in re.finditer(re.escape(span), passage)]
+             for i, passage in enumerate(passages)}
     return {i: ranges for i, ranges in taken.items() if ranges}
 
 
@@ -511,8 +508,16 @@ def _shown(choice: _Choice, open_question: bool, one_figure: bool) -> str:
 
 def _part_asked(question: Question, index: int) -> str:
     """What part ``index`` of a (compound) question asks, in its own words, without its question mark."""
-    text = question.parts[index].text if index < len(question.parts) else question.text
+    return _asked_words(question.parts[index].text if index < len(question.parts) else question.text)
+
+
+def _asked_words(text: str) -> str:
     return text.strip().rstrip("？?。.")
+
+
+def _missing(asked: str) -> str:
+    """What an answer says of a part the letters do not answer."""
+    return f"（{asked}：{NOT_FOUND_PART}）"
 
 
 def _joined(texts: list[str]) -> str:

@@ -116,7 +116,7 @@ class QuestionAnalyser:
         parts = [(self._analyse_one(piece), mark) for piece, mark in pieces]
         # A piece asks something when it has a kind or a header field, or ends with a question mark: a yes/no
         # or either/or question (是主办还是协办？) has no kind, but is no context clause either.
-        asking = [part for part, mark in parts if part.kind != "generic" or part.fields or mark in "？?" and mark]
+        asking = [part for part, mark in parts if part.kind != "generic" or part.fields or (mark and mark in "？?")]
         if len(asking) < 2:
             return question
         subject = asking[0]

@@ -156,7 +156,7 @@ ENGLISH_QUESTIONS_FILE = Path(__file__).parent / "data" / "english_questions.tsv
 
 def read_english_questions(path: Path = ENGLISH_QUESTIONS_FILE) -> dict[str, str]:
     """question id → its English rendering (``#`` lines are comments)."""
-    rows = (line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+    rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#"))
     return {qid: question for qid, question in rows}
 
