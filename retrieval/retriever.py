@@ -48,9 +48,10 @@ def fuse(rankings: Sequence[Sequence[Chunk]], *, k: int, rrf_k: int) -> list[Hit
 class HybridRetriever(BaseRetriever):
     """A LangChain retriever over one govqa index.
 
-    ``invoke(question, words=[...], doc_ids=[...])``: ``words`` are the BM25 query
+    ``invoke(question, words=[...], doc_ids=[...], conversation_doc=...)``: ``words`` are the BM25 query
     words (the question's own segmentation or, for English, its Chinese
-    translations); ``doc_ids`` restricts the search to some documents.
+    translations); ``doc_ids`` restricts the search to some documents; ``conversation_doc`` is the letter
+    the conversation is about, searched as a letter the question's words pick is.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -68,23 +69,22 @@ class HybridRetriever(BaseRetriever):
     model_identity: str | None = None
 
     def hits(self, query: str, *, words: Sequence[str], doc_ids: Sequence[str] | None = None,
-             embedding: np.ndarray | None = None) -> list[Hit]:
+             embedding: np.ndarray | None = None, conversation_doc: str | None = None) -> list[Hit]:
         """The fused hits, best first."""
-        return self._search(query, words, doc_ids, embedding)[0]
+        return self._search(query, words, doc_ids, embedding, conversation_doc)[0]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
                                 words: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None,
-                                **_: Any) -> list[Document]:
-        """``invoke(question, words=..., doc_ids=...)``: Documents with the chunk's section metadata.
-
-        Each Document's metadata also carries the query's ``embed_ms`` and ``search_ms``.
+                                conversation_doc: str | None = None, **_: Any) -> list[Document]:
+        """``invoke(question, words=..., doc_ids=..., conversation_doc=...)``: Documents with the chunk's
+        section metadata. Each Document's metadata also carries the query's ``embed_ms`` and ``search_ms``.
         """
         words = list(words) if words is not None else self.knowledge.sparse.query_words(query)
-        hits, timings = self._search(query, words, doc_ids, None)
+        hits, timings = self._search(query, words, doc_ids, None, conversation_doc)
         return [hit_to_document(hit, timings) for hit in hits]
 
     def _search(self, query: str, words: Sequence[str], doc_ids: Sequence[str] | None,
-                embedding: np.ndarray | None) -> tuple[list[Hit], dict[str, float]]:
+                embedding: np.ndarray | None, conversation_doc: str | None = None) -> tuple[list[Hit], dict[str, float]]:
         started = time.perf_counter()
         if embedding is None:
             embedding = self.embedder.embed_query(query)
@@ -94,6 +94,10 @@ class HybridRetriever(BaseRetriever):
                    else [hit.chunk for hit in self.store.search(embedding, self.dense_k, doc_ids)])
         rankings = [nearest, [chunk for chunk, _ in sparse_index.search(words, self.sparse_k, doc_ids)]]
         letters = [] if doc_ids else sparse_index.letters(words, self.letter_k)
+        if conversation_doc and not doc_ids:
+            # A question asked after an answer from a letter may be about that letter without naming it
+            # (现在前期工作做到哪一步了？): its chunks are searched as those of a letter its words pick.
+            letters = list(dict.fromkeys([conversation_doc, *letters]))
         if letters:
             # One ranking, not two: as two, a wrongly picked letter outvoted the whole index's searches
             # (benchmarks/mrc_retrieval.py, letter_k 1: answer in the first 4 chunks 96.7% → 94.2%).

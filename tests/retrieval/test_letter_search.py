@@ -69,3 +69,14 @@ def test_stored_vectors_are_looked_up_by_id(retriever, embedder) -> None:
     expected = embedder.embed_passages([chunk.embed_text for chunk in _letters() if chunk.chunk_id == "tongjiang:2"])[0]
     assert np.allclose(found["tongjiang:2"], expected, atol=1e-5)
     assert retriever.store.embeddings([]) == {}
+
+
+def test_a_question_asked_in_a_conversation_about_a_letter_searches_that_letter(retriever) -> None:
+    unplaced = "今年计划建几个停车场？"  # asked after an answer from 同江's letter: it names no letter of its own
+    words = Segmenter().index_terms(unplaced)
+    searcher = retriever.model_copy(update={"letter_k": 0})
+    assert "tongjiang:2" not in [hit.chunk.chunk_id for hit in searcher.hits(unplaced, words=words)]
+    hits = searcher.hits(unplaced, words=words, conversation_doc="tongjiang")
+    assert "tongjiang:2" in [hit.chunk.chunk_id for hit in hits]
+    kept = searcher.hits(unplaced, words=words, doc_ids=["d0"], conversation_doc="tongjiang")
+    assert {hit.chunk.doc_id for hit in kept} == {"d0"}  # a search kept to named documents stays there
