@@ -46,7 +46,7 @@ from retrieval.reader.runtime import (Reader, default_base_dir, load_default_rea
 DATA_FILES = [("cmrc2018_trial.json", False), ("DRCD_dev.json", True), ("DRCD_test.json", True)]
 # The plan fields the data stage depends on: examples saved under other values are not reused.
 DATA_FIELDS = ("seed", "held_out_share", "english_question_rate", "loosened_question_rate",
-               "sentence_removed_rate", "other_paragraph_rate")
+               "sentence_removed_rate", "other_paragraph_rate", "named_question_rate", "heading_rate")
 SPLITS = ("train_examples", "held_back", "held_back_english", "held_back_loosened", "calibration")
 
 

@@ -29,6 +29,7 @@ class Example:
     context: str
     answer_text: str = ""
     answer_start: int = -1
+    title: str = ""       # the article's title (a letter's counterpart: what a question names it by)
 
     @property
     def answerable(self) -> bool:
@@ -63,6 +64,7 @@ def read_squad(path: Path, *, simplify: bool = False) -> list[Example]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
     for article in data:
         article_id = f"{Path(path).stem}:{article.get('id') or article.get('title')}"
+        title = convert(article.get("title") or "").strip()
         for paragraph in article["paragraphs"]:
             context = convert(paragraph["context"])
             for qa in paragraph["qas"]:
@@ -73,7 +75,8 @@ def read_squad(path: Path, *, simplify: bool = False) -> list[Example]:
                     if found < 0:
                         continue  # a broken gold span: skip the question rather than learn noise
                     start = found
-                examples.append(Example(qa["id"], article_id, convert(qa["question"]).strip(), context, text, start))
+                examples.append(Example(qa["id"], article_id, convert(qa["question"]).strip(), context, text, start,
+                                        title))
     return examples
 
 
@@ -148,6 +151,39 @@ def with_loosened(examples: list[Example], *, rate: float, loosened: Callable[[E
             if question:
                 copies.append(replace(e, qid=e.qid + ":loose", question=question))
     return list(examples) + copies
+
+
+# How people put the letter they mean before their question ("周村区关于学生坐公交的那份答复里，…",
+# "中工信函〔2022〕53号里…"); with_named_questions puts an article's title there the same ways.
+NAMING_FORMS = ("{title}里，{question}", "关于{title}，{question}", "在{title}中，{question}", "{title}：{question}")
+
+
+def with_named_questions(examples: list[Example], *, rate: float, seed: int) -> list[Example]:
+    """The examples with a ``rate`` share of the Chinese questions (not English copies) naming their
+    article first, as a question names the letter it is about: words the passage does not hold, which
+    the reader must learn to read past. A question already holding its title is left as it is."""
+    rng = random.Random(seed)
+    out = []
+    for e in examples:
+        if rng.random() < rate and e.title and e.title not in e.question and not is_english_copy(e):
+            form = rng.choice(NAMING_FORMS)
+            e = replace(e, question=form.format(title=e.title, question=e.question))
+        out.append(e)
+    return out
+
+
+def with_headings(examples: list[Example], *, rate: float, seed: int) -> list[Example]:
+    """The examples with a ``rate`` share of the contexts read after a heading line (the article's
+    title), as answering reads every chunk of a letter after its section path; the answer moves with it."""
+    rng = random.Random(seed)
+    out = []
+    for e in examples:
+        if rng.random() < rate and e.title:
+            heading = e.title + "\n"
+            e = replace(e, context=heading + e.context,
+                        answer_start=e.answer_start + len(heading) if e.answerable else -1)
+        out.append(e)
+    return out
 
 
 ENGLISH_QUESTIONS_FILE = Path(__file__).parent / "data" / "english_questions.tsv"

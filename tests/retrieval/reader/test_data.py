@@ -5,7 +5,8 @@ import json
 import re
 from pathlib import Path
 
-from retrieval.reader.data import Example, read_squad, split_by_article, with_negatives, without_answer_sentence
+from retrieval.reader.data import (Example, read_squad, split_by_article, with_headings, with_named_questions,
+                                   with_negatives, without_answer_sentence)
 
 
 def _squad(path: Path, articles: list[tuple[str, str, list[tuple[str, str]]]]) -> Path:
@@ -22,6 +23,7 @@ def test_traditional_files_become_simplified_with_valid_offsets(tmp_path: Path) 
     assert example.context == "该县图书馆于1998年开放。馆藏图书约十二万册。"
     assert example.question == "馆藏图书有多少册？"
     assert example.context[example.answer_start:example.answer_start + len(example.answer_text)] == "约十二万册"
+    assert example.title == "图书馆"
 
 
 def test_a_gold_span_that_does_not_match_its_context_is_repaired_or_dropped(tmp_path: Path) -> None:
@@ -61,6 +63,40 @@ def test_negatives_never_contain_the_answer_and_are_reproducible() -> None:
         original = by_qid[negative.qid.split(":")[0]]
         assert original.answer_text not in negative.context
         assert negative.question == original.question
+
+
+def _titled(n: int) -> list[Example]:
+    context = "该县图书馆于1998年开放。馆藏图书约十二万册。"
+    return [Example(f"q{i}", f"a{i}", "馆藏图书有多少册？", context, "约十二万册", context.find("约十二万册"), f"县图书馆{i}")
+            for i in range(n)]
+
+
+def test_named_questions_put_the_title_before_the_question_and_keep_the_answer() -> None:
+    examples = _titled(40)
+    named = with_named_questions(examples, rate=0.5, seed=2)
+    assert named == with_named_questions(examples, rate=0.5, seed=2)
+    changed = [(old, new) for old, new in zip(examples, named) if old != new]
+    assert 10 < len(changed) < 30
+    for old, new in changed:
+        assert new.question.endswith(old.question)
+        assert old.title in new.question and old.question in new.question
+        assert (new.context, new.answer_start, new.answer_text) == (old.context, old.answer_start, old.answer_text)
+    english = [Example("e:en", "a", "how many books", "馆藏图书约十二万册。", "约十二万册", 4, "图书馆")]
+    assert with_named_questions(english, rate=1.0, seed=2) == english  # English copies are left as they are
+    holding = [Example("h", "a", "县图书馆藏书多少？", "馆藏图书约十二万册。", "约十二万册", 4, "县图书馆")]
+    assert with_named_questions(holding, rate=1.0, seed=2) == holding
+
+
+def test_headings_come_first_and_the_answer_moves_with_them() -> None:
+    examples = _titled(40) + [Example("n", "a", "问", "没有答案的一段话。", title="某标题")]
+    headed = with_headings(examples, rate=1.0, seed=2)
+    for old, new in zip(examples, headed):
+        assert new.context == f"{old.title}\n{old.context}"
+        if old.answerable:
+            assert new.context[new.answer_start:new.answer_start + len(new.answer_text)] == old.answer_text
+        else:
+            assert not new.answerable
+    assert with_headings(examples, rate=0.0, seed=2) == examples
 
 
 def test_the_written_english_questions_are_english_and_one_per_question() -> None:
