@@ -12,7 +12,7 @@ WEIGHTS_DIR = Path(__file__).parent / "weights"
 WEIGHTS_FILE = "reader.safetensors"
 CONFIG_FILE = "reader.json"
 RESTORE_HINT = ("Restore it with `git checkout -- retrieval/reader/weights/`, or train it again with "
-                "`python scripts/train_reader.py` (about an hour on 2 CPU cores).")
+                "`python scripts/train_reader.py` (about an hour and a half on 2 CPU cores).")
 
 
 @dataclass(frozen=True)
