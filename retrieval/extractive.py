@@ -171,7 +171,8 @@ class ExtractiveAnswerer:
                 continue
             choice = _Choice(read[usable[0].passage], usable[0], passages[usable[0].passage])
             chosen.append(choice)
-            shown.append(_shown(choice, open_question, asked[i].kind in _ONE_FIGURE_KINDS))
+            shown.append(_shown(choice, open_question, asked[i].kind in _ONE_FIGURE_KINDS,
+                                following=self._text_after(choice.hit.chunk) if open_question else ""))
             taken.setdefault(usable[0].passage, []).append((usable[0].start, usable[0].end))
             others += [_Choice(read[r.passage], r, passages[r.passage]) for r in usable[1:]]
         if not chosen:
@@ -243,6 +244,18 @@ class ExtractiveAnswerer:
                 self._places_named.clear()
             self._places_named[doc_id] = frozenset(self._places_in(self._letter_text(doc_id)))
         return self._places_named[doc_id]
+
+    def _text_after(self, chunk: Chunk) -> str:
+        """The letter's text after ``chunk``, from its next chunks, as much as an answer can show (not its sign-off)."""
+        chunks = self._chunks_of(chunk.doc_id)
+        ids = [c.chunk_id for c in chunks]
+        after = chunks[ids.index(chunk.chunk_id) + 1:] if chunk.chunk_id in ids else []
+        texts: list[str] = []
+        for following in after:
+            if sum(map(len, texts)) >= ANSWER_MAX_CHARS or following.section_path[:1] == (SIGNOFF_SECTION,):
+                break
+            texts.append(following.text)
+        return "\n".join(texts)
 
     def _citations(self, chosen: list[_Choice], others: list[_Choice]) -> tuple[Citation, ...]:
         """The answer's sentences first, then other chunks the reader also found an answer in."""
@@ -498,11 +511,12 @@ def _part_texts(prepared: Prepared) -> list[str]:
     return [first] + [f"{subject}{part.text}" for part in question.parts[1:]]
 
 
-def _shown(choice: _Choice, open_question: bool, one_figure: bool) -> str:
+def _shown(choice: _Choice, open_question: bool, one_figure: bool, *, following: str = "") -> str:
     """The span inside what makes it readable: its clause (with the one before a bare fragment; for a
-    question asking one figure, only the 、-items it lies in), or for open questions its sentence."""
+    question asking one figure, only the 、-items it lies in), or for open questions its sentence
+    (``following``: the letter's text after the chunk, shown after a sentence that ends in a colon)."""
     if open_question:
-        return sentence_around(choice.passage, choice.reading.start, choice.reading.end)
+        return sentence_around(choice.passage, choice.reading.start, choice.reading.end, following=following)
     return clause_around(choice.passage, choice.reading.start, choice.reading.end, one_figure=one_figure)
 
 

@@ -22,6 +22,10 @@ _FIGURE = re.compile(rf"\d|[零〇一二两三四五六七八九十百千万亿]
 # Chinese characters besides its figures an item needs to say what it counts (调蓄池2个; not 共计5个 → 共计).
 MIN_NAMING_CHARS = 2
 _IGNORED = re.compile(r"[\s\W_]+", re.UNICODE)
+# A sentence ending in a colon (原因如下：, 主要做法如下：, 现答复如下：) introduces what follows it, and
+# alone answers nothing: it is shown from its last clause on, with what follows, to the limit.
+_LEAD_IN_END = re.compile(r"[:：]\s*$")
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 
 
 def clause_around(passage: str, start: int, end: int, *, one_figure: bool = False) -> str:
@@ -63,13 +67,32 @@ def _figure_items(passage: str, left: int, right: int, start: int, end: int) -> 
     return new_left, new_right
 
 
-def sentence_around(passage: str, start: int, end: int, limit: int = ANSWER_MAX_CHARS) -> str:
-    """The sentence (or sentences) the span lies in, within ``limit`` characters around the span."""
+def sentence_around(passage: str, start: int, end: int, limit: int = ANSWER_MAX_CHARS, *,
+                    following: str = "") -> str:
+    """The sentence (or sentences) the span lies in, within ``limit`` characters around the span; a
+    sentence that ends in a colon, from its last clause on with what follows it in the passage and then
+    in ``following`` (the text after the passage, e.g. the letter's next chunk)."""
     pieces = [(a, b) for line_start, line in _lines(passage) for a, b in
               ((line_start + x, line_start + y) for x, y in split_sentences(line))]
     inside = [(a, b) for a, b in pieces if b > start and a < end] or [(start, end)]
-    text = " ".join(passage[inside[0][0]:inside[-1][1]].split())
+    left, right = inside[0][0], inside[-1][1]
+    if _LEAD_IN_END.search(passage[left:right]) and (passage[right:].strip() or following.strip()):
+        clause_ends = [m.end() for m in _CLAUSE_END.finditer(passage, left, right) if m.end() < right]
+        return lead_in_with_what_follows(passage[max([left, *clause_ends]):] + "\n" + following, limit)
+    text = " ".join(passage[left:right].split())
     return fit(text, passage[start:end], limit)
+
+
+def lead_in_with_what_follows(text: str, limit: int = ANSWER_MAX_CHARS) -> str:
+    """``text`` (a lead-in clause and what follows it) to its last sentence end within ``limit``
+    characters, or cut at the limit when the first sentence after the lead-in is longer."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    lead = re.search(r"[:：]", text)
+    lead_end = lead.end() if lead else 0
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, limit) if m.end() > lead_end]
+    return text[:ends[-1]] if ends else text[:limit - 1] + "…"
 
 
 def fit(text: str, span: str, limit: int = ANSWER_MAX_CHARS) -> str:

@@ -383,3 +383,32 @@ def test_a_question_how_far_along_something_is_gets_the_whole_sentence(reading_r
     # (the reader refuses this letter's Chinese ways of asking it: 进展到哪一步了, 建到什么程度了; measured)
     answer = reading_room_service.ask("What is the progress of the new district library?")
     assert answer.answered and "封顶" in answer.text and "装修" in answer.text, answer
+
+# An invented reply whose reasons follow a lead-in sentence ending in a colon, as letters list them.
+MARKET_LETTER = """关于将城北农贸市场整体搬迁的建议的答复
+
+王建国代表：
+
+您提出的《关于将城北农贸市场整体搬迁的建议》收悉，现答复如下：
+
+城北农贸市场建于1998年，目前有固定摊位320个，日均客流约6000人次。我局会同街道办事处对搬迁方案进行了论证，综合市场现状和周边情况，城北农贸市场暂不具备整体搬迁条件，原因如下：
+
+1.拟选新址周边尚无公交线路，群众购物不便。
+
+2.新址土地尚未完成征收，预计2026年才能供地。
+
+下一步，我局将对市场进行提升改造，改善购物环境。
+
+市商务局
+2024年9月3日
+"""
+
+
+@pytest.fixture(scope="module")
+def market_service(tmp_path_factory, model_dir, embedder, reader):
+    return _service_over({"market.txt": MARKET_LETTER}, tmp_path_factory, model_dir, embedder, reader)
+
+
+def test_a_why_question_answered_by_a_list_after_a_colon_gets_the_list(market_service):
+    answer = market_service.ask("城北农贸市场为什么不能整体搬迁？")
+    assert answer.answered and "公交线路" in answer.text and "征收" in answer.text, answer

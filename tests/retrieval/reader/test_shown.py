@@ -6,8 +6,8 @@ from retrieval.reader.shown import ANSWER_MAX_CHARS, SHORT_CLAUSE_CHARS, clause_
 PASSAGE = "截至去年底，全区共建成充电桩1200个，覆盖率95%。下一步将继续推进老旧小区改造；力争明年完成。"
 
 
-def _span(text: str) -> tuple[int, int]:
-    start = PASSAGE.index(text)
+def _span(text: str, passage: str = PASSAGE) -> tuple[int, int]:
+    start = passage.index(text)
     return start, start + len(text)
 
 
@@ -58,3 +58,24 @@ def test_a_list_of_names_is_shown_whole_when_one_figure_is_asked() -> None:
     passage = "目前已建成城东公园、城西公园和滨江公园3处，总面积15公顷。"
     start = passage.index("城西公园")
     assert clause_around(passage, start, start + 4, one_figure=True) == "目前已建成城东公园、城西公园和滨江公园3处"
+
+
+def test_a_sentence_ending_in_a_colon_is_shown_with_what_follows_it() -> None:
+    passage = "综合全区现状，该路段暂不适宜纳入计划，原因如下：\n1.路面较窄，大车难以通行。\n2.沿线村组尚未完成征地。"
+    shown = sentence_around(passage, *_span("原因如下", passage))
+    assert shown == "原因如下： 1.路面较窄，大车难以通行。 2.沿线村组尚未完成征地。"
+
+
+def test_what_follows_a_colon_comes_from_the_next_chunk_when_the_passage_ends_there() -> None:
+    passage = "经研究，现答复如下："
+    shown = sentence_around(passage, *_span("现答复如下", passage), following="一是加快道路刷黑。二是升级县道。")
+    assert shown == "现答复如下： 一是加快道路刷黑。二是升级县道。"
+    alone = sentence_around(passage, *_span("现答复如下", passage))
+    assert alone == "经研究，现答复如下："  # nothing follows: the sentence as it is
+
+
+def test_what_follows_a_colon_is_cut_at_a_sentence_end_within_the_limit() -> None:
+    items = "\n".join(f"{n}.第{n}项措施的具体内容写在这里并且相当长。" for n in range(1, 20))
+    shown = sentence_around("主要做法如下：\n" + items, 0, 4)
+    assert shown.startswith("主要做法如下： 1.第1项") and "2.第2项" in shown
+    assert shown.endswith("。") and len(shown) <= ANSWER_MAX_CHARS
