@@ -24,7 +24,7 @@ from .lexicon import normalize
 from .places import letter_can_be_about, names_place_unmistakably
 from .question import Question, QuestionAnalyser
 from .reader.runtime import Reader, Reading
-from .reader.shown import ANSWER_MAX_CHARS, clause_around, sentence_around
+from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, sentence_around, sentence_with_what_follows
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 from .values import MEASURE_WORDS, measures_at
 
@@ -48,6 +48,9 @@ _OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措�
 # Kinds of question (question.py) asking for one number or date, not a list.
 NOT_FOUND_PART = "这些答复函中没有找到"   # said of one part of a compound question the letters do not answer
 _ONE_FIGURE_KINDS = frozenset({"quantity", "money", "percent", "rank", "date"})
+# Kinds of question asking which ones (哪两条线路, 分别在什么位置): a count is not their answer, but the
+# sentence giving it is, with what follows it, where letters name the things counted.
+_NAMING_KINDS = frozenset({"entity", "list"})
 _SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说|写)了(些)?什么|概括|概述|总结|大意|\bsummar|\bmain points\b|what (is|was) (this|the) (reply|letter|response) about", re.I)
 # The asking words of a question part (有多少家, 是什么, 哪些, ？), dropped when its subject is carried to later parts.
 _ASKING = re.compile(rf"(?:有|是)?(?:多少|几)(?:{MEASURE_WORDS})?|(?:有|是)?(?:哪些|哪个|哪|什么|谁)|[？?]")
@@ -171,8 +174,9 @@ class ExtractiveAnswerer:
                 continue
             choice = _Choice(read[usable[0].passage], usable[0], passages[usable[0].passage])
             chosen.append(choice)
-            shown.append(_shown(choice, open_question, asked[i].kind in _ONE_FIGURE_KINDS,
-                                following=self._text_after(choice.hit.chunk) if open_question else ""))
+            names_asked = asked[i].kind in _NAMING_KINDS
+            shown.append(_shown(choice, open_question, asked[i].kind in _ONE_FIGURE_KINDS, names_asked=names_asked,
+                                following=self._text_after(choice.hit.chunk) if open_question or names_asked else ""))
             taken.setdefault(usable[0].passage, []).append((usable[0].start, usable[0].end))
             others += [_Choice(read[r.passage], r, passages[r.passage]) for r in usable[1:]]
         if not chosen:
@@ -511,10 +515,16 @@ def _part_texts(prepared: Prepared) -> list[str]:
     return [first] + [f"{subject}{part.text}" for part in question.parts[1:]]
 
 
-def _shown(choice: _Choice, open_question: bool, one_figure: bool, *, following: str = "") -> str:
+def _shown(choice: _Choice, open_question: bool, one_figure: bool, *, names_asked: bool = False,
+           following: str = "") -> str:
     """The span inside what makes it readable: its clause (with the one before a bare fragment; for a
     question asking one figure, only the 、-items it lies in), or for open questions its sentence
-    (``following``: the letter's text after the chunk, shown after a sentence that ends in a colon)."""
+    (``following``: the letter's text after the chunk, shown after a sentence that ends in a colon).
+    A question asking which things (``names_asked``) answered by their count gets the count's sentence
+    and what follows it."""
+    span = choice.passage[choice.reading.start:choice.reading.end]
+    if names_asked and not open_question and ends_in_count(span):
+        return sentence_with_what_follows(choice.passage, choice.reading.start, choice.reading.end, following=following)
     if open_question:
         return sentence_around(choice.passage, choice.reading.start, choice.reading.end, following=following)
     return clause_around(choice.passage, choice.reading.start, choice.reading.end, one_figure=one_figure)

@@ -26,6 +26,11 @@ _IGNORED = re.compile(r"[\s\W_]+", re.UNICODE)
 # alone answers nothing: it is shown from its last clause on, with what follows, to the limit.
 _LEAD_IN_END = re.compile(r"[:：]\s*$")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+# Words a count is made with (4处, 2条, 八家): not units of time or measure, which answer when and how much.
+COUNTING_WORDS = "个|家|项|期|人|名|套|次|批|所|座|条|台|件|户|场|份|篇|部|辆|张|本|处|栋|间|层|支|类|种|位|例|届|轮"
+# A span ending in a count, with at most a few words after it (停车场4处, 2条公交线路): asked which ones, a
+# letter gives the count first and names them after it ("建设停车场4处，分别位于：…").
+_ENDS_IN_COUNT = re.compile(rf"(?:\d+|[一二两三四五六七八九十百千]+)(?:多|余)?(?:{COUNTING_WORDS})\w{{0,6}}$")
 
 
 def clause_around(passage: str, start: int, end: int, *, one_figure: bool = False) -> str:
@@ -81,6 +86,33 @@ def sentence_around(passage: str, start: int, end: int, limit: int = ANSWER_MAX_
         return lead_in_with_what_follows(passage[max([left, *clause_ends]):] + "\n" + following, limit)
     text = " ".join(passage[left:right].split())
     return fit(text, passage[start:end], limit)
+
+
+def ends_in_count(span: str) -> bool:
+    """Whether a span ends in a count of things (停车场4处, 2条公交线路), not naming them."""
+    return bool(_ENDS_IN_COUNT.search(span.strip()))
+
+
+def sentence_with_what_follows(passage: str, start: int, end: int, limit: int = ANSWER_MAX_CHARS, *,
+                               following: str = "") -> str:
+    """The sentence the span lies in and the rest of its paragraph, or the next paragraph (in the passage,
+    else the first of ``following``) when the sentence ends its own; to the last sentence end within
+    ``limit``. The sentence alone, cut around the span, when it is longer."""
+    pieces = [(a, b) for line_start, line in _lines(passage) for a, b in
+              ((line_start + x, line_start + y) for x, y in split_sentences(line))]
+    inside = [(a, b) for a, b in pieces if b > start and a < end] or [(start, end)]
+    left, right = inside[0][0], inside[-1][1]
+    sentence = " ".join(passage[left:right].split())
+    if len(sentence) >= limit:
+        return fit(sentence, passage[start:end], limit)
+    line_end = passage.find("\n", right)
+    rest = passage[right:line_end if line_end >= 0 else len(passage)]
+    if not rest.strip():
+        later = [line for line in (passage[right:] + "\n" + following).split("\n") if line.strip()]
+        rest = later[0] if later else ""
+    text = " ".join((passage[left:right] + rest).split()) if rest.strip() else sentence
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, limit) if m.end() >= len(sentence)]
+    return text if len(text) <= limit else (text[:ends[-1]] if ends else sentence)
 
 
 def lead_in_with_what_follows(text: str, limit: int = ANSWER_MAX_CHARS) -> str:

@@ -397,7 +397,7 @@ MARKET_LETTER = """关于将城北农贸市场整体搬迁的建议的答复
 
 2.新址土地尚未完成征收，预计2026年才能供地。
 
-下一步，我局将对市场进行提升改造，改善购物环境。
+下一步，我局将对市场进行提升改造，改善购物环境。今年我局已在城区新设临时便民摊点3处。摊点分别设在人民广场东侧、火车站南广场和滨河公园北门。
 
 市商务局
 2024年9月3日
@@ -412,3 +412,8 @@ def market_service(tmp_path_factory, model_dir, embedder, reader):
 def test_a_why_question_answered_by_a_list_after_a_colon_gets_the_list(market_service):
     answer = market_service.ask("城北农贸市场为什么不能整体搬迁？")
     assert answer.answered and "公交线路" in answer.text and "征收" in answer.text, answer
+
+
+def test_which_places_answered_by_their_count_gets_the_sentence_naming_them(market_service):
+    answer = market_service.ask("城区新设了哪几处便民摊点？")
+    assert answer.answered and "人民广场" in answer.text and "滨河公园" in answer.text, answer

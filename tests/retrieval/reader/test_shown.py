@@ -1,7 +1,8 @@
 """How spans are shown, and how calibration judges what is shown."""
 from __future__ import annotations
 
-from retrieval.reader.shown import ANSWER_MAX_CHARS, SHORT_CLAUSE_CHARS, clause_around, sentence_around, shown_contains
+from retrieval.reader.shown import (ANSWER_MAX_CHARS, SHORT_CLAUSE_CHARS, clause_around, ends_in_count, sentence_around,
+                                    sentence_with_what_follows, shown_contains)
 
 PASSAGE = "截至去年底，全区共建成充电桩1200个，覆盖率95%。下一步将继续推进老旧小区改造；力争明年完成。"
 
@@ -79,3 +80,23 @@ def test_what_follows_a_colon_is_cut_at_a_sentence_end_within_the_limit() -> Non
     shown = sentence_around("主要做法如下：\n" + items, 0, 4)
     assert shown.startswith("主要做法如下： 1.第1项") and "2.第2项" in shown
     assert shown.endswith("。") and len(shown) <= ANSWER_MAX_CHARS
+
+
+def test_a_span_ending_in_a_count_is_told_from_one_naming_things() -> None:
+    assert ends_in_count("2条") and ends_in_count("建设停车场4处") and ends_in_count("八家企业")
+    assert not ends_in_count("258路") and not ends_in_count("2021年") and not ends_in_count("木林森")
+    assert not ends_in_count("1500亩")  # a measure, not a count
+
+
+def test_a_count_is_shown_with_the_rest_of_its_paragraph() -> None:
+    passage = "今年新建停车场3处。分别位于东门、西站和北湖公园。\n下一步将继续增加车位。"
+    start = passage.index("3处")
+    assert sentence_with_what_follows(passage, start, start + 2) == "今年新建停车场3处。分别位于东门、西站和北湖公园。"
+
+
+def test_a_count_ending_its_paragraph_is_shown_with_the_next_one() -> None:
+    passage = "1.今年优化了2条公交线路。"
+    start = passage.index("2条")
+    shown = sentence_with_what_follows(passage, start, start + 2, following="5路延伸至高铁站。\n3.其他工作。")
+    assert shown == "1.今年优化了2条公交线路。5路延伸至高铁站。"
+    assert sentence_with_what_follows(passage, start, start + 2) == "1.今年优化了2条公交线路。"
