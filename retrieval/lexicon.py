@@ -173,7 +173,7 @@ _POSSEG_IMPORT = threading.Lock()
 
 def _posseg_without_default_tagger():
     """jieba.posseg, imported without reading the whole dictionary for its module-level default tagger
-    (``jieba.posseg.dt``, which govqa never uses; 0.3 s of a cold `govqa ask` on 2 cores) when the saved
+    (``jieba.posseg.dt``, which govqa never uses; 0.3 s of CPU and 48 MB of a cold `govqa ask`) when the saved
     tags are there to be memory-mapped: during the import the default tokenizer reads an empty dictionary.
     govqa never segments with jieba's default tokenizer, so nothing else reads it meanwhile."""
     if "jieba.posseg" in sys.modules:
