@@ -6,13 +6,14 @@ on a calibration split at training time (retrieval/reader/weights/reader.json). 
 learning stand beside it: a year the question names must be in the answer's chunk; a place it names
 must be in the answer's letter, unless the letter names no other place of that rank (retrieval/places.py);
 and a figure with a unit of measure must measure what the question asks for (多少万亩 is not answered in
-万元; retrieval/values.py).
+万元; retrieval/values.py). The first two are checked before reading: the reader reads the best-ranked
+chunks that can pass them.
 """
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from index.types import HEADER_SECTION, SIGNOFF_SECTION, Chunk, DocumentRecord
@@ -146,7 +147,10 @@ class ExtractiveAnswerer:
 
     def _from_text(self, prepared: Prepared, hits: list[Hit]) -> Answer:
         question = prepared.question
-        read = hits[:READ_TOP_CHUNKS]
+        naming = {place.source: self._letters_naming(place) for place in question.places}
+        # Chunks that fail the checks (the year asked, the place named) cannot answer whatever the reader
+        # finds in them: the reading goes to the best-ranked chunks that can.
+        read = [hit for hit in hits if self._checks_pass(question, hit.chunk, naming)][:READ_TOP_CHUNKS]
         passages = [_passage(hit.chunk) for hit in read]
         texts = _part_texts(prepared)
         open_question = bool(_OPEN_QUESTION.search(question.text))
@@ -155,7 +159,6 @@ class ExtractiveAnswerer:
         started = time.perf_counter()
         # A later part of a compound question asks another fact; so does a follow-up (那示范村呢？ after the 重点村).
         taken: dict[int, list[tuple[int, int]]] = _previous_spans_in(passages, prepared.previous_spans)
-        naming = {place.source: self._letters_naming(place) for place in question.places}
         asked = list(question.parts) if len(question.parts) == len(texts) else [question] * len(texts)
         shown: list[str] = []
         for i, text in enumerate(texts):
@@ -164,7 +167,6 @@ class ExtractiveAnswerer:
                 readings += self._read(prepared, text, read, passages, stage, taken)
                 ranked = sorted((r for r in readings if r.found), key=lambda r: -r.margin)
                 usable = [r for r in ranked if r.margin >= self._reader.threshold_for(question.english)
-                          and self._checks_pass(question, read[r.passage].chunk, naming)
                           and _measure_fits(asked[i].measure, passages[r.passage], r)]
                 if usable:
                     break
@@ -230,7 +232,8 @@ class ExtractiveAnswerer:
         """The answer's letter names the place the question names; or no other letter does, and this one
         names no other place of its rank."""
         alternatives = [normalize(alt) for alt in place.alternatives]
-        return letter_can_be_about(alternatives, self._letter_text(chunk.doc_id), self._letter_places(chunk.doc_id),
+        # The letter's places are tagged (~50 ms a letter) only if the letter does not name the place.
+        return letter_can_be_about(alternatives, self._letter_text(chunk.doc_id), _lazily(self._letter_places, chunk.doc_id),
                                    named_elsewhere=bool(naming - {chunk.doc_id}))
 
     def _letter_text(self, doc_id: str, record: DocumentRecord | None = None) -> str:
@@ -485,6 +488,11 @@ def document_label(record: DocumentRecord | None, fallback: str) -> str:
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
+
+
+def _lazily(make: Callable[[str], Iterable[str]], key: str) -> Iterator[str]:
+    """``make(key)``'s items, made only when first iterated."""
+    yield from make(key)
 
 
 def _measure_fits(measure: str | None, passage: str, reading: Reading) -> bool:

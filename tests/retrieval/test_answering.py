@@ -417,3 +417,37 @@ def test_a_why_question_answered_by_a_list_after_a_colon_gets_the_list(market_se
 def test_which_places_answered_by_their_count_gets_the_sentence_naming_them(market_service):
     answer = market_service.ask("城区新设了哪几处便民摊点？")
     assert answer.answered and "人民广场" in answer.text and "滨河公园" in answer.text, answer
+
+# A short county letter beside four other counties' letters full of its question's topic words: their
+# chunks rank first, and none can answer a question naming the county (the place check).
+PARK_LETTER = """关于支持安溪镇发展茶叶产业的建议的答复
+
+陈志强代表：
+
+您提出的《关于支持安溪镇发展茶叶产业的建议》收悉，现答复如下：
+
+2019年，我县在安溪镇建成了占地3200亩的现代农业产业园，带动茶农1100户增收。
+
+平和县农业农村局
+2023年5月10日
+"""
+
+
+def _topic_letter(county: str, n: int) -> str:
+    body = "".join(f"{county}积极推进现代农业产业园建设，第{i}批现代农业产业园项目投入资金{n * 100 + i * 7}万元，"
+                   f"产业融合示范效应明显，现代农业产业园带动农户{i * 300 + n}户。" for i in range(1, 9))
+    return (f"关于加快{county}现代农业产业园建设的建议的答复\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n"
+            f"{body}\n\n{county}农业农村局\n2023年6月{n}日\n")
+
+
+@pytest.fixture(scope="module")
+def park_service(tmp_path_factory, model_dir, embedder, reader):
+    letters = {"park.txt": PARK_LETTER}
+    letters |= {f"topic-{n}.txt": _topic_letter(county, n) for n, county in enumerate(["武平县", "长汀县", "连城县", "上杭县"], 1)}
+    return _service_over(letters, tmp_path_factory, model_dir, embedder, reader)
+
+
+def test_chunks_that_cannot_pass_the_place_check_leave_the_reading_to_those_that_can(park_service):
+    answer = park_service.ask("平和县的现代农业产业园是哪一年建成的？")
+    assert answer.answered and "2019" in answer.text, answer
+    assert "安溪镇" in answer.citations[0].quote, answer.citations
