@@ -1,6 +1,9 @@
 """How spans are shown, and how calibration judges what is shown."""
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from retrieval.reader.shown import (ANSWER_MAX_CHARS, SHORT_CLAUSE_CHARS, clause_around, ends_in_count, sentence_around,
                                     sentence_with_what_follows, shown_contains)
 
@@ -100,3 +103,16 @@ def test_a_count_ending_its_paragraph_is_shown_with_the_next_one() -> None:
     shown = sentence_with_what_follows(passage, start, start + 2, following="5路延伸至高铁站。\n3.其他工作。")
     assert shown == "1.今年优化了2条公交线路。5路延伸至高铁站。"
     assert sentence_with_what_follows(passage, start, start + 2) == "1.今年优化了2条公交线路。"
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("今年建成停车场4处，分别位于：东门西站。原因如下:\n1.2、；a ")), max_size=400)
+
+
+@given(passage=_TEXT, following=_TEXT, data=st.data())
+@settings(max_examples=200, deadline=None)
+def test_whatever_the_text_what_is_shown_stays_within_the_limit(passage, following, data) -> None:
+    start = data.draw(st.integers(0, max(0, len(passage) - 1)))
+    end = data.draw(st.integers(start, len(passage)))
+    for shown in (sentence_around(passage, start, end, following=following),
+                  sentence_with_what_follows(passage, start, end, following=following)):
+        assert len(shown) <= ANSWER_MAX_CHARS + 2  # the two ellipses of a cut
