@@ -528,9 +528,10 @@ def write_model_dir(e5: E5File, out_dir: Path, progress: Progress | None = None)
 # ------------------------------------------------------------ idempotent convert
 
 
-def source_fingerprint(source: Path) -> dict[str, Any]:
-    """What the marker records about a conversion: converter version, source size and hash."""
-    digest = file_sha256(source)
+def source_fingerprint(source: Path, *, remember_in: Path | None = None) -> dict[str, Any]:
+    """What the marker records about a conversion: converter version, source size and hash (``remember_in``:
+    see ``files.file_sha256``)."""
+    digest = file_sha256(source, remember_in=remember_in)
     return {"converter_version": CONVERTER_VERSION, "source_name": source.name,
             "source_size": source.stat().st_size, "source_sha256": digest}
 
@@ -587,7 +588,7 @@ def convert(source: Path, target: Path, progress: Progress | None = None) -> Pat
     The directory appears complete or not at all: it is built in a temporary
     sibling, the marker is written last, and the sibling is renamed into place.
     """
-    fingerprint = source_fingerprint(source)
+    fingerprint = source_fingerprint(source, remember_in=target.parent if target.parent.is_dir() else None)
     if is_converted(target, fingerprint):
         return target
     if not _is_replaceable(target):

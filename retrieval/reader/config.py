@@ -56,10 +56,11 @@ def read_config(weights_dir: Path) -> ReaderConfig:
         raise ModelError(f"The reader file {config_path} is corrupt ({exc}). {RESTORE_HINT}") from exc
 
 
-def weights_fingerprint(weights_dir: Path) -> str:
-    """Hash of the trained weights: what an exported reader was built from."""
+def weights_fingerprint(weights_dir: Path, *, remember_in: Path | None = None) -> str:
+    """Hash of the trained weights: what an exported reader was built from (``remember_in``: see
+    ``index.files.file_sha256``)."""
     path = Path(weights_dir) / WEIGHTS_FILE
     try:
-        return file_sha256(path)
+        return file_sha256(path, remember_in=remember_in)
     except OSError as exc:
         raise ModelError(f"The reader file {path} is missing or unreadable ({exc}). {RESTORE_HINT}") from exc

@@ -155,7 +155,7 @@ def reader_onnx_file(settings: Settings, *, base_dir: Path | None = None,
     """
     base_dir = base_dir or default_base_dir(settings)
     weights_dir = settings.reader_dir or WEIGHTS_DIR
-    weights = weights_fingerprint(weights_dir)
+    weights = weights_fingerprint(weights_dir, remember_in=settings.models_dir if settings.models_dir.is_dir() else None)
     fingerprint = {"reader_weights_sha256": weights, **encoder_fingerprint(base_dir)}
     target = settings.models_dir / READER_ONNX_DIR / f"reader-{weights[:12]}-q4.onnx"
     if is_exported(target, fingerprint):

