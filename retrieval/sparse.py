@@ -26,6 +26,10 @@ class BM25Parts:
     bm25: bm25s.BM25
     letters: list[str]
     letter_bm25: bm25s.BM25
+    # Each chunk's normalised text, where words BM25 does not know are looked for (an English question's
+    # renderings): 0.5 s to make at 1,000 letters, which an answering process would otherwise spend on its
+    # first such word. None in a snapshot saved before they were kept: then normalised when first needed.
+    texts: list[str] | None = None
 
 
 def build_parts(chunks: Sequence[Chunk], tokenized: Sequence[list[str]]) -> BM25Parts:
@@ -34,7 +38,8 @@ def build_parts(chunks: Sequence[Chunk], tokenized: Sequence[list[str]]) -> BM25
     if chunks:
         bm25.index([terms or [""] for terms in tokenized], show_progress=False)
     letters, letter_bm25 = _letter_index(chunks, tokenized)
-    return BM25Parts(Counter(term for terms in tokenized for term in set(terms)), bm25, letters, letter_bm25)
+    return BM25Parts(Counter(term for terms in tokenized for term in set(terms)), bm25, letters, letter_bm25,
+                     [normalize(chunk.embed_text) for chunk in chunks])
 
 
 class CharacterPairs:
@@ -95,7 +100,11 @@ class SparseIndex:
 
     @cached_property
     def _texts(self) -> list[str]:
-        # Only words BM25 does not know are looked for inside the texts (0.5 s to normalise 1,000 letters).
+        # Only words BM25 does not know are looked for inside the texts (0.5 s to normalise 1,000 letters,
+        # so kept in the parts a snapshot saves).
+        saved = getattr(self.parts, "texts", None)
+        if saved is not None and len(saved) == len(self.chunks):
+            return saved
         return [normalize(chunk.embed_text) for chunk in self.chunks]
 
     @cached_property

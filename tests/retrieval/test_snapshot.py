@@ -97,3 +97,20 @@ def test_an_unwritable_place_only_means_building_again(store, segmenter, tmp_pat
     view = _view(store, segmenter, blocked / "snapshot.pickle", writable=True)
     words = view.sparse.query_words("丝苗米种植面积")
     assert [c.chunk_id for c, _ in view.sparse.search(words, k=1)] == ["qingxin:0"]
+
+
+def test_the_chunks_normalised_texts_are_saved_and_an_older_snapshot_without_them_still_answers(
+        store, segmenter, tmp_path) -> None:
+    from dataclasses import replace
+
+    from retrieval.sparse import SparseIndex
+
+    path = tmp_path / "snapshot.pickle"
+    built = _view(store, segmenter, path, writable=True)
+    loaded = KnowledgeSnapshot(path, writable=False).load(snapshot_key(store.chunk_ids(), segmenter.version))
+    assert loaded.parts.texts is not None and len(loaded.parts.texts) == len(loaded.chunks)
+    read = _view(store, segmenter, path, writable=False)
+    older = SparseIndex(loaded.chunks, segmenter, parts=replace(loaded.parts, texts=None))
+    for word in ["加装电", "丝苗", "不在信里"]:  # inside longer words, or nowhere: looked for in the texts
+        assert read.sparse.known(word) == older.known(word) == built.sparse.known(word)
+        assert read.sparse.idf(word) == older.idf(word)
