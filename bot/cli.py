@@ -250,7 +250,8 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
     show_failures: Annotated[bool, typer.Option("--show-failures", help="List the items that failed.")] = False,
 ) -> None:
-    """Run a gold file and print answer, citation, evidence and refusal accuracy plus latency p50/p95.
+    """Run a gold file and print answer, citation, evidence and refusal accuracy plus latency p50/p95
+    (in all and by stage: the reader's is "read").
 
     Each gold line: {"question", "session"?, "expect"?: [[alternatives], ...], "forbid"?: [...],
     "section"?: heading, "document"?: name, "answerable"?: false}.
@@ -265,13 +266,19 @@ def eval_command(
 
     with err.status("Loading the model and the index…"):
         service = answer_service(settings, read_only=True)
-    answers, latencies = [], []
+    answers, latencies, stages = [], [], {}
     for item in items:
         started = time.perf_counter()
         answers.append(service.ask(item["question"], session_id=item.get("session"), document=item.get("document_id")).to_dict())
         latencies.append((time.perf_counter() - started) * 1000)
+        for stage, ms in answers[-1]["timings_ms"].items():
+            stages.setdefault(stage, []).append(ms)
     result = score(items, answers)
-    result["latency_ms"] = {"p50": round(percentile(latencies, 50), 1), "p95": round(percentile(latencies, 95), 1)}
+    result["latency_ms"] = {"p50": round(percentile(latencies, 50), 1), "p95": round(percentile(latencies, 95), 1),
+                            # where the time goes: prepare, embed, search, read (the reader), answer, total
+                            "by_stage": {stage: {"p50": round(percentile(values, 50), 1),
+                                                 "p95": round(percentile(values, 95), 1)}
+                                         for stage, values in stages.items()}}
     result["decision_rule"] = _decision_rule(settings)
     failures = result.pop("failures")
     if as_json:

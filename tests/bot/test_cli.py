@@ -253,6 +253,10 @@ def test_eval_figures_agree_with_its_failures_and_latencies(evaluated) -> None:
     assert result["refusal_accuracy"] == round(100 * (len(unanswerable) - len(not_refused)) / len(unanswerable), 1)
     assert "cio" not in failed  # `govqa ask` answers it (test_ask_json_answers_with_a_citation)
     assert 0 < result["latency_ms"]["p50"] <= result["latency_ms"]["p95"]
+    by_stage = result["latency_ms"]["by_stage"]
+    assert {"embed", "search", "read"} <= set(by_stage)  # the reader's share is its own
+    assert all(0 <= stage["p50"] <= stage["p95"] for stage in by_stage.values())
+    assert by_stage["read"]["p50"] <= result["latency_ms"]["p95"]
 
 
 def test_eval_states_the_reader_decision_rule_from_its_calibration() -> None:
