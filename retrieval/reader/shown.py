@@ -77,13 +77,10 @@ def sentence_around(passage: str, start: int, end: int, limit: int = ANSWER_MAX_
     """The sentence (or sentences) the span lies in, within ``limit`` characters around the span; a
     sentence that ends in a colon, from its last clause on with what follows it in the passage and then
     in ``following`` (the text after the passage, e.g. the letter's next chunk)."""
-    pieces = [(a, b) for line_start, line in _lines(passage) for a, b in
-              ((line_start + x, line_start + y) for x, y in split_sentences(line))]
-    inside = [(a, b) for a, b in pieces if b > start and a < end] or [(start, end)]
-    left, right = inside[0][0], inside[-1][1]
+    left, right = _sentence_bounds(passage, start, end)
     if _LEAD_IN_END.search(passage[left:right]) and (passage[right:].strip() or following.strip()):
         clause_ends = [m.end() for m in _CLAUSE_END.finditer(passage, left, right) if m.end() < right]
-        return lead_in_with_what_follows(passage[max([left, *clause_ends]):] + "\n" + following, limit)
+        return _lead_in_with_what_follows(passage[max([left, *clause_ends]):] + "\n" + following, limit)
     text = " ".join(passage[left:right].split())
     return fit(text, passage[start:end], limit)
 
@@ -98,10 +95,7 @@ def sentence_with_what_follows(passage: str, start: int, end: int, limit: int = 
     """The sentence the span lies in and the rest of its paragraph, or the next paragraph (in the passage,
     else the first of ``following``) when the sentence ends its own; to the last sentence end within
     ``limit``. The sentence alone, cut around the span, when it is longer."""
-    pieces = [(a, b) for line_start, line in _lines(passage) for a, b in
-              ((line_start + x, line_start + y) for x, y in split_sentences(line))]
-    inside = [(a, b) for a, b in pieces if b > start and a < end] or [(start, end)]
-    left, right = inside[0][0], inside[-1][1]
+    left, right = _sentence_bounds(passage, start, end)
     sentence = " ".join(passage[left:right].split())
     if len(sentence) >= limit:
         return fit(sentence, passage[start:end], limit)
@@ -111,20 +105,35 @@ def sentence_with_what_follows(passage: str, start: int, end: int, limit: int = 
         later = [line for line in (passage[right:] + "\n" + following).split("\n") if line.strip()]
         rest = later[0] if later else ""
     text = " ".join((passage[left:right] + rest).split()) if rest.strip() else sentence
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, limit) if m.end() >= len(sentence)]
-    return text if len(text) <= limit else (text[:ends[-1]] if ends else sentence)
+    if len(text) <= limit:
+        return text
+    cut = _last_sentence_end(text, limit, after=len(sentence) - 1)
+    return text[:cut] if cut else sentence
 
 
-def lead_in_with_what_follows(text: str, limit: int = ANSWER_MAX_CHARS) -> str:
+def _lead_in_with_what_follows(text: str, limit: int = ANSWER_MAX_CHARS) -> str:
     """``text`` (a lead-in clause and what follows it) to its last sentence end within ``limit``
     characters, or cut at the limit when the first sentence after the lead-in is longer."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     lead = re.search(r"[:：]", text)
-    lead_end = lead.end() if lead else 0
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, limit) if m.end() > lead_end]
-    return text[:ends[-1]] if ends else text[:limit - 1] + "…"
+    cut = _last_sentence_end(text, limit, after=lead.end() if lead else 0)
+    return text[:cut] if cut else text[:limit - 1] + "…"
+
+
+def _sentence_bounds(passage: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence (or sentences) holding ``passage[start:end]`` begins and ends; a line ends one too."""
+    pieces = [(a, b) for line_start, line in _lines(passage) for a, b in
+              ((line_start + x, line_start + y) for x, y in split_sentences(line))]
+    inside = [(a, b) for a, b in pieces if b > start and a < end] or [(start, end)]
+    return inside[0][0], inside[-1][1]
+
+
+def _last_sentence_end(text: str, limit: int, *, after: int) -> int | None:
+    """The last sentence end in ``text`` within ``limit`` characters and past position ``after``, if any."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, limit) if m.end() > after]
+    return ends[-1] if ends else None
 
 
 def fit(text: str, span: str, limit: int = ANSWER_MAX_CHARS) -> str:
