@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def calibration_readings(examples: Path, shaped: bool) -> list[dict]:
-    """One row per calibration question set: its best margin, answerable, right, language."""
+    """One row per calibration question set (``train.read_sets``): its best margin, answerable, right, language."""
     from index.settings import Settings
     from retrieval.reader import train as T
     from retrieval.reader.data import NAMING_FORMS, is_english_copy
@@ -41,26 +41,25 @@ def calibration_readings(examples: Path, shaped: bool) -> list[dict]:
 
     plan = T.TrainingPlan()
     sets = T.question_sets(read_examples(examples, plan)["calibration"], plan)
+    if shaped:
+        rng = random.Random(plan.seed)
+        sets = [(_named(example, rng, NAMING_FORMS) if not is_english_copy(example) else example,
+                 [f"{example.title}\n{context}" if example.title else context for context in contexts], answerable)
+                for example, contexts, answerable in sets]
     reader = load_default_reader(Settings())
-    rng = random.Random(plan.seed)
-    questions, passages, owner = [], [], []
-    for i, (example, contexts, _) in enumerate(sets):
-        question = example.question
-        if shaped and example.title and not is_english_copy(example) and example.title not in question:
-            question = rng.choice(NAMING_FORMS).format(title=example.title, question=question)
-        for context in contexts:
-            questions.append(question)
-            passages.append(f"{example.title}\n{context}" if shaped and example.title else context)
-            owner.append(i)
-    best: dict[int, dict] = {}
-    for i, passage, span in zip(owner, passages,
-                                T.predict(reader.scorer, reader.tokenizer, questions, passages, plan)):
-        example, _, answerable = sets[i]
-        if i not in best or span.margin > best[i]["margin"]:
-            right = answerable and T.shown_contains(passage, span.start, span.end, example.answer_text)
-            best[i] = {"margin": float(span.margin), "answerable": answerable, "right": bool(right),
-                       "language": "en" if is_english_copy(example) else "zh"}
-    return [best[i] for i in sorted(best)]
+    readings = T.read_sets(reader.scorer, reader.tokenizer, sets, plan)
+    return [{"margin": float(margin), "answerable": answerable, "right": right,
+             "language": "en" if is_english_copy(example) else "zh"}
+            for (margin, answerable, right), (example, _, _) in zip(readings, sets)]
+
+
+def _named(example, rng: random.Random, forms: tuple[str, ...]):
+    """The example with its question naming its article first, as people name a letter."""
+    from dataclasses import replace
+
+    if not example.title or example.title in example.question:
+        return example
+    return replace(example, question=rng.choice(forms).format(title=example.title, question=example.question))
 
 
 def gold_readings(gold: Path) -> list[dict]:
