@@ -112,6 +112,17 @@ def uses_onnx(settings: Settings) -> bool:
     return settings.runtime == "onnx" and settings.embedding_model == DEFAULT_EMBEDDING_MODEL
 
 
+def onnx_engine(settings: Settings, *, bulk: bool) -> str:
+    """What runs the ONNX files: ``settings.onnx_engine``, or for ``auto`` OpenVINO for ``bulk`` embedding
+    (indexing) where the CPU computes bf16 natively, else onnxruntime. Answering stays on onnxruntime by
+    default: OpenVINO's library and compiled weights add about 110 MB to a process holding the reader."""
+    if settings.onnx_engine != "auto":
+        return settings.onnx_engine
+    from index.openvino_runtime import native_bf16
+
+    return "openvino" if bulk and native_bf16() else "onnxruntime"
+
+
 def onnx_encoder_file(settings: Settings, *, progress: Callable[[str], None] | None = None) -> Path:
     """The default model's 4-bit ONNX encoder, exported now (with torch, once) if it is not there yet."""
     model_dir = Path(resolve_model_path(settings, progress=progress))
@@ -171,7 +182,11 @@ def load_onnx_embedder(settings: Settings, *, for_indexing: bool = False,
     encoder = onnx_encoder_file(settings, progress=progress)
     model_dir = encoder.parent.parent
     threads = settings.index.embed_threads if for_indexing else settings.onnx_threads
-    return OnnxEmbedder(open_session(encoder, threads=threads), load_tokenizer(model_dir),
+    from index.openvino_runtime import CACHE_DIRNAME
+
+    session = open_session(encoder, threads=threads, engine=onnx_engine(settings, bulk=for_indexing),
+                           cache_dir=settings.models_dir / CACHE_DIRNAME)
+    return OnnxEmbedder(session, load_tokenizer(model_dir),
                         name=settings.embedding_model, identity=model_identity(settings.embedding_model, model_dir),
                         query_prompt=e5_convert.PROMPTS["query"], passage_prompt=e5_convert.PROMPTS["passage"],
                         batch_size=settings.index.embed_batch_size)

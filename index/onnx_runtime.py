@@ -1,4 +1,4 @@
-"""Models at query time without torch: onnxruntime sessions and the `tokenizers` library.
+"""Models at query time without torch: onnxruntime (or OpenVINO) sessions and the `tokenizers` library.
 
 The files come from :mod:`index.onnx_export` (run by `govqa model prepare`).
 Importing this module imports neither torch nor transformers.
@@ -71,8 +71,15 @@ def load_hf_tokenizer(model_dir: Path):
                          "Delete that model directory and run `govqa model prepare`.") from exc
 
 
-def open_session(path: Path, *, threads: int):
-    """An onnxruntime CPU session for ``path``; ``threads`` 0 means one per core."""
+def open_session(path: Path, *, threads: int, engine: str = "onnxruntime", streams: int = 1,
+                 cache_dir: Path | None = None):
+    """A CPU session for ``path`` on onnxruntime, or on OpenVINO (``engine="openvino"``:
+    :class:`index.openvino_runtime.OpenVinoSession`, ``streams`` calls at once, compiled models kept in
+    ``cache_dir``); ``threads`` 0 means one per core."""
+    if engine == "openvino":
+        from .openvino_runtime import OpenVinoSession
+
+        return OpenVinoSession(path, threads=threads, streams=streams, cache_dir=cache_dir)
     import onnxruntime
 
     options = onnxruntime.SessionOptions()

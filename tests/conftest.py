@@ -50,6 +50,15 @@ def embedder(model_dir: Path):
 
 
 @pytest.fixture(scope="session")
+def openvino_embedder(model_dir: Path):
+    """The default model's ONNX file on OpenVINO, as indexing loads it where the CPU has native bf16."""
+    from index.embedding_model import load_embedder
+    from index.settings import Settings
+
+    return load_embedder(Settings(models_dir=model_dir.parent, onnx_engine="openvino"), for_indexing=True)
+
+
+@pytest.fixture(scope="session")
 def torch_embedder(model_dir: Path):
     """The same model on sentence-transformers (fp32 torch): the reference the ONNX runtime is checked against."""
     from index.embedding_model import load_embedder
@@ -72,6 +81,15 @@ def reader(model_dir: Path):
     from retrieval.reader.runtime import load_default_reader
 
     return load_default_reader(Settings(models_dir=model_dir.parent))
+
+
+@pytest.fixture(scope="session")
+def openvino_reader(model_dir: Path):
+    """The reader's ONNX file on OpenVINO (bf16 where the CPU has it), as GOVQA_ONNX_ENGINE=openvino loads it."""
+    from index.settings import Settings
+    from retrieval.reader.runtime import load_default_reader
+
+    return load_default_reader(Settings(models_dir=model_dir.parent, onnx_engine="openvino"))
 
 
 @pytest.fixture(scope="session")

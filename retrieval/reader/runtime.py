@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedding_model import DEFAULT_MODEL_DIRNAME, encoder_fingerprint, prepare_default_model
+from index.embedding_model import DEFAULT_MODEL_DIRNAME, encoder_fingerprint, onnx_engine, prepare_default_model
 from index.onnx_runtime import is_exported, load_tokenizer, open_session
+from index.openvino_runtime import CACHE_DIRNAME as OPENVINO_CACHE_DIRNAME
 from index.settings import Settings
 
 from .config import WEIGHTS_DIR, ReaderConfig, read_config, weights_fingerprint
@@ -177,7 +178,9 @@ def load_default_reader(settings: Settings, *, tokenizer=None,
     tokenizer = tokenizer or load_tokenizer(base_dir)
     if settings.runtime == "onnx":
         threads, parallel_calls = reader_threads(settings.onnx_threads, available_cores())
-        session = open_session(reader_onnx_file(settings, base_dir=base_dir, progress=progress), threads=threads)
+        session = open_session(reader_onnx_file(settings, base_dir=base_dir, progress=progress), threads=threads,
+                               engine=onnx_engine(settings, bulk=False), streams=parallel_calls,
+                               cache_dir=settings.models_dir / OPENVINO_CACHE_DIRNAME)
         return Reader(onnx_scorer(session), tokenizer, config, parallel_calls=parallel_calls)
     from .model import load_reader
 

@@ -40,7 +40,12 @@ def chunk_texts() -> list[str]:
     return texts
 
 
-def test_onnx_vectors_match_torch(embedder, torch_embedder, chunk_texts) -> None:
+ENGINES = ["embedder", "openvino_embedder"]  # onnxruntime (answering), OpenVINO (indexing where bf16 is native)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_onnx_vectors_match_torch(engine, request, torch_embedder, chunk_texts) -> None:
+    embedder = request.getfixturevalue(engine)
     texts = chunk_texts + MIXED_TEXTS
     cosine = (embedder.embed_passages(texts) * torch_embedder.embed_passages(texts)).sum(1)
     assert cosine.min() >= MIN_COSINE
@@ -49,7 +54,10 @@ def test_onnx_vectors_match_torch(embedder, torch_embedder, chunk_texts) -> None
     assert (queries * reference).sum(1).min() >= MIN_COSINE
 
 
-def test_onnx_finds_the_same_top5(embedder, torch_embedder, chunk_texts) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_onnx_finds_the_same_top5(engine, request, torch_embedder, chunk_texts) -> None:
+    embedder = request.getfixturevalue(engine)
+
     def top5(model) -> list[set[int]]:
         passages = model.embed_passages(chunk_texts)
         return [set(np.argsort(-(passages @ model.embed_query(q)))[:5]) for q in QUERIES]
@@ -58,9 +66,10 @@ def test_onnx_finds_the_same_top5(embedder, torch_embedder, chunk_texts) -> None
     assert overlap >= MIN_TOP5_OVERLAP
 
 
-def test_both_runtimes_share_one_identity(embedder, torch_embedder) -> None:
+def test_every_runtime_shares_one_identity(embedder, openvino_embedder, torch_embedder) -> None:
     # Stored vectors stay valid across runtimes: the index records the model, not the runtime.
-    assert embedder.identity == torch_embedder.identity and embedder.dim == torch_embedder.dim == 384
+    assert embedder.identity == openvino_embedder.identity == torch_embedder.identity
+    assert embedder.dim == openvino_embedder.dim == torch_embedder.dim == 384
 
 
 def test_export_is_made_once(model_dir: Path) -> None:
