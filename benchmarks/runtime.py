@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/runtime.py [--passages 256] [--queries 50]
 
 Each runtime runs in its own subprocess (so start-up and peak RSS are its own): torch fp32
-(sentence-transformers) and onnxruntime 4-bit (what answering uses), at 1 thread and at one per
-core, plus the floor: the least any process must do, import onnxruntime and tokenizers, load the
+(sentence-transformers), onnxruntime 4-bit (what answering uses) and the same file on OpenVINO (what
+indexing uses where the CPU computes bf16), at 1 thread and at one per core, plus the floor: the least any process must do, import onnxruntime and tokenizers, load the
 4-bit encoder and embed one query. Faithfulness compares each runtime's vectors with torch's on
 the same passages (min cosine, top-5 neighbours of the queries). Needs `govqa model prepare` first.
 """
@@ -45,7 +45,10 @@ def worker(runtime: str, threads: int, count: int, queries: int, out: Path) -> N
     from index.embedding_model import load_embedder
     from index.settings import Settings
 
-    settings = Settings(runtime=runtime, onnx_threads=threads, torch_threads=threads)
+    # "openvino": the same 4-bit ONNX file as "onnx", run by OpenVINO (bf16 where the CPU has it)
+    engine = {"openvino": "openvino"}.get(runtime, "onnxruntime")
+    settings = Settings(runtime="torch" if runtime == "torch" else "onnx", onnx_engine=engine, onnx_threads=threads,
+                        torch_threads=threads)
     embedder = load_embedder(settings)
     first = embedder.embed_query(QUESTIONS[0])
     first_query_s = time.perf_counter() - started
@@ -109,7 +112,8 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {cores} CPUs; {args.passages} passages of 150–300 characters")
     with tempfile.TemporaryDirectory(prefix="govqa-runtime-") as tmp:
         rows = []
-        for runtime, threads in [("torch", 1), ("onnx", 1), ("torch", cores), ("onnx", cores)]:
+        for runtime, threads in [("torch", 1), ("onnx", 1), ("openvino", 1), ("torch", cores), ("onnx", cores),
+                                 ("openvino", cores)]:
             out = Path(tmp) / f"{runtime}-{threads}.json"
             wall = run_child(["--worker", runtime, str(threads), str(args.passages), str(out), "--queries", str(args.queries)])
             rows.append((runtime, threads, wall, json.loads(out.read_text()), out))
@@ -126,7 +130,8 @@ def main() -> None:
             p, q = np.load(out.with_suffix(".passages.npy")), np.load(out.with_suffix(".queries.npy"))
             cosine = float(min((p * ref_p).sum(1).min(), (q * ref_q).sum(1).min()))
             overlap = float(np.mean([len(a & b) / 5 for a, b in zip(top5(p, q), top5(ref_p, ref_q))]))
-            table.append([runtime + (" fp32" if runtime == "torch" else " 4-bit"), str(threads),
+            label = {"torch": "torch fp32", "onnx": "onnxruntime 4-bit", "openvino": "OpenVINO 4-bit (bf16)"}[runtime]
+            table.append([label, str(threads),
                           f"{figures['passages_per_s']:.1f}", f"{figures['passages_per_s'] / torch_speed[threads]:.2f}",
                           f"{figures['query_p50_ms']:.1f}", f"{figures['cold_to_first_query_s']:.2f}",
                           f"{figures['cold_to_first_query_s'] / floor['cold_to_first_query_s']:.1f}",
