@@ -80,3 +80,16 @@ def test_calls_from_several_threads_give_what_one_thread_gives(model_dir: Path, 
     for i, vectors in enumerate(alone):
         np.testing.assert_array_equal(together[i], vectors)
     assert any((tmp_path / "cache").iterdir())  # the compiled model is kept for the next start
+
+
+def test_the_compiled_model_has_the_settings_measured(model_dir: Path, tmp_path: Path) -> None:
+    from index import openvino_runtime as ov
+    from index.onnx_runtime import open_session
+
+    session = open_session(onnx_encoder_file(Settings(models_dir=model_dir.parent)), threads=1, engine="openvino",
+                           cache_dir=tmp_path / "cache")
+    compiled = session._compiled  # (the kernel cache's capacity is not readable back from a compiled model)
+    assert compiled.get_property("DYNAMIC_QUANTIZATION_GROUP_SIZE") == ov.DYNAMIC_QUANTIZATION_GROUP_SIZE == 0
+    precision = str(compiled.get_property("INFERENCE_PRECISION_HINT"))
+    assert ("bfloat16" in precision) == ov.native_bf16()  # elsewhere OpenVINO falls back to f32
+    assert compiled.get_property("NUM_STREAMS") == 1
