@@ -46,7 +46,7 @@ def worker(runtime: str, threads: int, count: int, queries: int, out: Path) -> N
     from index.settings import Settings
 
     # "openvino": the same 4-bit ONNX file as "onnx", run by OpenVINO (bf16 where the CPU has it)
-    engine = {"openvino": "openvino"}.get(runtime, "onnxruntime")
+    engine = "openvino" if runtime == "openvino" else "onnxruntime"
     settings = Settings(runtime="torch" if runtime == "torch" else "onnx", onnx_engine=engine, onnx_threads=threads,
                         torch_threads=threads)
     embedder = load_embedder(settings)

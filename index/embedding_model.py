@@ -127,6 +127,16 @@ def onnx_engine(settings: Settings, *, bulk: bool) -> str:
     return "openvino" if bulk and native_bf16() else "onnxruntime"
 
 
+def open_model_session(settings: Settings, path: Path, *, threads: int, bulk: bool, streams: int = 1):
+    """A session for an exported ONNX file on the engine ``onnx_engine`` picks, OpenVINO's compiled models
+    kept in the models dir."""
+    from index.onnx_runtime import open_session
+    from index.openvino_runtime import CACHE_DIRNAME
+
+    return open_session(path, threads=threads, engine=onnx_engine(settings, bulk=bulk), streams=streams,
+                        cache_dir=settings.models_dir / CACHE_DIRNAME)
+
+
 def onnx_encoder_file(settings: Settings, *, progress: Callable[[str], None] | None = None) -> Path:
     """The default model's 4-bit ONNX encoder, exported now (with torch, once) if it is not there yet."""
     model_dir = Path(resolve_model_path(settings, progress=progress))
@@ -181,15 +191,12 @@ def load_embedder(settings: Settings, *, for_indexing: bool = False,
 def load_onnx_embedder(settings: Settings, *, for_indexing: bool = False,
                        progress: Callable[[str], None] | None = None) -> OnnxEmbedder:
     """The default model on onnxruntime (no torch import unless the ONNX file must first be exported)."""
-    from index.onnx_runtime import OnnxEmbedder, load_tokenizer, open_session
+    from index.onnx_runtime import OnnxEmbedder, load_tokenizer
 
     encoder = onnx_encoder_file(settings, progress=progress)
     model_dir = encoder.parent.parent
     threads = settings.index.embed_threads if for_indexing else settings.onnx_threads
-    from index.openvino_runtime import CACHE_DIRNAME
-
-    session = open_session(encoder, threads=threads, engine=onnx_engine(settings, bulk=for_indexing),
-                           cache_dir=settings.models_dir / CACHE_DIRNAME)
+    session = open_model_session(settings, encoder, threads=threads, bulk=for_indexing)
     return OnnxEmbedder(session, load_tokenizer(model_dir),
                         name=settings.embedding_model, identity=model_identity(settings.embedding_model, model_dir),
                         query_prompt=e5_convert.PROMPTS["query"], passage_prompt=e5_convert.PROMPTS["passage"],

@@ -5,6 +5,7 @@ Importing this module imports neither torch nor transformers.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -69,6 +70,11 @@ def load_hf_tokenizer(model_dir: Path):
     except Exception as exc:  # tokenizers raises a bare Exception for a missing or malformed file
         raise ModelError(f"Cannot load the tokenizer {path}: {exc}. "
                          "Delete that model directory and run `govqa model prepare`.") from exc
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def open_session(path: Path, *, threads: int, engine: str = "onnxruntime", streams: int = 1,

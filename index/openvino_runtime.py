@@ -18,7 +18,7 @@ onnxruntime there (``index.embedding_model.onnx_engine``).
 """
 from __future__ import annotations
 
-import os
+import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ModelError
+from .onnx_runtime import available_cores
 
 # 0 turns off OpenVINO's default int8 quantisation of activations for weight-compressed (4-bit) models.
 # Measured with it on: encoder min cosine to torch 0.9999 but top-5 overlap 0.86 (issue 8's bar: 0.95);
@@ -58,14 +59,18 @@ def import_openvino():
 def native_bf16() -> bool:
     """Whether OpenVINO is installed and the CPU computes bf16 natively (AVX-512 BF16 or AMX)."""
     try:
-        import openvino
+        import openvino  # noqa: F401 - installed?
     except ImportError:
         return False
-    return _computes_bf16(openvino.Core())
+    return _cpu_computes_bf16()
 
 
-def _computes_bf16(core) -> bool:
-    return "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+@functools.cache
+def _cpu_computes_bf16() -> bool:
+    """OpenVINO's own answer (installed: callers import it first); asked once per process."""
+    import openvino
+
+    return "BF16" in openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
 
 
 class OpenVinoSession:
@@ -75,10 +80,8 @@ class OpenVinoSession:
 
     def __init__(self, path: Path, *, threads: int, streams: int = 1, cache_dir: Path | None = None) -> None:
         openvino = import_openvino()
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        core = openvino.Core()
-        config = {"INFERENCE_PRECISION_HINT": "bf16" if _computes_bf16(core) else "f32", "NUM_STREAMS": streams,
-                  "INFERENCE_NUM_THREADS": threads * streams if threads else cores,
+        config = {"INFERENCE_PRECISION_HINT": "bf16" if _cpu_computes_bf16() else "f32", "NUM_STREAMS": streams,
+                  "INFERENCE_NUM_THREADS": threads * streams if threads else available_cores(),
                   "DYNAMIC_QUANTIZATION_GROUP_SIZE": DYNAMIC_QUANTIZATION_GROUP_SIZE,
                   "CPU_RUNTIME_CACHE_CAPACITY": RUNTIME_CACHE_CAPACITY}
         if cache_dir is not None:
@@ -88,7 +91,7 @@ class OpenVinoSession:
             except OSError:
                 pass  # a read-only models dir: compile every time
         try:
-            self._compiled = core.compile_model(str(path), "CPU", config)
+            self._compiled = openvino.Core().compile_model(str(path), "CPU", config)
         except Exception as exc:  # OpenVINO raises RuntimeError subclasses of its own for unreadable models
             raise ModelError(f"Cannot load the ONNX model {path} on OpenVINO: {exc}. "
                              "Delete it and run `govqa model prepare`.") from exc

@@ -7,7 +7,6 @@ the `tokenizers` library's, and nothing here imports torch until asked to.
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -15,9 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedding_model import DEFAULT_MODEL_DIRNAME, encoder_fingerprint, onnx_engine, prepare_default_model
-from index.onnx_runtime import is_exported, load_tokenizer, open_session
-from index.openvino_runtime import CACHE_DIRNAME as OPENVINO_CACHE_DIRNAME
+from index.embedding_model import DEFAULT_MODEL_DIRNAME, encoder_fingerprint, open_model_session, prepare_default_model
+from index.onnx_runtime import available_cores, is_exported, load_tokenizer
 from index.settings import Settings
 
 from .config import WEIGHTS_DIR, ReaderConfig, read_config, weights_fingerprint
@@ -46,11 +44,6 @@ class Reading:
     @property
     def found(self) -> bool:
         return self.start >= 0
-
-
-def available_cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def reader_threads(onnx_threads: int, cores: int) -> tuple[int, int]:
@@ -178,9 +171,8 @@ def load_default_reader(settings: Settings, *, tokenizer=None,
     tokenizer = tokenizer or load_tokenizer(base_dir)
     if settings.runtime == "onnx":
         threads, parallel_calls = reader_threads(settings.onnx_threads, available_cores())
-        session = open_session(reader_onnx_file(settings, base_dir=base_dir, progress=progress), threads=threads,
-                               engine=onnx_engine(settings, bulk=False), streams=parallel_calls,
-                               cache_dir=settings.models_dir / OPENVINO_CACHE_DIRNAME)
+        session = open_model_session(settings, reader_onnx_file(settings, base_dir=base_dir, progress=progress),
+                                     threads=threads, bulk=False, streams=parallel_calls)
         return Reader(onnx_scorer(session), tokenizer, config, parallel_calls=parallel_calls)
     from .model import load_reader
 
