@@ -299,7 +299,8 @@ def _decision_rule(settings) -> dict:
     return {"rule": "answer when the best span's score minus the no-answer score ≥ threshold, the year asked is in "
                     "the answer's chunk, and a place named is in its letter unless no other letter names it and "
                     "the letter names no other place of its rank, and a figure with a unit of measure measures what the "
-                    "question asks a figure in",
+                    "question asks a figure in, and a question naming its answer's form (哪一天, 几月, 哪年, 几类, 第几) "
+                    "is answered in that form; each passage's best span that passes the last two is read",
             "threshold": round(config.answer_threshold, 4),
             **({"threshold_by_language": {k: round(v, 4) for k, v in config.language_thresholds.items()}}
                if config.language_thresholds else {}),

@@ -27,7 +27,7 @@ from .question import Question, QuestionAnalyser
 from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, sentence_around, sentence_with_what_follows
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
-from .values import MEASURE_WORDS, measures_at
+from .values import MEASURE_WORDS, holds_form, measures_at
 
 # Retrieved chunks the reader reads per question at most, as many as the threshold was calibrated on
 # (TrainingPlan.passages_per_question, which says why not 3). About 6 windows of 160 tokens, 250 ms on 2 cores.
@@ -164,10 +164,9 @@ class ExtractiveAnswerer:
         for i, text in enumerate(texts):
             readings: list[Reading] = []
             for stage in (range(min(READ_FIRST_CHUNKS, len(read))), range(READ_FIRST_CHUNKS, len(read))):
-                readings += self._read(prepared, text, read, passages, stage, taken)
+                readings += self._read(prepared, text, read, passages, stage, taken, asked[i])
                 ranked = sorted((r for r in readings if r.found), key=lambda r: -r.margin)
-                usable = [r for r in ranked if r.margin >= self._reader.threshold_for(question.english)
-                          and _measure_fits(asked[i].measure, passages[r.passage], r)]
+                usable = [r for r in ranked if r.margin >= self._reader.threshold_for(question.english)]
                 if usable:
                     break
             if not usable:
@@ -189,14 +188,16 @@ class ExtractiveAnswerer:
                       spans=spans)
 
     def _read(self, prepared: Prepared, text: str, read: list[Hit], passages: list[str], indices: range,
-              taken: dict[int, list[tuple[int, int]]]) -> list[Reading]:
-        """The readings of ``passages[i]`` for ``i`` in ``indices``, numbered as in ``passages``."""
+              taken: dict[int, list[tuple[int, int]]], asked: Question) -> list[Reading]:
+        """The readings of ``passages[i]`` for ``i`` in ``indices``, numbered as in ``passages``: each the
+        passage's best span that fits what ``asked`` asks for (its unit of measure, its form)."""
         if not indices:
             return []
 
         def reading(question_text: str, which: list[int]) -> list[Reading]:
             found = self._reader.read(question_text, [passages[i] for i in which],
-                                      taken={j: taken[i] for j, i in enumerate(which) if i in taken})
+                                      taken={j: taken[i] for j, i in enumerate(which) if i in taken},
+                                      accept=lambda j, start, end: _fits(asked, passages[which[j]], start, end))
             return [replace(r, passage=i) for r, i in zip(found, which)]
 
         readings = reading(text, list(indices))
@@ -495,10 +496,14 @@ def _lazily(make: Callable[[str], Iterable[str]], key: str) -> Iterator[str]:
     yield from make(key)
 
 
-def _measure_fits(measure: str | None, passage: str, reading: Reading) -> bool:
-    """A span whose figure has a unit of measure has one of the measure asked (多少万亩: not 400万元)."""
-    found = measures_at(passage, reading.start, reading.end)
-    return measure is None or not found or measure in found
+def _fits(question: Question, passage: str, start: int, end: int) -> bool:
+    """A span whose figure has a unit of measure has one of the measure asked (多少万亩: not 400万元), and a
+    span answering a question that names its answer's form is in it (哪一天: a day, not 2021年10月)."""
+    if question.measure is not None:
+        found = measures_at(passage, start, end)
+        if found and question.measure not in found:
+            return False
+    return question.form is None or holds_form(passage, start, end, question.form)
 
 
 def _passage(chunk: Chunk) -> str:

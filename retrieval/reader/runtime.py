@@ -20,7 +20,7 @@ from index.settings import Settings
 
 from .config import WEIGHTS_DIR, ReaderConfig, read_config, weights_fingerprint
 from .features import Windows, encode_windows
-from .postprocess import best_spans
+from .postprocess import SpanFilter, best_spans
 
 # (input_ids, attention_mask) → (start_logits, end_logits), each (windows, tokens)
 SpanScorer = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -83,9 +83,10 @@ class Reader:
         return self.config.threshold_for(english)
 
     def read(self, question: str, passages: list[str], *,
-             taken: dict[int, list[tuple[int, int]]] | None = None) -> list[Reading]:
+             taken: dict[int, list[tuple[int, int]]] | None = None, accept: SpanFilter | None = None) -> list[Reading]:
         """One Reading per passage, in the passages' order; ``taken``: character ranges per passage
-        index that a span may not overlap."""
+        index that a span may not overlap; ``accept(passage index, start, end)``: whether a span may answer
+        (a span it rejects gives way to the passage's next best)."""
         if not passages:
             return []
         config = self.config
@@ -94,7 +95,7 @@ class Reader:
                                  max_question_tokens=config.max_question_tokens)
         start, end = score_windows(self.scorer, windows, batch_size=READ_BATCH_WINDOWS, pool=self._pool)
         spans = best_spans(windows, start, end, pairs=len(passages), max_answer_tokens=config.max_answer_tokens,
-                           taken=taken)
+                           taken=taken, accept=accept)
         return [Reading(s.pair, s.start, s.end, s.margin if s.start >= 0 else -np.inf) for s in spans]
 
 

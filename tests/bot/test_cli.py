@@ -269,4 +269,4 @@ def test_eval_states_the_reader_decision_rule_from_its_calibration() -> None:
     assert rule["threshold"] == round(config.answer_threshold, 4)
     assert config.calibration["rule"] in rule["chosen_on"] and str(config.calibration["questions"]) in rule["chosen_on"]
     assert rule["calibration_false_answer"] == config.calibration["false_answer"]
-    assert all(check in rule["rule"] for check in ("year", "place", "unit of measure"))  # the three checks beside it
+    assert all(check in rule["rule"] for check in ("year", "place", "unit of measure", "form"))  # the four checks beside it

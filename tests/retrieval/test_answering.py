@@ -322,6 +322,39 @@ def test_a_figure_in_another_measure_does_not_answer(irrigation_service):
     assert money.answered and "2800万元" in money.text, money
 
 
+# An invented reply with figures of several forms: a count, a month, a rank, a class.
+FORMS_LETTER = """关于加快县域基础设施建设的建议的答复
+
+周建国代表：
+
+您提出的《关于加快县域基础设施建设的建议》收悉，现答复如下：
+
+今年我县新建5G基站320个，5G基站总数在全市排名第3。县城供水厂改扩建工程计划于2025年9月完工，涉及供水管网46公里。
+
+全县12个乡镇已全部通上天然气，新建污水处理站15座。
+
+县住房和城乡建设局
+2024年8月20日
+"""
+
+
+@pytest.fixture(scope="module")
+def forms_service(tmp_path_factory, model_dir, embedder, reader):
+    return _service_over({"forms.txt": FORMS_LETTER}, tmp_path_factory, model_dir, embedder, reader)
+
+
+def test_a_question_naming_its_answers_form_is_answered_only_in_that_form(forms_service):
+    # The letter gives a month, not a day, and no class of water: a count or a month is not the answer.
+    day = forms_service.ask("县城供水厂改扩建工程哪一天完工？")
+    assert not day.answered, day
+    kind = forms_service.ask("县城供水厂的出水是几类水？")
+    assert not kind.answered, kind
+    month = forms_service.ask("县城供水厂改扩建工程几月完工？")
+    assert month.answered and "9月" in month.text, month
+    rank = forms_service.ask("5G基站总数在全市排第几？")
+    assert rank.answered and "第3" in rank.text, rank
+
+
 def test_later_chunks_are_read_only_when_the_first_hold_no_usable_span(library, reader, monkeypatch):
     from retrieval.extractive import READ_FIRST_CHUNKS, READ_TOP_CHUNKS
 

@@ -50,3 +50,19 @@ def test_a_taken_range_gives_the_next_best_span_that_does_not_overlap_it() -> No
     assert (other.start, other.end) == (4, 8)
     [untouched] = best_spans(_windows(offsets, [0]), start, end, pairs=1, max_answer_tokens=2, taken={1: [(0, 2)]})
     assert (untouched.start, untouched.end) == (0, 2)  # another passage's ranges do not apply
+
+
+def test_a_span_the_filter_rejects_gives_way_to_the_best_one_it_accepts() -> None:
+    offsets = [[None, (0, 2), (2, 4), (4, 6), (6, 8)]]
+    start = np.array([[0.0, 6.0, 1.0, 4.0, 0.0]])
+    end = np.array([[0.0, 6.0, 1.0, 0.0, 4.0]])
+    asked = []
+
+    def not_the_first_two_characters(pair: int, begin: int, finish: int) -> bool:
+        asked.append((pair, begin, finish))
+        return begin >= 2
+
+    [span] = best_spans(_windows(offsets, [0]), start, end, pairs=1, max_answer_tokens=2,
+                        accept=not_the_first_two_characters)
+    assert (span.start, span.end, span.score) == (4, 8, 8.0)
+    assert asked[0] == (0, 0, 2) and asked[-1] == (0, 4, 8)   # the best first, and none after the one taken
