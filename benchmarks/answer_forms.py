@@ -1,21 +1,25 @@
-"""The answer-form check (``retrieval.values.ANSWER_FORMS``) measured on the public reading-comprehension data.
+"""The answer-form and per-head checks (``retrieval.values``) measured on the public reading-comprehension data.
 
     .venv/bin/python benchmarks/answer_forms.py [--examples F]
 
-First, over every question of ``../shared/data/mrc`` (CMRC 2018 trial, DRCD dev and test): of the questions
-asking a form (哪一天, 几月, 哪年, 几类, 第几), how many gold answers hold it — what the check would cost if
-the reader were always right. Then, with ``--examples F`` (``scripts/train_reader.py --save-examples F``):
-the held-back and calibration splits' question sets (articles kept out of training; each answerable question
-over its chunk and others of its article, and again with its answer sentence cut out) read by the shipped
-reader; of the sets whose question asks a form, at the shipped threshold, how many are answered right,
-answered wrong and unanswerable-answered without the check and with it (each passage's best span that holds
-the form, as answering reads).
+First, over every question of ``../shared/data/mrc`` (CMRC 2018 trial, DRCD dev and test):
+- of the questions naming a form (哪一天, 几月, 哪年, 几类, 第几), how many gold answers hold it;
+- of the questions asking a figure but none per head, how many gold answers' clauses give it per head
+(每万人, 人均) — what each check would cost if the reader were always right.
+
+Then, with ``--examples F`` (``scripts/train_reader.py --save-examples F``): the held-back and calibration
+splits' question sets (articles kept out of training; each answerable question over its chunk and others of
+its article, and again with its answer sentence cut out) read by the shipped reader. For the sets each check
+applies to, at the shipped threshold: answered right, answered wrong and unanswerable-answered without the
+check and with it (each passage's best span that passes, as answering reads).
 """
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,30 +27,49 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 MRC_DIR = ROOT.parent / "shared" / "data" / "mrc"
+# A question asking for a figure, as answering's "quantity" kind reads one (retrieval.question).
+_ASKS_FIGURE = re.compile(r"多少|几|how many|how much", re.I)
+_FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]")
+
+
+def _per_unit_applies(question: str) -> bool:
+    from retrieval.values import asks_per_unit
+
+    return bool(_ASKS_FIGURE.search(question)) and not asks_per_unit(question)
+
+
+def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, int], bool]]]:
+    """Each check: (whether it applies to a question, whether span ``text[start:end]`` passes it)."""
+    from retrieval.values import asked_form, holds_form, per_unit_at
+
+    return {"form": (lambda q: asked_form(q) is not None,
+                     lambda q, text, s, e: holds_form(text, s, e, asked_form(q))),
+            "per head": (_per_unit_applies, lambda q, text, s, e: not per_unit_at(text, s, e))}
 
 
 def gold_holds() -> None:
     from retrieval.reader.data import read_squad
-    from retrieval.values import asked_form, holds_form
+    from retrieval.values import asked_form
 
     examples = (read_squad(MRC_DIR / "cmrc2018_trial.json")
                 + read_squad(MRC_DIR / "DRCD_dev.json", simplify=True)
                 + read_squad(MRC_DIR / "DRCD_test.json", simplify=True))
-    asked, held, misses = Counter(), Counter(), []
-    for e in examples:
-        form = asked_form(e.question)
-        if form is None:
-            continue
-        asked[form] += 1
-        if holds_form(e.context, e.answer_start, e.answer_start + len(e.answer_text), form):
-            held[form] += 1
-        else:
-            misses.append((form, e.question, e.answer_text))
-    print(f"{len(examples)} questions; gold answers holding the form their question asks:")
-    for form, n in asked.most_common():
-        print(f"  {form}: {held[form]} of {n}")
-    for form, question, answer in misses:
-        print(f"  miss ({form}): {question} → {answer}")
+    print(f"{len(examples)} questions; gold answers passing each check that applies to their question:")
+    for name, (applies, passes) in checks().items():
+        asked, held, misses = Counter(), Counter(), []
+        for e in examples:
+            if not applies(e.question) or (name == "per head" and not _FIGURE.search(e.answer_text)):
+                continue
+            kind = asked_form(e.question) if name == "form" else name
+            asked[kind] += 1
+            if passes(e.question, e.context, e.answer_start, e.answer_start + len(e.answer_text)):
+                held[kind] += 1
+            else:
+                misses.append((kind, e.question, e.answer_text))
+        for kind, n in asked.most_common():
+            print(f"  {kind}: {held[kind]} of {n}")
+        for kind, question, answer in misses:
+            print(f"  miss ({kind}): {question} → {answer}")
 
 
 def reader_effect(examples_file: Path) -> None:
@@ -57,44 +80,48 @@ def reader_effect(examples_file: Path) -> None:
     from retrieval.reader.postprocess import best_spans
     from retrieval.reader.runtime import load_default_reader, score_windows
     from retrieval.reader.shown import shown_contains
-    from retrieval.values import asked_form, holds_form
     from train_reader import read_examples
 
     plan = T.TrainingPlan()
     splits = read_examples(examples_file, plan)
-    sets = [s for name in ("held_back", "held_back_english", "calibration")
-            for s in T.question_sets(splits[name], plan) if asked_form(s[0].question)]
+    every_set = [s for name in ("held_back", "held_back_english", "calibration") for s in T.question_sets(splits[name], plan)]
     reader = load_default_reader(Settings())
-    questions, passages, owner = [], [], []
-    for i, (example, contexts, _) in enumerate(sets):
-        for context in contexts:
-            questions.append(example.question)
-            passages.append(context)
-            owner.append(i)
-    windows = encode_windows(reader.tokenizer, questions, passages, max_length=plan.max_length, stride=plan.stride,
-                             max_question_tokens=plan.max_question_tokens, pad_to_max=True)
-    starts, ends = score_windows(reader.scorer, windows, batch_size=32)
-    spans = {name: best_spans(windows, starts, ends, pairs=len(questions), max_answer_tokens=plan.max_answer_tokens,
-                              accept=accept)
-             for name, accept in (("without", None),
-                                  ("with", lambda k, s, e: holds_form(passages[k], s, e, asked_form(questions[k]))))}
-    outcome = {"without": Counter(), "with": Counter()}
-    for i, (example, _, answerable) in enumerate(sets):
-        threshold = reader.threshold_for(is_english_copy(example))
-        for name in outcome:
-            candidates = [(s, passages[k]) for k, s in enumerate(spans[name]) if owner[k] == i and s.start >= 0]
-            best = max(candidates, key=lambda c: c[0].margin, default=None)
-            if best is None or best[0].margin < threshold:
-                outcome[name]["refused" if answerable else "refused (unanswerable)"] += 1
-            elif not answerable:
-                outcome[name]["answered (unanswerable)"] += 1
-            elif shown_contains(best[1], best[0].start, best[0].end, example.answer_text):
-                outcome[name]["answered right"] += 1
-            else:
-                outcome[name]["answered wrong"] += 1
-    print(f"{len(sets)} held-back and calibration question sets asking a form, shipped reader at its threshold:")
-    for key in ("answered right", "answered wrong", "refused", "answered (unanswerable)", "refused (unanswerable)"):
-        print(f"  {key}: {outcome['without'][key]} without the check, {outcome['with'][key]} with it")
+    for name, (applies, passes) in checks().items():
+        sets = [s for s in every_set if applies(s[0].question)]
+        questions, passages, owner = [], [], []
+        for i, (example, contexts, _) in enumerate(sets):
+            for context in contexts:
+                questions.append(example.question)
+                passages.append(context)
+                owner.append(i)
+        windows = encode_windows(reader.tokenizer, questions, passages, max_length=plan.max_length, stride=plan.stride,
+                                 max_question_tokens=plan.max_question_tokens, pad_to_max=True)
+        starts, ends = score_windows(reader.scorer, windows, batch_size=32)
+        spans = {way: best_spans(windows, starts, ends, pairs=len(questions), max_answer_tokens=plan.max_answer_tokens,
+                                 accept=accept)
+                 for way, accept in (("without", None),
+                                     ("with", lambda k, s, e: passes(questions[k], passages[k], s, e)))}
+        outcome = {"without": Counter(), "with": Counter()}
+        by_set: dict[int, list[int]] = {}
+        for k, i in enumerate(owner):
+            by_set.setdefault(i, []).append(k)
+        for i, (example, _, answerable) in enumerate(sets):
+            threshold = reader.threshold_for(is_english_copy(example))
+            for way in outcome:
+                found = [spans[way][k] for k in by_set[i] if spans[way][k].start >= 0]
+                best = max(found, key=lambda s: s.margin, default=None)
+                if best is None or best.margin < threshold:
+                    outcome[way]["refused" if answerable else "refused (unanswerable)"] += 1
+                elif not answerable:
+                    outcome[way]["answered (unanswerable)"] += 1
+                elif shown_contains(passages[best.pair], best.start, best.end, example.answer_text):
+                    outcome[way]["answered right"] += 1
+                else:
+                    outcome[way]["answered wrong"] += 1
+        print(f"{name} check: {len(sets)} held-back and calibration question sets it applies to, shipped reader "
+              "at its threshold:")
+        for key in ("answered right", "answered wrong", "refused", "answered (unanswerable)", "refused (unanswerable)"):
+            print(f"  {key}: {outcome['without'][key]} without the check, {outcome['with'][key]} with it")
 
 
 def main() -> None:

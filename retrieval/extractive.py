@@ -27,7 +27,7 @@ from .question import Question, QuestionAnalyser
 from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, sentence_around, sentence_with_what_follows
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
-from .values import MEASURE_WORDS, holds_form, measures_at
+from .values import MEASURE_WORDS, holds_form, measures_at, per_unit_at
 
 # Retrieved chunks the reader reads per question at most, as many as the threshold was calibrated on
 # (TrainingPlan.passages_per_question, which says why not 3). About 6 windows of 160 tokens, 250 ms on 2 cores.
@@ -497,12 +497,15 @@ def _lazily(make: Callable[[str], Iterable[str]], key: str) -> Iterator[str]:
 
 
 def _fits(question: Question, passage: str, start: int, end: int) -> bool:
-    """A span whose figure has a unit of measure has one of the measure asked (多少万亩: not 400万元), and a
-    span answering a question that names its answer's form is in it (哪一天: a day, not 2021年10月)."""
+    """A span whose figure has a unit of measure has one of the measure asked (多少万亩: not 400万元); a span
+    answering a question that names its answer's form is in it (哪一天: a day, not 2021年10月); a count asked
+    for is not one given per head (多少个5G基站: not 每万人…14.6个) unless the question asks per head."""
     if question.measure is not None:
         found = measures_at(passage, start, end)
         if found and question.measure not in found:
             return False
+    if question.kind == "quantity" and not question.per_unit and per_unit_at(passage, start, end):
+        return False
     return question.form is None or holds_form(passage, start, end, question.form)
 
 

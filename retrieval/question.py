@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from .crosslingual import EnglishToChinese, TermGroup
 from .lexicon import Segmenter, is_english, normalize
 from .places import division_names
-from .values import MEASURE_WORDS, asked_form, asked_measure, years_in
+from .values import MEASURE_WORDS, asked_form, asked_measure, asks_per_unit, years_in
 
 # Kinds of answer, tried in this order; the first pattern found decides.
 _KINDS_ZH = [
@@ -80,6 +80,7 @@ class Question:
     parts: tuple["Question", ...] = ()  # sub-questions of a compound question
     measure: str | None = None         # what the figure asked for measures (多少万亩 → area; values.MEASURES)
     form: str | None = None            # the form the answer takes (哪一天 → day, 第几 → rank; values.ANSWER_FORMS)
+    per_unit: bool = False             # asks a figure per head or per unit (每万人, 人均; values.asks_per_unit)
 
     @property
     def search_words(self) -> list[str]:
@@ -143,7 +144,8 @@ class QuestionAnalyser:
         people = () if english else tuple(self._segmenter.people(text))
         index_words = () if english else tuple(self._segmenter.index_terms(text))
         return Question(text, english, kind, unit, tuple(groups), focus, frozenset(years_in(norm)), places, fields,
-                        people, index_words, measure=asked_measure(norm), form=asked_form(norm))
+                        people, index_words, measure=asked_measure(norm), form=asked_form(norm),
+                        per_unit=asks_per_unit(norm))
 
     def _english_places(self, text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:
         """Capitalised names whose Chinese renderings are place names (Guangzhou → 广州; not Ministry → 交通部)."""

@@ -1,9 +1,11 @@
 """Units of measure and answer forms: what a figure measures, what a question asks a figure in, what form it asks for."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from retrieval.values import MEASURES, asked_form, asked_measure, holds_form, measures_at, measures_in
+from retrieval.values import MEASURES, asked_form, asked_measure, asks_per_unit, holds_form, measures_at, measures_in, per_unit_at
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -87,8 +89,9 @@ def test_a_span_holds_a_form_with_the_characters_beside_it(text, span, form, exp
     assert holds_form(text, start, start + len(span), form) is expected
 
 
-def test_gold_answers_of_the_reading_comprehension_data_hold_the_form_their_question_asks():
-    # Pins what ANSWER_FORMS says it measured (739 of 742): a pattern that stops meaning its form fails here.
+def test_gold_answers_of_the_reading_comprehension_data_pass_the_checks_their_question_asks_for():
+    # Pins what ANSWER_FORMS (739 of 742) and the per-head check (none of the figures asked) say they measured:
+    # a pattern that stops meaning what it says fails here.
     from pathlib import Path
 
     from retrieval.reader.data import read_squad
@@ -101,3 +104,29 @@ def test_gold_answers_of_the_reading_comprehension_data_hold_the_form_their_ques
     asked = [(e, form) for e in examples if (form := asked_form(e.question))]
     held = [e for e, form in asked if holds_form(e.context, e.answer_start, e.answer_start + len(e.answer_text), form)]
     assert len(asked) >= 700 and len(held) / len(asked) >= 0.99, (len(held), len(asked))
+    figures = [e for e in examples if re.search(r"多少|几", e.question) and not asks_per_unit(e.question)
+               and re.search(r"\d|[一二三四五六七八九十百千万亿]", e.answer_text)]
+    per_head = [e for e in figures if per_unit_at(e.context, e.answer_start, e.answer_start + len(e.answer_text))]
+    assert len(figures) >= 400 and not per_head, [(e.question, e.answer_text) for e in per_head]
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("其中5G基站为6451个，每万人拥有5G基站数为14.6个，全省排名第4", "14.6个", True),
+    ("其中5G基站为6451个，每万人拥有5G基站数为14.6个，全省排名第4", "6451个", False),
+    ("其中5G基站为6451个，每万人拥有5G基站数为14.6个，全省排名第4", "第4", False),   # another clause
+    ("全县人均公园绿地面积12平方米", "12平方米", True),
+    ("每年新增就业岗位3000个", "3000个", False),          # per year is not per head
+])
+def test_a_figure_is_per_head_when_its_clause_says_so(text, span, expected):
+    start = text.index(span)
+    assert per_unit_at(text, start, start + len(span)) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("每万人拥有多少个5G基站？", True),
+    ("全县人均住房面积是多少？", True),
+    ("What is the per capita income?", True),
+    ("全市的5G基站有多少个？", False),
+])
+def test_a_question_asks_per_head_when_it_says_so(question, expected):
+    assert asks_per_unit(question) is expected
