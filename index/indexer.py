@@ -20,6 +20,11 @@ from .structure import parse_letter
 from .types import Chunk, DocumentRecord, Letter
 
 Status = Literal["indexed", "replaced", "unchanged", "duplicate", "failed"]
+# Chunks of several letters gathered before they are embedded, so that the embedder's length-sorted batches
+# hold chunks of like length: one letter's ~20 chunks padded to its longest cost 1.62x the tokens of the
+# chunks themselves, 512 chunks of ~25 letters 1.05x (100 generated letters, e5 tokens; measured
+# 2026-12-06). A crash loses no stored letter; the letters gathered and not yet stored are indexed again.
+EMBED_GROUP_CHUNKS = 512
 
 
 class PassageEmbedder(Protocol):
@@ -54,6 +59,15 @@ class IndexReport:
         return [outcome for outcome in self.outcomes if outcome.status == "failed"]
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """A file's letter and chunks, parsed and not yet stored."""
+
+    source: str
+    letter: Letter
+    chunks: list[Chunk]
+
+
 class Indexer:
     """Keeps the store and the registry in step with the files given to it."""
 
@@ -86,26 +100,54 @@ class Indexer:
 
     def index_paths(self, paths: Iterable[Path], *, on_file: Callable[[IndexOutcome], None] | None = None,
                     on_start: Callable[[int], None] | None = None) -> IndexReport:
-        """Index every supported file under ``paths``; one bad file never stops the rest."""
+        """Index every supported file under ``paths``; one bad file never stops the rest. Letters are parsed
+        and gathered up to EMBED_GROUP_CHUNKS chunks, embedded together, then stored one by one."""
         self.recover()
         files = iter_input_files(paths)
         if on_start:
             on_start(len(files))
-        outcomes = []
-        for path in files:
-            outcome = self.index_file(path)
-            outcomes.append(outcome)
+        outcomes: list[IndexOutcome | None] = []
+        gathered: list[tuple[int, _Parsed]] = []   # (slot in outcomes, parsed letter not yet stored)
+
+        def settle(slot: int, outcome: IndexOutcome) -> None:
+            outcomes[slot] = outcome
             if on_file:
                 on_file(outcome)
+
+        def store_gathered() -> None:
+            if not gathered:
+                return
+            for slot, outcome in zip((slot for slot, _ in gathered), self._store_all([p for _, p in gathered])):
+                settle(slot, outcome)
+            gathered.clear()
+
+        for path in files:
+            outcomes.append(None)
+            source = str(path.resolve())
+            try:
+                parsed = self._parse_new(path, source)
+            except GovqaError as error:
+                parsed = IndexOutcome(source, "failed", error=str(error))
+            if isinstance(parsed, _Parsed) and any(p.letter.content_hash == parsed.letter.content_hash for _, p in gathered):
+                store_gathered()   # the same letter twice in one group: the second is a duplicate of the stored first
+                parsed = self.index_file(path)
+            if isinstance(parsed, IndexOutcome):
+                settle(len(outcomes) - 1, parsed)
+                continue
+            gathered.append((len(outcomes) - 1, parsed))
+            if sum(len(p.chunks) for _, p in gathered) >= EMBED_GROUP_CHUNKS:
+                store_gathered()
+        store_gathered()
         return IndexReport(tuple(outcomes))
 
     def index_file(self, path: Path) -> IndexOutcome:
         """Index one file, replacing an older version from the same path."""
         source = str(path.resolve())
         try:
-            return self._index(path, source)
+            parsed = self._parse_new(path, source)
         except GovqaError as error:
             return IndexOutcome(source, "failed", error=str(error))
+        return parsed if isinstance(parsed, IndexOutcome) else self._store_all([parsed])[0]
 
     def remove(self, doc_id: str) -> DocumentRecord:
         """Delete a document and all its chunks."""
@@ -130,7 +172,8 @@ class Indexer:
             newest[record.source_path] = record.doc_id
         return older
 
-    def _index(self, path: Path, source: str) -> IndexOutcome:
+    def _parse_new(self, path: Path, source: str) -> _Parsed | IndexOutcome:
+        """The file's letter and chunks, or its outcome when it holds a letter already indexed."""
         data = read_file(path, max_bytes=self._settings.index.max_file_bytes)  # the one read of the file
         content_hash = hashlib.sha256(data).hexdigest()
         known = self._registry.by_hash(content_hash)
@@ -145,9 +188,26 @@ class Indexer:
                               overlap_sentences=self._settings.index.chunk_overlap_sentences)
         if not chunks:
             raise InputFileError(path, "no text to index after cleaning.")
-        self._store_letter(letter, chunks)
-        replaced = self._drop_older_versions(source, keep=letter.doc_id)
-        return IndexOutcome(source, "replaced" if replaced else "indexed", letter.doc_id, letter.display_name, len(chunks))
+        return _Parsed(source, letter, chunks)
+
+    def _store_all(self, parsed: list[_Parsed]) -> list[IndexOutcome]:
+        """Embed the letters' chunks in one go, then store each letter, replacing older versions of its file."""
+        try:
+            vectors = self._embedder.embed_passages([chunk.embed_text for p in parsed for chunk in p.chunks])
+        except GovqaError as error:
+            return [IndexOutcome(p.source, "failed", error=str(error)) for p in parsed]
+        outcomes, first = [], 0
+        for p in parsed:
+            embeddings, first = vectors[first:first + len(p.chunks)], first + len(p.chunks)
+            try:
+                self._store_letter(p.letter, p.chunks, embeddings)
+                replaced = self._drop_older_versions(p.source, keep=p.letter.doc_id)
+            except GovqaError as error:
+                outcomes.append(IndexOutcome(p.source, "failed", error=str(error)))
+                continue
+            outcomes.append(IndexOutcome(p.source, "replaced" if replaced else "indexed", p.letter.doc_id,
+                                         p.letter.display_name, len(p.chunks)))
+        return outcomes
 
     def _parse(self, path: Path, data: bytes, source: str, content_hash: str) -> Letter:
         raw = parse_file(path, data)
@@ -156,20 +216,13 @@ class Indexer:
             raise InputFileError(path, "the file has no text once blank lines and page numbers are removed.")
         return parse_letter(text, source_path=source, content_hash=content_hash, doc_id=content_hash[:16])
 
-    def _store_letter(self, letter: Letter, chunks: list[Chunk]) -> None:
-        embeddings = self._embed(chunks)
+    def _store_letter(self, letter: Letter, chunks: list[Chunk], embeddings: np.ndarray) -> None:
         self._registry.begin(DocumentRecord(
             doc_id=letter.doc_id, source_path=letter.source_path, content_hash=letter.content_hash,
             display_name=letter.display_name, metadata=letter.metadata, chunk_count=len(chunks),
         ))
         self._store.add(chunks, embeddings)
         self._registry.complete(letter.doc_id)
-
-    def _embed(self, chunks: list[Chunk]) -> np.ndarray:
-        batch = self._settings.index.embed_batch_size
-        texts = [chunk.embed_text for chunk in chunks]
-        parts = [self._embedder.embed_passages(texts[i:i + batch]) for i in range(0, len(texts), batch)]
-        return np.concatenate(parts)
 
     def _drop_older_versions(self, source: str, keep: str) -> bool:
         older = [record for record in self._registry.by_source(source) if record.doc_id != keep]

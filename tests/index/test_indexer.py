@@ -222,6 +222,47 @@ def test_same_content_at_second_path_is_duplicate(workspace: Workspace, tmp_path
     workspace.assert_consistent()
 
 
+def test_letters_of_one_run_are_embedded_together_and_each_keeps_its_own_vectors(workspace: Workspace,
+                                                                                  tmp_path: Path, embedder) -> None:
+    folder = tmp_path / "letters"
+    copy_letters(folder, SMALL, MEDIUM, SAMPLE)
+    report = workspace.indexer.index_paths([folder])
+    assert [o.status for o in report.outcomes] == ["indexed"] * 3
+    assert workspace.embedder.calls == 1          # 3 letters, fewer chunks than EMBED_GROUP_CHUNKS: one call
+    for outcome in report.outcomes:
+        chunks = workspace.store.chunks(outcome.doc_id)
+        stored = workspace.store.embeddings([c.chunk_id for c in chunks])
+        alone = embedder.embed_passages([c.embed_text for c in chunks])   # this letter's chunks only
+        cosines = [float(stored[c.chunk_id] @ vector) for c, vector in zip(chunks, alone)]
+        assert min(cosines) > 0.9999, (outcome.path, min(cosines))
+    workspace.assert_consistent()
+
+
+def test_a_group_is_embedded_when_it_holds_enough_chunks(workspace: Workspace, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("index.indexer.EMBED_GROUP_CHUNKS", 1)   # every letter fills a group
+    folder = tmp_path / "letters"
+    copy_letters(folder, SMALL, MEDIUM)
+    seen = []
+    report = workspace.indexer.index_paths([folder], on_file=seen.append)
+    assert workspace.embedder.calls == 2
+    assert seen == list(report.outcomes) and [o.status for o in seen] == ["indexed", "indexed"]
+    workspace.assert_consistent()
+
+
+def test_the_same_letter_twice_in_one_run_is_stored_once(workspace: Workspace, tmp_path: Path) -> None:
+    # Both copies are parsed before either is stored: the second must still be found a duplicate.
+    [first] = copy_letters(tmp_path / "letters" / "a", SMALL)
+    [second] = copy_letters(tmp_path / "letters" / "b", SMALL)
+    report = workspace.indexer.index_paths([tmp_path / "letters"])
+    by_path = {o.path: o for o in report.outcomes}
+    assert by_path[str(first.resolve())].status == "indexed"
+    assert by_path[str(second.resolve())].status == "duplicate"
+    assert [o.path for o in report.outcomes] == sorted(by_path)   # outcomes in the order of the files
+    assert len(workspace.registry.documents()) == 1
+    workspace.assert_consistent()
+
+
 def test_file_changed_into_a_copy_of_another_letter_drops_its_old_version(workspace: Workspace, tmp_path: Path) -> None:
     first, second = copy_letters(tmp_path / "letters", SMALL, MEDIUM)
     kept = workspace.indexer.index_file(first)
