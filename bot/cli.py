@@ -106,6 +106,7 @@ def index_command(paths: Annotated[list[Path], typer.Argument(help="Files or fol
     with err.status("Loading the embedding model…"):
         indexer = open_indexer(settings)
     report = _index_with_progress(indexer, paths)
+    del indexer  # its embedding model is done with: its memory goes before the snapshot of every chunk is built
     from retrieval.knowledge import store_index_terms
 
     with err.status("Storing the keyword-search words of new chunks…"):
