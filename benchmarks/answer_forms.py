@@ -88,12 +88,7 @@ def reader_effect(examples_file: Path) -> None:
     reader = load_default_reader(Settings())
     for name, (applies, passes) in checks().items():
         sets = [s for s in every_set if applies(s[0].question)]
-        questions, passages, owner = [], [], []
-        for i, (example, contexts, _) in enumerate(sets):
-            for context in contexts:
-                questions.append(example.question)
-                passages.append(context)
-                owner.append(i)
+        questions, passages, owner = T.set_pairs(sets)
         windows = encode_windows(reader.tokenizer, questions, passages, max_length=plan.max_length, stride=plan.stride,
                                  max_question_tokens=plan.max_question_tokens, pad_to_max=True)
         starts, ends = score_windows(reader.scorer, windows, batch_size=32)

@@ -339,18 +339,24 @@ def answer_piece(example: Example, chunk_chars: int) -> Example:
     return example
 
 
-def read_sets(model, tokenizer, sets, plan: TrainingPlan, progress=None) -> list[tuple[float, bool, bool]]:
-    """(best margin over the set's passages, answerable, the answer shown would be right) per question set.
-
-    Right means what answering would show — the span's clause (``shown.clause_around``) — holds the gold
-    answer, as a reader of the answer (and score.py) judges it; the threshold is chosen on that.
-    """
+def set_pairs(sets) -> tuple[list[str], list[str], list[int]]:
+    """Every (question, passage) pair of the question sets, and the index of the set each pair is of."""
     questions, passages, owner = [], [], []
     for i, (example, contexts, _) in enumerate(sets):
         for context in contexts:
             questions.append(example.question)
             passages.append(context)
             owner.append(i)
+    return questions, passages, owner
+
+
+def read_sets(model, tokenizer, sets, plan: TrainingPlan, progress=None) -> list[tuple[float, bool, bool]]:
+    """(best margin over the set's passages, answerable, the answer shown would be right) per question set.
+
+    Right means what answering would show — the span's clause (``shown.clause_around``) — holds the gold
+    answer, as a reader of the answer (and score.py) judges it; the threshold is chosen on that.
+    """
+    questions, passages, owner = set_pairs(sets)
     spans = predict(model, tokenizer, questions, passages, plan, progress=progress)
     best: dict[int, tuple[float, bool]] = {}
     for i, span in zip(owner, spans):
