@@ -499,7 +499,7 @@ def _lazily(make: Callable[[str], Iterable[str]], key: str) -> Iterator[str]:
 def _fits(question: Question, passage: str, start: int, end: int) -> bool:
     """A span whose figure has a unit of measure has one of the measure asked (多少万亩: not 400万元); a span
     answering a question that names its answer's form is in it (哪一天: a day, not 2021年10月); a count asked
-    for is not one given per head (多少个5G基站: not 每万人…14.6个) unless the question asks per head."""
+    for is not one given per head (多少辆公交车: not 每万人…12.3辆) unless the question asks per head."""
     if question.measure is not None:
         found = measures_at(passage, start, end)
         if found and question.measure not in found:

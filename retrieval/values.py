@@ -81,7 +81,7 @@ def asked_measure(question: str) -> str | None:
 
 # The form a question says its answer takes, and what a span in that form holds (with FORM_CONTEXT_CHARS on
 # either side, where 第 or 日 often lie). A span without it answers another question: 哪天开园 is not
-# answered by 2021年10月前, 几类水 not by 14个, 排名第几 not by 6451个. Measured on every question of CMRC 2018
+# answered by 2021年10月前, 几类水 not by 14个, 排名第几 not by 820辆. Measured on every question of CMRC 2018
 # trial and DRCD dev/test (benchmarks/answer_forms.py, 2026-12-06), the gold answer holds the form it is asked
 # in for day 18 of 18 (lunar 七月初十 included), month 17 of 18, year 669 of 671, kind 12 of 12, rank 35 of 36.
 # Listed in the order tried: 几月几日 asks a day before it asks a month.
@@ -113,8 +113,8 @@ def holds_form(text: str, start: int, end: int, form: str) -> bool:
     return bool(ANSWER_FORMS[form][1].search(window))
 
 
-# A figure given per head or per unit of area (每万人拥有5G基站数为14.6个, 人均, 亩均) answers only a question
-# that asks for one (每, 人均, 平均, per, average): 全市有多少个5G基站 is not answered with 14.6个. Measured on CMRC
+# A figure given per head or per unit of area (每万人拥有公交车12.3辆, 人均, 亩均) answers only a question
+# that asks for one (每, 人均, 平均, per, average): 全市有多少辆公交车 is not answered with 12.3辆. Measured on CMRC
 # 2018 trial and DRCD dev/test (benchmarks/answer_forms.py, 2026-12-06): of the 2,325 questions with a figure
 # for answer that ask for none, no gold answer's clause gives it per head.
 _PER_UNIT_CLAUSE = re.compile(r"每(?:[一十百千万]|\d+)*(?:人|户|名|位|平方公里|平方千米|平方米|公顷|亩|辆)|人均|户均|亩均|生均|床均")
@@ -129,6 +129,6 @@ def asks_per_unit(question: str) -> bool:
 
 def per_unit_at(text: str, start: int, end: int) -> bool:
     """Whether the figure of span ``text[start:end]`` is given per head or per unit: its clause, up to the span's
-    end, says so (每万人拥有5G基站数为14.6个)."""
+    end, says so (每万人拥有公交车12.3辆)."""
     clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
     return bool(_PER_UNIT_CLAUSE.search(text, clause_start, end))

@@ -60,7 +60,7 @@ def test_every_unit_belongs_to_one_measure():
     ("新校区哪年投入使用？", "year"),
     ("水库的水质是几类水？", "kind"),
     ("这条路是几级公路？", "kind"),
-    ("在全省排名第几？", "rank"),
+    ("这项指标在全市排第几？", "rank"),
     ("Which year did the park open?", "year"),
     ("On what date was the letter signed?", "day"),
     ("工程要几个月完成？", None),                     # a duration, not a month
@@ -82,7 +82,7 @@ def test_a_question_says_the_form_of_its_answer(question, expected):
     ("出水水质达到Ⅲ类标准", "Ⅲ", "kind", True),
     ("涉及水源地14个", "14个", "kind", False),
     ("全省排名第8", "8", "rank", True),                      # 第 just before the span
-    ("其中5G基站为6451个", "6451个", "rank", False),
+    ("其中新能源公交车820辆", "820辆", "rank", False),
 ])
 def test_a_span_holds_a_form_with_the_characters_beside_it(text, span, form, expected):
     start = text.index(span)
@@ -111,9 +111,9 @@ def test_gold_answers_of_the_reading_comprehension_data_pass_the_checks_their_qu
 
 
 @pytest.mark.parametrize("text, span, expected", [
-    ("其中5G基站为6451个，每万人拥有5G基站数为14.6个，全省排名第4", "14.6个", True),
-    ("其中5G基站为6451个，每万人拥有5G基站数为14.6个，全省排名第4", "6451个", False),
-    ("其中5G基站为6451个，每万人拥有5G基站数为14.6个，全省排名第4", "第4", False),   # another clause
+    ("其中新能源公交车820辆，每万人拥有公交车12.3辆，全省排名第5", "12.3辆", True),
+    ("其中新能源公交车820辆，每万人拥有公交车12.3辆，全省排名第5", "820辆", False),
+    ("其中新能源公交车820辆，每万人拥有公交车12.3辆，全省排名第5", "第5", False),   # another clause
     ("全县人均公园绿地面积12平方米", "12平方米", True),
     ("每年新增就业岗位3000个", "3000个", False),          # per year is not per head
 ])
@@ -123,10 +123,10 @@ def test_a_figure_is_per_head_when_its_clause_says_so(text, span, expected):
 
 
 @pytest.mark.parametrize("question, expected", [
-    ("每万人拥有多少个5G基站？", True),
+    ("每万人拥有多少辆公交车？", True),
     ("全县人均住房面积是多少？", True),
     ("What is the per capita income?", True),
-    ("全市的5G基站有多少个？", False),
+    ("全县共有多少座污水处理站？", False),
 ])
 def test_a_question_asks_per_head_when_it_says_so(question, expected):
     assert asks_per_unit(question) is expected
