@@ -329,7 +329,7 @@ FORMS_LETTER = """关于加快县域基础设施建设的建议的答复
 
 您提出的《关于加快县域基础设施建设的建议》收悉，现答复如下：
 
-截至今年6月，全县5G基站总数达到1260个，每万人拥有5G基站数为18.5个，全市排名第3。县城供水厂改扩建工程计划于2025年9月完工，涉及供水管网46公里。
+截至今年6月，全县新能源公交车总数达到1260辆，每万人拥有公交车18.5辆，全市排名第3。县城供水厂改扩建工程计划于2025年9月完工，涉及供水管网46公里。
 
 全县12个乡镇已全部通上天然气，新建污水处理站15座。
 
@@ -351,15 +351,15 @@ def test_a_question_naming_its_answers_form_is_answered_only_in_that_form(forms_
     assert not kind.answered, kind
     month = forms_service.ask("县城供水厂改扩建工程几月完工？")
     assert month.answered and "9月" in month.text, month
-    rank = forms_service.ask("5G基站总数在全市排第几？")
+    rank = forms_service.ask("公交车总数在全市排第几？")
     assert rank.answered and "第3" in rank.text, rank
 
 
 def test_a_count_asked_is_not_answered_by_one_given_per_head(forms_service):
-    # Measured without the check: 每万人拥有5G基站数为18.5个.
-    total = forms_service.ask("全县一共有多少个5G基站？")
+    # Measured without the check: 每万人拥有公交车18.5辆.
+    total = forms_service.ask("全县一共有多少辆公交车？")
     assert total.answered and "1260" in total.text and "18.5" not in total.text, total
-    per_head = forms_service.ask("每万人拥有多少个5G基站？")
+    per_head = forms_service.ask("每万人拥有多少辆公交车？")
     assert per_head.answered and "18.5" in per_head.text, per_head
 
 
