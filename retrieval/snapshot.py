@@ -18,9 +18,11 @@ this program, and pickle is the one format that keeps bm25s's objects whole.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +59,21 @@ def snapshot_key(chunk_ids: Iterable[str], segmenter_version: str) -> str:
     return digest.hexdigest()
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block: unpickling makes some hundred thousand objects
+    (chunks, their texts, BM25's tables), none of them garbage, and each few hundred trigger a collection
+    that walks all made so far. Measured, 1,020 letters' snapshot: 0.60 s to read with it on, 0.18 s off;
+    a cold `govqa ask` there 1.59–1.68 → 1.50–1.58 s (the load overlaps the models' loading)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class KnowledgeSnapshot:
     """The snapshot file of one data dir; ``writable`` by default only for the holder of its writer lock."""
 
@@ -73,7 +90,8 @@ class KnowledgeSnapshot:
             with open(self.path, "rb") as fh:
                 if pickle.load(fh) != key:  # the key comes first: another snapshot is not unpickled
                     return None
-                saved = pickle.load(fh)
+                with _collector_paused():
+                    saved = pickle.load(fh)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
             return None
         if (not isinstance(saved, SavedKnowledge) or not isinstance(saved.parts, BM25Parts)
