@@ -9,13 +9,12 @@ import re
 import unicodedata
 
 from index.chunking import split_sentences
-from retrieval.values import MEASURE_WORDS
+from retrieval.values import CLAUSE_END, MEASURE_WORDS
 
 # score.py counts an answer longer than 200 characters as a pasted passage; the issue asks for at most 200.
 ANSWER_MAX_CHARS = 180
 # A clause this short ("全省排名第8") is shown with the clause before it, which names what it is about.
 SHORT_CLAUSE_CHARS = 8
-_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
 # A figure: Arabic digits, or Chinese numerals before a measure word (八条, 两期). A clause listing
 # several figures with 、 ("18个重点村、61个示范村") answers "how many 示范村" with one item of it.
 _FIGURE = re.compile(rf"\d|[零〇一二两三四五六七八九十百千万亿]+(?:{MEASURE_WORDS})")
@@ -39,7 +38,7 @@ def clause_around(passage: str, start: int, end: int, *, one_figure: bool = Fals
     ``one_figure`` (the question asks for one number): where the clause lists figures with 、, only the
     items the span lies in, so the answer does not carry the other items' figures.
     """
-    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(passage)] + [len(passage)]
+    bounds = [0] + [m.end() for m in CLAUSE_END.finditer(passage)] + [len(passage)]
     left = max(b for b in bounds if b <= start)
     right = min((b for b in bounds if b >= end), default=len(passage))
     cut = _figure_items(passage, left, right, start, end) if one_figure else (left, right)
@@ -79,7 +78,7 @@ def sentence_around(passage: str, start: int, end: int, limit: int = ANSWER_MAX_
     in ``following`` (the text after the passage, e.g. the letter's next chunk)."""
     left, right = _sentence_bounds(passage, start, end)
     if _LEAD_IN_END.search(passage[left:right]) and (passage[right:].strip() or following.strip()):
-        clause_ends = [m.end() for m in _CLAUSE_END.finditer(passage, left, right) if m.end() < right]
+        clause_ends = [m.end() for m in CLAUSE_END.finditer(passage, left, right) if m.end() < right]
         return _lead_in_with_what_follows(passage[max([left, *clause_ends]):] + "\n" + following, limit)
     text = " ".join(passage[left:right].split())
     return fit(text, passage[start:end], limit)
