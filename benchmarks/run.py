@@ -112,10 +112,13 @@ def worker_index(corpus: Path) -> None:
     spent = {"embed": 0.0, "store": 0.0}
 
     class TimedEmbedder:
+        def __init__(self, model) -> None:
+            self.model = model
+
         def embed_passages(self, texts):
             t = time.perf_counter()
             try:
-                return embedder.embed_passages(texts)
+                return self.model.embed_passages(texts)
             finally:
                 spent["embed"] += time.perf_counter() - t
 
@@ -135,7 +138,7 @@ def worker_index(corpus: Path) -> None:
             spent["store"] += time.perf_counter() - t
 
     store.add = timed_add
-    indexer = Indexer(settings, store=store, registry=Registry(settings.registry_path), embedder=TimedEmbedder())
+    indexer = Indexer(settings, store=store, registry=Registry(settings.registry_path), embedder=TimedEmbedder(embedder))
     opened = time.perf_counter()
     progress = {"done": 0, "chunks": 0}
 
@@ -151,6 +154,7 @@ def worker_index(corpus: Path) -> None:
 
     report = indexer.index_paths([corpus], on_file=on_file, on_start=on_start)
     indexed = time.perf_counter()
+    del indexer, embedder  # as `govqa index` does: the model's memory goes before the snapshot is built
     from retrieval.knowledge import store_index_terms
 
     store_index_terms(settings)  # as `govqa index` does: answering processes then find every chunk's BM25 words

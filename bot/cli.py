@@ -148,13 +148,12 @@ def reindex_command() -> None:
     with err.status("Loading the embedding model…"):
         embedder = load_embedder(settings, for_indexing=True)
     index = open_index(settings, writer="govqa reindex", embedder=embedder, check_model=False)
-    from index.indexer import EMBED_GROUP_CHUNKS
     from retrieval.knowledge import store_index_terms
     from retrieval.snapshot import KnowledgeSnapshot
 
     KnowledgeSnapshot(settings.paths.knowledge_snapshot, writable=True).delete()  # it holds the old vectors
     # As many chunks a call as indexing gathers: the embedder sorts them into batches of like length.
-    count = _reembed_with_progress(index.store, embedder, EMBED_GROUP_CHUNKS)
+    count = _reembed_with_progress(index.store, embedder, settings.index.group_chunks)
     identity = embedder_identity(embedder)
     del embedder, index  # the model is done with before the snapshot of every chunk is built (as in `index`)
     with err.status("Saving the answering snapshot with the new vectors…"):

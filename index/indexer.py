@@ -20,11 +20,15 @@ from .structure import parse_letter
 from .types import Chunk, DocumentRecord, Letter
 
 Status = Literal["indexed", "replaced", "unchanged", "duplicate", "failed"]
-# Chunks of several letters gathered before they are embedded, so that the embedder's length-sorted batches
-# hold chunks of like length: one letter's ~20 chunks padded to its longest cost 1.62x the tokens of the
-# chunks themselves, 512 chunks of ~25 letters 1.05x (100 generated letters, e5 tokens; measured
-# 2026-12-06). A crash loses no stored letter; the letters gathered and not yet stored are indexed again.
-EMBED_GROUP_CHUNKS = 512
+# Letters are gathered up to ``settings.index.group_chunks`` chunks (512 by default), then embedded together
+# and stored together:
+# - embedding: the embedder's length-sorted batches hold chunks of like length. One letter's ~20 chunks
+#   padded to its longest cost 1.62x the tokens of the chunks themselves, 512 chunks of ~25 letters 1.05x
+#   (100 generated letters, e5 tokens; measured 2026-12-06);
+# - storing: each Chroma call costs about 0.1 s whatever it holds (4,000 chunks of the 1,020-letter index,
+#   a letter a call: 23.4 s; 512 chunks a call: 4.2 s; HNSW settings change neither; measured 2026-12-06).
+# Every letter of a group is pending in the registry before its chunks are written and complete after, so a
+# crash loses no stored letter: the next run undoes the pending ones and indexes them again.
 
 
 class PassageEmbedder(Protocol):
@@ -101,7 +105,7 @@ class Indexer:
     def index_paths(self, paths: Iterable[Path], *, on_file: Callable[[IndexOutcome], None] | None = None,
                     on_start: Callable[[int], None] | None = None) -> IndexReport:
         """Index every supported file under ``paths``; one bad file never stops the rest. Letters are parsed
-        and gathered up to EMBED_GROUP_CHUNKS chunks, embedded together, then stored one by one."""
+        and gathered up to ``settings.index.group_chunks`` chunks, then embedded and stored together."""
         self.recover()
         files = iter_input_files(paths)
         if on_start:
@@ -135,7 +139,7 @@ class Indexer:
                 settle(len(outcomes) - 1, parsed)
                 continue
             gathered.append((len(outcomes) - 1, parsed))
-            if sum(len(p.chunks) for _, p in gathered) >= EMBED_GROUP_CHUNKS:
+            if sum(len(p.chunks) for _, p in gathered) >= self._settings.index.group_chunks:
                 store_gathered()
         store_gathered()
         return IndexReport(tuple(outcomes))
@@ -191,23 +195,34 @@ class Indexer:
         return _Parsed(source, letter, chunks)
 
     def _store_all(self, parsed: list[_Parsed]) -> list[IndexOutcome]:
-        """Embed the letters' chunks in one go, then store each letter, replacing older versions of its file."""
+        """Embed the letters' chunks in one go and store them in one go, replacing older versions of their
+        files; where the store refuses the group, each letter is stored on its own, so one bad letter fails alone."""
         try:
             vectors = self._embedder.embed_passages([chunk.embed_text for p in parsed for chunk in p.chunks])
         except GovqaError as error:
             return [IndexOutcome(p.source, "failed", error=str(error)) for p in parsed]
-        outcomes, first = [], 0
-        for p in parsed:
-            embeddings, first = vectors[first:first + len(p.chunks)], first + len(p.chunks)
-            try:
-                self._store_letter(p.letter, p.chunks, embeddings)
-                replaced = self._drop_older_versions(p.source, keep=p.letter.doc_id)
-            except GovqaError as error:
-                outcomes.append(IndexOutcome(p.source, "failed", error=str(error)))
-                continue
-            outcomes.append(IndexOutcome(p.source, "replaced" if replaced else "indexed", p.letter.doc_id,
-                                         p.letter.display_name, len(p.chunks)))
-        return outcomes
+        ends = np.cumsum([len(p.chunks) for p in parsed])
+        embeddings = [vectors[end - len(p.chunks):end] for p, end in zip(parsed, ends)]
+        try:
+            self._store_letters([p.letter for p in parsed], [p.chunks for p in parsed], vectors)
+        except GovqaError:
+            return [self._store_one(p, e) for p, e in zip(parsed, embeddings)]
+        return [self._replace_older(p) for p in parsed]
+
+    def _store_one(self, p: _Parsed, embeddings: np.ndarray) -> IndexOutcome:
+        try:
+            self._store_letters([p.letter], [p.chunks], embeddings)
+        except GovqaError as error:
+            return IndexOutcome(p.source, "failed", error=str(error))
+        return self._replace_older(p)
+
+    def _replace_older(self, p: _Parsed) -> IndexOutcome:
+        try:
+            replaced = self._drop_older_versions(p.source, keep=p.letter.doc_id)
+        except GovqaError as error:
+            return IndexOutcome(p.source, "failed", error=str(error))
+        return IndexOutcome(p.source, "replaced" if replaced else "indexed", p.letter.doc_id, p.letter.display_name,
+                            len(p.chunks))
 
     def _parse(self, path: Path, data: bytes, source: str, content_hash: str) -> Letter:
         raw = parse_file(path, data)
@@ -216,13 +231,16 @@ class Indexer:
             raise InputFileError(path, "the file has no text once blank lines and page numbers are removed.")
         return parse_letter(text, source_path=source, content_hash=content_hash, doc_id=content_hash[:16])
 
-    def _store_letter(self, letter: Letter, chunks: list[Chunk], embeddings: np.ndarray) -> None:
-        self._registry.begin(DocumentRecord(
-            doc_id=letter.doc_id, source_path=letter.source_path, content_hash=letter.content_hash,
-            display_name=letter.display_name, metadata=letter.metadata, chunk_count=len(chunks),
-        ))
-        self._store.add(chunks, embeddings)
-        self._registry.complete(letter.doc_id)
+    def _store_letters(self, letters: list[Letter], chunks: list[list[Chunk]], embeddings: np.ndarray) -> None:
+        """Every letter pending, then all their chunks in one store call, then every letter complete."""
+        for letter, own in zip(letters, chunks):
+            self._registry.begin(DocumentRecord(
+                doc_id=letter.doc_id, source_path=letter.source_path, content_hash=letter.content_hash,
+                display_name=letter.display_name, metadata=letter.metadata, chunk_count=len(own),
+            ))
+        self._store.add([chunk for own in chunks for chunk in own], embeddings)
+        for letter in letters:
+            self._registry.complete(letter.doc_id)
 
     def _drop_older_versions(self, source: str, keep: str) -> bool:
         older = [record for record in self._registry.by_source(source) if record.doc_id != keep]

@@ -37,6 +37,7 @@ from tests.govqa_server import GovqaServer, govqa_command, govqa_env, run_govqa
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_LETTERS = sorted((ROOT / "tests" / "data" / "letters").glob("*.txt"))
 BATCH_SIZE = 40
+KILL_GROUP_CHUNKS = 24   # about 3 of these letters a group
 UPLOAD_COUNT = 8
 POLL_S = 0.005
 RUN_TIMEOUT_S = 600
@@ -131,12 +132,13 @@ def test_index_killed_mid_batch_then_rerun_leaves_registry_and_store_in_agreemen
                                                                                    embedder) -> None:
     letters = write_letters(tmp_path / "letters", BATCH_SIZE)
     settings = Settings(data_dir=tmp_path / "data", models_dir=model_dir.parent)
-    env = govqa_env(settings.data_dir, settings.models_dir)
+    # Groups of a few letters (the default, 512 chunks, would hold all 40): the kill lands between or inside groups.
+    env = govqa_env(settings.data_dir, settings.models_dir, GOVQA_INDEX__GROUP_CHUNKS=str(KILL_GROUP_CHUNKS))
     with (tmp_path / "first-run.log").open("wb") as log:
         first = subprocess.Popen([*govqa_command(), "index", str(tmp_path / "letters")], env=env,
                                  stdout=log, stderr=subprocess.STDOUT)
         seen = kill_when_mid_batch(first, settings.registry_path, BATCH_SIZE)
-    assert seen["complete"] < BATCH_SIZE, seen  # seen["pending"] is 1 when the kill caught a document mid-write
+    assert seen["complete"] < BATCH_SIZE, seen  # seen["pending"] is >= 1 when the kill caught a group mid-write
 
     second = run_govqa(["index", str(tmp_path / "letters")], env, timeout=RUN_TIMEOUT_S)
 

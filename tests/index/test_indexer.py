@@ -14,7 +14,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from index.chunking import chunk_letter
 from index.cleaning import clean_text
-from index.errors import InputFileError, UnknownDocumentError
+from index.errors import InputFileError, StoreError, UnknownDocumentError
 from index.indexer import Indexer, IndexReport
 from index.registry import Registry
 from index.settings import Settings
@@ -41,12 +41,28 @@ class CountingEmbedder:
         return self._embedder.embed_passages(texts)
 
 
+class CountingStore(ChunkStore):
+    """A real store that counts its ``add`` calls and refuses (StoreError) calls holding the chunks of a
+    document in ``refused``, or of more than one document when ``one_letter_a_call``."""
+
+    def __init__(self, *args, refused: frozenset[str] = frozenset(), one_letter_a_call: bool = False) -> None:
+        super().__init__(*args)
+        self.refused, self.one_letter_a_call, self.added = refused, one_letter_a_call, []
+
+    def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        documents = {chunk.doc_id for chunk in chunks}
+        if documents & self.refused or (self.one_letter_a_call and len(documents) > 1):
+            raise StoreError("refused")
+        self.added.append(len(documents))
+        super().add(chunks, embeddings)
+
+
 class SimulatedCrash(Exception):
     """Stands for the process dying; not a GovqaError, so nothing catches it."""
 
 
 class CrashingStore(ChunkStore):
-    """Stores the first half of a document's chunks, then dies."""
+    """Stores the first half of the chunks it is given, then dies."""
 
     def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
         half = len(chunks) // 2
@@ -228,7 +244,7 @@ def test_letters_of_one_run_are_embedded_together_and_each_keeps_its_own_vectors
     copy_letters(folder, SMALL, MEDIUM, SAMPLE)
     report = workspace.indexer.index_paths([folder])
     assert [o.status for o in report.outcomes] == ["indexed"] * 3
-    assert workspace.embedder.calls == 1          # 3 letters, fewer chunks than EMBED_GROUP_CHUNKS: one call
+    assert workspace.embedder.calls == 1          # 3 letters, fewer chunks than settings.index.group_chunks: one call
     for outcome in report.outcomes:
         chunks = workspace.store.chunks(outcome.doc_id)
         stored = workspace.store.embeddings([c.chunk_id for c in chunks])
@@ -238,15 +254,46 @@ def test_letters_of_one_run_are_embedded_together_and_each_keeps_its_own_vectors
     workspace.assert_consistent()
 
 
-def test_a_group_is_embedded_when_it_holds_enough_chunks(workspace: Workspace, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("index.indexer.EMBED_GROUP_CHUNKS", 1)   # every letter fills a group
+def test_a_group_is_embedded_and_stored_when_it_holds_enough_chunks(workspace: Workspace, tmp_path: Path) -> None:
+    settings = workspace.settings.model_copy(update={"index": workspace.settings.index.model_copy(update={"group_chunks": 1})})
+    store = CountingStore(workspace.client, settings.collection)
+    indexer = Indexer(settings, store=store, registry=workspace.registry, embedder=workspace.embedder)
     folder = tmp_path / "letters"
     copy_letters(folder, SMALL, MEDIUM)
     seen = []
-    report = workspace.indexer.index_paths([folder], on_file=seen.append)
-    assert workspace.embedder.calls == 2
+    report = indexer.index_paths([folder], on_file=seen.append)
+    assert (workspace.embedder.calls, store.added) == (2, [1, 1])   # every letter fills a group
     assert seen == list(report.outcomes) and [o.status for o in seen] == ["indexed", "indexed"]
+    workspace.assert_consistent()
+
+
+def test_letters_of_one_group_are_stored_in_one_store_call(workspace: Workspace, tmp_path: Path) -> None:
+    store = CountingStore(workspace.client, workspace.settings.collection)
+    folder = tmp_path / "letters"
+    copy_letters(folder, SMALL, MEDIUM, SAMPLE)
+    report = workspace.indexer_with(store).index_paths([folder])
+    assert [o.status for o in report.outcomes] == ["indexed"] * 3
+    assert store.added == [3]
+    assert workspace.registry.pending() == []
+    workspace.assert_consistent()
+
+
+def test_a_group_the_store_refuses_is_stored_letter_by_letter_and_a_refused_letter_fails_alone(
+        workspace: Workspace, tmp_path: Path) -> None:
+    folder = tmp_path / "letters"
+    small, medium, sample = copy_letters(folder, SMALL, MEDIUM, SAMPLE)
+    refused = parse(medium).doc_id
+    store = CountingStore(workspace.client, workspace.settings.collection, refused=frozenset({refused}),
+                          one_letter_a_call=True)
+    report = workspace.indexer_with(store).index_paths([folder])
+    by_path = {o.path: o for o in report.outcomes}
+    assert by_path[str(medium.resolve())].status == "failed"
+    assert [by_path[str(p.resolve())].status for p in (small, sample)] == ["indexed", "indexed"]
+    assert store.added == [1, 1]
+    # The refused letter is left pending, as a crash would leave it: the next run undoes it and indexes it.
+    assert workspace.registry.pending() == [refused]
+    again = workspace.indexer.index_paths([folder])
+    assert sorted(o.status for o in again.outcomes) == ["indexed", "unchanged", "unchanged"]
     workspace.assert_consistent()
 
 
