@@ -205,7 +205,9 @@ class Indexer:
         embeddings = [vectors[end - len(p.chunks):end] for p, end in zip(parsed, ends)]
         try:
             self._store_letters([p.letter for p in parsed], [p.chunks for p in parsed], vectors)
-        except GovqaError:
+        except GovqaError as error:
+            if len(parsed) == 1:
+                return [IndexOutcome(parsed[0].source, "failed", error=str(error))]
             return [self._store_one(p, e) for p, e in zip(parsed, embeddings)]
         return [self._replace_older(p) for p in parsed]
 

@@ -47,12 +47,13 @@ class CountingStore(ChunkStore):
 
     def __init__(self, *args, refused: frozenset[str] = frozenset(), one_letter_a_call: bool = False) -> None:
         super().__init__(*args)
-        self.refused, self.one_letter_a_call, self.added = refused, one_letter_a_call, []
+        self.refused, self.one_letter_a_call, self.added, self.calls = refused, one_letter_a_call, [], 0
 
     def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        self.calls += 1
         documents = {chunk.doc_id for chunk in chunks}
         if documents & self.refused or (self.one_letter_a_call and len(documents) > 1):
-            raise StoreError("refused")
+            raise StoreError("The store refused the chunks.")
         self.added.append(len(documents))
         super().add(chunks, embeddings)
 
@@ -295,6 +296,14 @@ def test_a_group_the_store_refuses_is_stored_letter_by_letter_and_a_refused_lett
     again = workspace.indexer.index_paths([folder])
     assert sorted(o.status for o in again.outcomes) == ["indexed", "unchanged", "unchanged"]
     workspace.assert_consistent()
+
+
+def test_a_single_letter_the_store_refuses_fails_with_the_stores_error_after_one_try(workspace: Workspace,
+                                                                                     tmp_path: Path) -> None:
+    [letter] = copy_letters(tmp_path / "letters", SMALL)
+    store = CountingStore(workspace.client, workspace.settings.collection, refused=frozenset({parse(letter).doc_id}))
+    outcome = workspace.indexer_with(store).index_file(letter)
+    assert (outcome.status, outcome.error, store.calls) == ("failed", "The store refused the chunks.", 1)
 
 
 def test_the_same_letter_twice_in_one_run_is_stored_once(workspace: Workspace, tmp_path: Path) -> None:
