@@ -1,4 +1,5 @@
-"""Warm answer latency: p50/p95 per question and where the time goes (embed, search, answer).
+"""Warm answer latency: p50/p95 per question and where the time goes (embed, search, answer), and how many
+reader windows a question reads.
 
     .venv/bin/python benchmarks/bench_answer.py [--letters PATH ...] [--questions gold.jsonl] [--rounds 3]
 
@@ -45,16 +46,40 @@ def main() -> None:
             service.add_document(path)
     for question in questions[:3]:
         service.ask(question)  # warm-up
+    windows = count_reader_windows()
     stages: dict[str, list[float]] = {}
+    per_question: list[tuple[int, float]] = []   # (reader windows, read ms)
     for _ in range(args.rounds):
         for question in questions:
+            windows.clear()
             answer = service.ask(question)
             for stage, ms in answer.timings_ms.items():
                 stages.setdefault(stage, []).append(ms)
+            per_question.append((sum(windows), answer.timings_ms.get("read", 0.0)))
     print(f"documents: {len(service.documents())}   questions: {len(questions)} x {args.rounds}   service build: {build_s:.1f} s")
     print(f"{'stage':<10}{'p50 ms':>10}{'p95 ms':>10}{'mean ms':>10}")
     for stage, values in stages.items():
         print(f"{stage:<10}{percentile(values, 50):>10.1f}{percentile(values, 95):>10.1f}{statistics.mean(values):>10.1f}")
+    counts = [n for n, _ in per_question]
+    print(f"reader windows a question: p50 {percentile(counts, 50):.0f}, p95 {percentile(counts, 95):.0f}, "
+          f"mean {statistics.mean(counts):.1f}; read ms a window (median over questions that read): "
+          f"{statistics.median([ms / n for n, ms in per_question if n]) if any(counts) else 0:.1f}")
+
+
+def count_reader_windows() -> list[int]:
+    """The windows of every reader call from now on (one entry a call), for the benchmark to read and clear:
+    the reader is deep inside the service, so its module's scoring function is wrapped."""
+    from retrieval.reader import runtime
+
+    calls: list[int] = []
+    score_windows = runtime.score_windows
+
+    def counting(scorer, windows, **options):
+        calls.append(int(windows.input_ids.shape[0]))
+        return score_windows(scorer, windows, **options)
+
+    runtime.score_windows = counting
+    return calls
 
 
 if __name__ == "__main__":
