@@ -95,18 +95,13 @@ def emit(event: str, **data) -> None:
 def worker_index(corpus: Path) -> None:
     """Index ``corpus`` into GOVQA_DATA_DIR with the Indexer API, reporting progress as JSON lines."""
     started = time.perf_counter()
+    from index.components import open_index
     from index.embedding_model import load_embedder
     from index.indexer import Indexer
     from index.registry import Registry
     from index.settings import Settings
-    from index.store import ChunkStore
     imported = time.perf_counter()
     settings = Settings()
-    try:  # as `govqa index` does: one writer per data dir
-        from index.lock import hold_writer_lock
-        hold_writer_lock(settings.data_dir, who="benchmarks/run.py index")
-    except ImportError:
-        pass
     embedder = load_embedder(settings, for_indexing=True)
     model_loaded = time.perf_counter()
     spent = {"embed": 0.0, "store": 0.0}
@@ -122,12 +117,11 @@ def worker_index(corpus: Path) -> None:
             finally:
                 spent["embed"] += time.perf_counter() - t
 
-    store = ChunkStore.open(settings)
-    # As `govqa index` (index.components.open_index for a writer) does: the store records its model, so the
-    # answering snapshot keeps the vectors and answering never opens Chroma (without it, a 1,000-letter
-    # cold ask imported chromadb and searched HNSW: 2.1 s instead of 1.7).
-    from index.components import check_embedding_model, store_location
-    check_embedding_model(store, embedder, where=store_location(settings), record=True)
+    # Opened as `govqa index` opens it: the writer lock, and the store records its model, so the answering
+    # snapshot keeps the vectors and answering never opens Chroma (without the record, a 1,000-letter cold
+    # ask imported chromadb and searched HNSW: 2.1 s instead of 1.7).
+    index = open_index(settings, writer="benchmarks/run.py index", embedder=embedder)
+    store = index.store
     original_add = store.add
 
     def timed_add(chunks, embeddings):
@@ -138,7 +132,7 @@ def worker_index(corpus: Path) -> None:
             spent["store"] += time.perf_counter() - t
 
     store.add = timed_add
-    indexer = Indexer(settings, store=store, registry=Registry(settings.registry_path), embedder=TimedEmbedder(embedder))
+    indexer = Indexer(settings, store=store, registry=index.registry, embedder=TimedEmbedder(embedder))
     opened = time.perf_counter()
     progress = {"done": 0, "chunks": 0}
 
@@ -154,7 +148,7 @@ def worker_index(corpus: Path) -> None:
 
     report = indexer.index_paths([corpus], on_file=on_file, on_start=on_start)
     indexed = time.perf_counter()
-    del indexer, embedder  # as `govqa index` does: the model's memory goes before the snapshot is built
+    del indexer, index, embedder  # as `govqa index` does: the model's memory goes before the snapshot is built
     from retrieval.knowledge import store_index_terms
 
     store_index_terms(settings)  # as `govqa index` does: answering processes then find every chunk's BM25 words

@@ -201,19 +201,18 @@ class Indexer:
             vectors = self._embedder.embed_passages([chunk.embed_text for p in parsed for chunk in p.chunks])
         except GovqaError as error:
             return [IndexOutcome(p.source, "failed", error=str(error)) for p in parsed]
-        ends = np.cumsum([len(p.chunks) for p in parsed])
-        embeddings = [vectors[end - len(p.chunks):end] for p, end in zip(parsed, ends)]
         try:
-            self._store_letters([p.letter for p in parsed], [p.chunks for p in parsed], vectors)
+            self._store_letters(parsed, vectors)
         except GovqaError as error:
             if len(parsed) == 1:
                 return [IndexOutcome(parsed[0].source, "failed", error=str(error))]
-            return [self._store_one(p, e) for p, e in zip(parsed, embeddings)]
+            ends = np.cumsum([len(p.chunks) for p in parsed])
+            return [self._store_one(p, vectors[end - len(p.chunks):end]) for p, end in zip(parsed, ends)]
         return [self._replace_older(p) for p in parsed]
 
     def _store_one(self, p: _Parsed, embeddings: np.ndarray) -> IndexOutcome:
         try:
-            self._store_letters([p.letter], [p.chunks], embeddings)
+            self._store_letters([p], embeddings)
         except GovqaError as error:
             return IndexOutcome(p.source, "failed", error=str(error))
         return self._replace_older(p)
@@ -233,16 +232,16 @@ class Indexer:
             raise InputFileError(path, "the file has no text once blank lines and page numbers are removed.")
         return parse_letter(text, source_path=source, content_hash=content_hash, doc_id=content_hash[:16])
 
-    def _store_letters(self, letters: list[Letter], chunks: list[list[Chunk]], embeddings: np.ndarray) -> None:
+    def _store_letters(self, parsed: list[_Parsed], embeddings: np.ndarray) -> None:
         """Every letter pending, then all their chunks in one store call, then every letter complete."""
-        for letter, own in zip(letters, chunks):
+        for p in parsed:
             self._registry.begin(DocumentRecord(
-                doc_id=letter.doc_id, source_path=letter.source_path, content_hash=letter.content_hash,
-                display_name=letter.display_name, metadata=letter.metadata, chunk_count=len(own),
+                doc_id=p.letter.doc_id, source_path=p.letter.source_path, content_hash=p.letter.content_hash,
+                display_name=p.letter.display_name, metadata=p.letter.metadata, chunk_count=len(p.chunks),
             ))
-        self._store.add([chunk for own in chunks for chunk in own], embeddings)
-        for letter in letters:
-            self._registry.complete(letter.doc_id)
+        self._store.add([chunk for p in parsed for chunk in p.chunks], embeddings)
+        for p in parsed:
+            self._registry.complete(p.letter.doc_id)
 
     def _drop_older_versions(self, source: str, keep: str) -> bool:
         older = [record for record in self._registry.by_source(source) if record.doc_id != keep]
