@@ -276,16 +276,16 @@ def calibration_record(plan, calibration, calibrated) -> dict:
 
 def recalibrate(weights_dir: Path, settings: Settings, held_back, held_back_english, held_back_loosened,
                 calibration, plan, readings_file: Path) -> int:
-    """Choose the threshold again for the trained weights in ``weights_dir`` (their held-back EM/F1 stay)."""
+    """Choose the threshold again for the trained weights in ``weights_dir``, read as answering reads them, and
+    measure their held-back EM/F1 again (the runtime's arithmetic, e.g. int8 layers, may have changed)."""
     from retrieval.reader.config import read_config
 
     reader = load_default_reader(settings.model_copy(update={"reader_dir": weights_dir}))
     started = time.perf_counter()
     threshold, calibrated, at_threshold, by_language = calibrate(reader, held_back, calibration, plan, readings_file)
     old = read_config(weights_dir)
-    english = T.evaluate_spans(reader.scorer, reader.tokenizer, held_back_english, plan)
-    reworded = T.evaluate_spans(reader.scorer, reader.tokenizer, held_back_loosened, plan)
-    held_out = {**old.held_out, "english": english, "reworded": reworded, "at_threshold": at_threshold}
+    scores = held_back_spans(reader, held_back, held_back_english, held_back_loosened, plan)
+    held_out = {**old.held_out, **scores, "at_threshold": at_threshold}
     training = {**old.training, "calibrate_seconds": round(time.perf_counter() - started)}
     config = dataclasses.replace(old, answer_threshold=threshold, held_out=held_out, training=training,
                                  calibration=calibration_record(plan, calibration, calibrated),
