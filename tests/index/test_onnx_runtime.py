@@ -102,6 +102,42 @@ def test_the_large_weights_are_mapped_from_a_file_beside_the_model(model_dir: Pa
     assert not is_exported(copy, fingerprint)
 
 
+def test_the_encoder_computes_with_int8_activations_and_the_reader_with_fp32(model_dir: Path, reader) -> None:
+    """The encoder's 4-bit layers run at onnxruntime's accuracy level 4 (a third less time a query; its vectors
+    pass the faithfulness tests above); the reader's keep level 0, whose margins its threshold was chosen on."""
+    import onnx
+
+    from index.onnx_export import QUANT_ACCURACY_LEVEL
+    from index.onnx_runtime import ENCODER_ACCURACY_LEVEL
+    from retrieval.reader.runtime import reader_onnx_file
+
+    def levels(path: Path) -> set[int]:  # an attribute left out is its default, 0
+        graph = onnx.load(str(path), load_external_data=False).graph
+        return {next((a.i for a in node.attribute if a.name == "accuracy_level"), 0)
+                for node in graph.node if node.op_type == "MatMulNBits"}
+
+    settings = Settings(models_dir=model_dir.parent)
+    assert levels(onnx_encoder_file(settings)) == {ENCODER_ACCURACY_LEVEL} == {4}
+    assert levels(reader_onnx_file(settings, base_dir=model_dir)) == {QUANT_ACCURACY_LEVEL} == {0}
+
+
+def test_an_encoder_exported_at_another_accuracy_level_is_exported_again(model_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from index.onnx_runtime import is_exported
+
+    encoder = onnx_encoder_file(Settings(models_dir=model_dir.parent))
+    for name in (encoder.name, encoder.name + ".data", encoder.name + ".json"):
+        shutil.copy(encoder.with_name(name), tmp_path / name)
+    marker = tmp_path / (encoder.name + ".json")
+    written = json.loads(marker.read_text())
+    fingerprint = {k: v for k, v in written.items() if k in ("source_sha256", "accuracy_level")}
+    assert fingerprint["accuracy_level"] == 4 and is_exported(tmp_path / encoder.name, fingerprint)
+    del written["accuracy_level"]   # as exports before the level was recorded wrote it
+    marker.write_text(json.dumps(written))
+    assert not is_exported(tmp_path / encoder.name, fingerprint)
+
+
 def test_a_broken_export_names_the_file_and_the_fix(model_dir: Path, tmp_path: Path) -> None:
     from index.errors import ModelError
     from index.onnx_runtime import open_session
