@@ -43,14 +43,15 @@ def build_chain(answerer: ExtractiveAnswerer, retriever: HybridRetriever, *, llm
     if llm is None:
         return RunnableLambda(prepare) | RunnableLambda(retrieve) | RunnableLambda(respond)
     return (RunnableLambda(prepare)
-            | RunnableBranch((_has_history, RunnableLambda(_rewriter(llm))), RunnablePassthrough())
+            | RunnableBranch((_is_follow_up_to_rewrite, RunnableLambda(_rewriter(llm))), RunnablePassthrough())
             | RunnableLambda(retrieve)
             | RunnablePassthrough.assign(extractive=RunnableLambda(respond))
             | RunnableLambda(_llm_responder(llm)))
 
 
-def _has_history(inputs: dict) -> bool:
-    return bool(inputs.get("history"))
+def _is_follow_up_to_rewrite(inputs: dict) -> bool:
+    """A question after earlier turns, unless it names nothing (then it is refused, no model asked)."""
+    return bool(inputs.get("history")) and not inputs["prepared"].names_nothing
 
 
 def _rewriter(llm: LLMAnswerer):
@@ -73,6 +74,8 @@ def _llm_responder(llm: LLMAnswerer):
 
     def respond(inputs: dict) -> Answer:
         extractive: Answer = inputs["extractive"]
+        if inputs["prepared"].names_nothing:
+            return extractive  # the refusal of a question that names nothing: no model is asked
         started = time.perf_counter()
         answer = llm.answer(inputs["prepared"], inputs["hits"], extractive, question=inputs.get("standalone"))
         return replace(answer, timings_ms={**extractive.timings_ms, "llm": _ms(started)})

@@ -23,7 +23,7 @@ from .labelled import asked_value, labelled_values
 from .knowledge import letter_text as chunks_letter_text
 from .lexicon import normalize
 from .places import letter_can_be_about, names_place_unmistakably
-from .question import Question, QuestionAnalyser
+from .question import Question, QuestionAnalyser, looks_for_something
 from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, sentence_around, sentence_with_what_follows
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
@@ -68,6 +68,7 @@ class Prepared:
     reading_text: str = ""                 # what the reader reads: the question, after its context for a follow-up
     named_docs: tuple[str, ...] = ()       # letters the question names by 文号, proposal number, agency or person
     previous_spans: tuple[str, ...] = ()   # for a follow-up, the spans of the answer it follows, not asked again
+    names_nothing: bool = False            # nothing to look for in it (question.looks_for_something): refused
 
 
 @dataclass(frozen=True)
@@ -106,16 +107,19 @@ class ExtractiveAnswerer:
         question = self._analyser.analyse(text)
         named = self._about_places(self._named_letters(text), question)
         if not history:
-            return Prepared(question, text, None, reading_text=text, named_docs=named)
+            return Prepared(question, text, None, reading_text=text, named_docs=named,
+                            names_nothing=not looks_for_something(text))
         previous = history[-1]
         preferred = previous.citations[0].doc_id if previous.answered and previous.citations else None
         if not self._analyser.is_follow_up(question) or question.fields:
-            return Prepared(question, text, preferred, reading_text=text, named_docs=named)
+            return Prepared(question, text, preferred, reading_text=text, named_docs=named,
+                            names_nothing=not looks_for_something(text))
         context_text = _standalone(history)
         context = self._analyser.analyse(context_text)
         return Prepared(question.with_context(context), f"{context_text} {text}", preferred,
                         reading_text=f"{previous.question} {text}", named_docs=named,
-                        previous_spans=self._spans_of(previous))
+                        previous_spans=self._spans_of(previous),
+                        names_nothing=not looks_for_something(text, numbers=True))
 
     def _spans_of(self, previous: Answer) -> tuple[str, ...]:
         """What the reader pointed at in an earlier answer; for one rebuilt from its text alone (a chat client
@@ -130,8 +134,8 @@ class ExtractiveAnswerer:
         started = time.perf_counter()
         question = prepared.question
         hits = _prefer_document(hits, prepared.preferred_doc)
-        answer = None
-        if question.fields:
+        answer = self._refusal(question, []) if prepared.names_nothing else None
+        if answer is None and question.fields:
             found = self._from_metadata(question, hits, prepared.preferred_doc)
             if found is not None:
                 answer = self._with_text_parts(prepared, hits, *found)

@@ -62,6 +62,25 @@ _PART_SPLIT = re.compile(r"([，,；;？?])")
 _FOLLOW_UP_START = re.compile(r"^(那|那么|那它|它|其|该|这个|这些|这项|此|还有|另外|分别|and\b|what about|how about|its?\b|they\b|their\b)", re.I)
 
 
+# What a question can look for in Chinese letters: a Chinese character (CJK ideographs, extensions A–G,
+# compatibility forms: traditional ones too), or a word of two or more letters and digits with a letter in
+# it (5G, CIO, Zhongfang). One Latin letter, digits alone, punctuation, emoji and other scripts name nothing.
+_HAN_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_WORD_WITH_LETTER = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*")
+
+
+def looks_for_something(text: str, *, numbers: bool = False) -> bool:
+    """Whether ``text`` names anything the letters could hold; ``numbers``: digits count too (a follow-up's
+    "2022?" asks the previous question about another year).
+
+    The reader was trained and calibrated on real questions; asked "v" or "；" it can still find a span
+    above its threshold, so a question that names nothing is refused without reading.
+    """
+    if _HAN_CHARACTER.search(text) or (numbers and re.search(r"\d", text)):
+        return True
+    return any(len(word) >= 2 for word in _WORD_WITH_LETTER.findall(text))
+
+
 @dataclass(frozen=True)
 class Question:
     """A question, analysed."""

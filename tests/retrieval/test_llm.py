@@ -210,6 +210,16 @@ def test_invented_answer_to_a_refused_question_stays_refused(llm, llm_service):
     assert "50" in answer.note
 
 
+def test_a_question_that_names_nothing_is_refused_without_asking_the_model(llm, llm_service):
+    llm.reply = lambda request: completion("共有45家企业[1]。")
+    answer = llm_service.ask("？？v")
+    assert not answer.answered and llm.received == []
+    llm_service.ask("白云区住建局的联系人是谁？", session_id="names-nothing")
+    asked = len(llm.received)
+    assert not llm_service.ask("v", session_id="names-nothing").answered   # no rewrite asked for either
+    assert len(llm.received) == asked
+
+
 def test_uncited_answer_to_a_refused_question_stays_refused(llm, llm_service):
     llm.reply = lambda request: completion("深圳市的5G用户占比较高。")
     answer = llm_service.ask("深圳市的5G用户占比是多少？")

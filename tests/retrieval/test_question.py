@@ -112,3 +112,24 @@ def test_a_yes_no_or_either_or_question_is_a_part_of_its_own(analyser: QuestionA
 def test_a_clause_saying_which_letter_is_no_part(analyser: QuestionAnalyser) -> None:
     question = analyser.analyse("关于乡村学校的那份答复里，一共新建了几所小学？")
     assert not question.parts
+
+
+@pytest.mark.parametrize("text", ["如何", "繁體的問題", "𠀀", "5G", "CIO?", "What about Zhongfang?", "ok"])
+def test_a_chinese_character_or_a_word_with_a_letter_is_something_to_look_for(text: str) -> None:
+    from retrieval.question import looks_for_something
+
+    assert looks_for_something(text)
+
+
+@pytest.mark.parametrize("text", ["v", "；", "2%117", "—“）?\"", "？\t\tw🎉", "😀😀", "안녕하세요", "…"])
+def test_one_letter_digits_punctuation_emoji_or_another_script_name_nothing(text: str) -> None:
+    from retrieval.question import looks_for_something
+
+    assert not looks_for_something(text)
+
+
+def test_digits_name_something_only_in_a_follow_up() -> None:
+    from retrieval.question import looks_for_something
+
+    assert not looks_for_something("2022?") and looks_for_something("2022?", numbers=True)
+    assert not looks_for_something("v", numbers=True)
