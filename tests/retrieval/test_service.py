@@ -68,3 +68,14 @@ def test_a_follow_up_of_digits_alone_is_read_with_its_context(library):
     follow_up = library.ask("2021?", session_id="digits")
     assert first.answered
     assert "read" in follow_up.timings_ms or follow_up.answered   # not refused as naming nothing
+
+
+@pytest.mark.parametrize("question", ["你好", "ok", "是什么", "这个"])
+def test_a_greeting_or_a_bare_asking_word_is_refused_without_reading(library, reader, monkeypatch, question):
+    # None of its ideas is in any chunk, so no chunk is given to the reader, which (calibrated on real
+    # questions) answered "你好" from real letters above its threshold.
+    read = []
+    original = reader.read
+    monkeypatch.setattr(reader, "read", lambda text, passages, **options: read.extend(passages) or original(text, passages, **options))
+    assert not library.ask(question).answered and read == []
+
