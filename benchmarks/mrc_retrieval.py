@@ -42,7 +42,7 @@ TOPS = (1, 2, 4)
 
 def write_articles(mrc_dir: Path, out: Path) -> list[dict]:
     """One text file per article (title, then its paragraphs); returns every question with its file."""
-    from retrieval.reader.data import to_simplified
+    from retrieval.lexicon import to_simplified
 
     out.mkdir(parents=True, exist_ok=True)
     questions = []

@@ -38,7 +38,8 @@ def build_chain(answerer: ExtractiveAnswerer, retriever: HybridRetriever, *, llm
 
     def respond(inputs: dict) -> Answer:
         answer = answerer.answer(inputs["prepared"], inputs["hits"])
-        return replace(answer, timings_ms={**inputs["timings"], **answer.timings_ms})
+        # The question as it was asked (preparing reads traditional characters as simplified ones).
+        return replace(answer, question=inputs["question"], timings_ms={**inputs["timings"], **answer.timings_ms})
 
     if llm is None:
         return RunnableLambda(prepare) | RunnableLambda(retrieve) | RunnableLambda(respond)

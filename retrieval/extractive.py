@@ -21,7 +21,7 @@ from index.types import HEADER_SECTION, SIGNOFF_SECTION, Chunk, DocumentRecord
 from .crosslingual import TermGroup
 from .labelled import asked_value, labelled_values
 from .knowledge import letter_text as chunks_letter_text
-from .lexicon import normalize
+from .lexicon import normalize, to_simplified
 from .places import letter_can_be_about, names_place_unmistakably
 from .question import Question, QuestionAnalyser, looks_for_something
 from .reader.runtime import Reader, Reading
@@ -103,7 +103,12 @@ class ExtractiveAnswerer:
         self._latest = latest
 
     def prepare(self, text: str, history: list[Answer]) -> Prepared:
-        """Analyse a question; an elliptic follow-up borrows the previous question's ideas."""
+        """Analyse a question; an elliptic follow-up borrows the previous question's ideas.
+
+        A question in traditional characters is read in simplified ones, as the letters are written and
+        the reader was trained (its words must be found in the letters: 專項資金 is 专项资金 there)."""
+        text = to_simplified(text)
+        history = [replace(turn, question=to_simplified(turn.question)) for turn in history]
         question = self._analyser.analyse(text)
         named = self._about_places(self._named_letters(text), question)
         if not history:

@@ -1,6 +1,7 @@
 """Words: Chinese segmentation (jieba), English words, stop words and question words."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import logging
@@ -44,6 +45,19 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 # "基站数是多少" segments as 基站/数是/多少 unless the copula is split off first.
 _COPULA_BEFORE_QUESTION = re.compile(r"((?:是|为|有)(?:多少|几|什么|哪))")
 _PUNCT_OR_SPACE = re.compile(r"^[\W_]+$")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese (OpenCC's t2s table, the one the reader's DRCD training data was
+    converted with); simplified text, Latin and digits stay as they are, one character stays one character."""
+    return _t2s().convert(text)
+
+
+@functools.cache
+def _t2s():
+    from opencc import OpenCC  # its tables load in about 10 ms, on the first question that needs them
+
+    return OpenCC("t2s")
 
 
 def normalize(text: str) -> str:

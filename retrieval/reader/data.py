@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..lexicon import to_simplified
+
 # A cut context shorter than this is too little to read as a passage, so no negative is made from it.
 MIN_NEGATIVE_CONTEXT_CHARS = 20
 # Sentence ends used to cut an answer's sentence out of a context for a near-miss negative.
@@ -34,23 +36,6 @@ class Example:
     @property
     def answerable(self) -> bool:
         return self.answer_start >= 0
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → simplified Chinese (OpenCC's t2s table); one character stays one character."""
-    return _t2s().convert(text)
-
-
-_CONVERTER = None
-
-
-def _t2s():
-    global _CONVERTER  # the OpenCC tables take a second to load: once per process
-    if _CONVERTER is None:
-        from opencc import OpenCC
-
-        _CONVERTER = OpenCC("t2s")
-    return _CONVERTER
 
 
 def read_squad(path: Path, *, simplify: bool = False) -> list[Example]:

@@ -79,3 +79,18 @@ def test_a_greeting_or_a_bare_asking_word_is_refused_without_reading(library, re
     monkeypatch.setattr(reader, "read", lambda text, passages, **options: read.extend(passages) or original(text, passages, **options))
     assert not library.ask(question).answered and read == []
 
+
+
+def test_a_question_in_traditional_characters_is_answered_as_in_simplified_ones(library):
+    # 累計/審批/臺 are not in the (simplified) letters: the question is read as 累计/审批/台.
+    simplified = library.ask("白云区累计完成加装电梯审批多少台？")
+    traditional = library.ask("白雲區累計完成加裝電梯審批多少臺？")
+    assert simplified.answered and (traditional.answered, traditional.text) == (True, simplified.text)
+    assert traditional.question == "白雲區累計完成加裝電梯審批多少臺？"   # shown as asked
+
+
+def test_a_follow_up_after_a_question_in_traditional_characters_keeps_its_context(library):
+    library.ask("白雲區累計完成加裝電梯審批多少臺？", session_id="traditional")
+    follow_up = library.ask("其中2021年新增審批多少臺？", session_id="traditional")
+    simplified = library.ask("其中2021年新增审批多少台？", history=[library.ask("白云区累计完成加装电梯审批多少台？")])
+    assert simplified.answered and (follow_up.answered, follow_up.text) == (True, simplified.text)
