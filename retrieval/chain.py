@@ -51,8 +51,8 @@ def build_chain(answerer: ExtractiveAnswerer, retriever: HybridRetriever, *, llm
 
 
 def _is_follow_up_to_rewrite(inputs: dict) -> bool:
-    """A question after earlier turns, unless it names nothing (then it is refused, no model asked)."""
-    return bool(inputs.get("history")) and not inputs["prepared"].names_nothing
+    """A question after earlier turns, unless it is refused as asked (Prepared.refused_as_asked)."""
+    return bool(inputs.get("history")) and not inputs["prepared"].refused_as_asked
 
 
 def _rewriter(llm: LLMAnswerer):
@@ -75,8 +75,8 @@ def _llm_responder(llm: LLMAnswerer):
 
     def respond(inputs: dict) -> Answer:
         extractive: Answer = inputs["extractive"]
-        if inputs["prepared"].names_nothing:
-            return extractive  # the refusal of a question that names nothing: no model is asked
+        if inputs["prepared"].refused_as_asked:
+            return extractive  # a question that names nothing, or a letter not indexed: no model is asked
         started = time.perf_counter()
         answer = llm.answer(inputs["prepared"], inputs["hits"], extractive, question=inputs.get("standalone"))
         return replace(answer, timings_ms={**extractive.timings_ms, "llm": _ms(started)})

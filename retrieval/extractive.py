@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from index.patterns import DOC_NUMBER, DOC_NUMBER_TAIL
 from index.types import HEADER_SECTION, SIGNOFF_SECTION, Chunk, DocumentRecord
 
 from .crosslingual import TermGroup
@@ -69,6 +70,12 @@ class Prepared:
     named_docs: tuple[str, ...] = ()       # letters the question names by 文号, proposal number, agency or person
     previous_spans: tuple[str, ...] = ()   # for a follow-up, the spans of the answer it follows, not asked again
     names_nothing: bool = False            # nothing to look for in it (question.looks_for_something): refused
+    missing_letter: str | None = None      # a 文号 or proposal number it names that no letter has (_missing_letter)
+
+    @property
+    def refused_as_asked(self) -> bool:
+        """Refused for what it is, whatever the search finds: no model is asked to answer or rewrite it."""
+        return self.names_nothing or bool(self.missing_letter)
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,9 @@ class ExtractiveAnswerer:
         history = [replace(turn, question=to_simplified(turn.question)) for turn in history]
         question = self._analyser.analyse(text)
         named = self._about_places(self._named_letters(text), question)
+        missing = None if named else self._missing_letter(text)
+        if missing:
+            return Prepared(question, text, None, reading_text=text, missing_letter=missing)
         if not history:
             return Prepared(question, text, None, reading_text=text, named_docs=named,
                             names_nothing=not looks_for_something(text))
@@ -140,6 +150,8 @@ class ExtractiveAnswerer:
         question = prepared.question
         hits = _prefer_document(hits, prepared.preferred_doc)
         answer = self._refusal(question, []) if prepared.names_nothing else None
+        if prepared.missing_letter:
+            answer = self._no_such_letter(question, prepared.missing_letter)
         if answer is None and question.fields:
             found = self._from_metadata(question, hits, prepared.preferred_doc)
             if found is not None:
@@ -298,17 +310,60 @@ class ExtractiveAnswerer:
         nearest = tuple(self._cite(hit.chunk, hit.chunk.text[:120]) for hit in hits[:2])
         return Answer(question.text, text, False, nearest)
 
+    def _no_such_letter(self, question: Question, named: str) -> Answer:
+        """The refusal of a question about a letter (by 文号 or proposal number) that is not among the letters."""
+        text = (f"None of the letters is {named} or mentions it." if question.english
+                else f"这些答复函中没有{named}，也没有提到它。")
+        return Answer(question.text, text, False, ())
+
     def _cite(self, chunk: Chunk, quote: str) -> Citation:
         label = document_label(self._document(chunk.doc_id), chunk.display_name)
         return Citation(document=label, section=chunk.section, quote=quote, doc_id=chunk.doc_id)
 
     # --- which letter ------------------------------------------------------------
 
+    def _missing_letter(self, text: str) -> str | None:
+        """The 文号 or proposal number of a letter the question names that is not among the letters."""
+        return self._missing_doc_number(text)
+
+    def _missing_doc_number(self, text: str) -> str | None:
+        """A 文号 the question names (中工信函〔2022〕53号, in any brackets) that no indexed letter has as its own
+        or mentions (a question may ask about a policy document a letter cites): answering it from whichever
+        letter the search ranks first would answer about another letter."""
+        for match in DOC_NUMBER.finditer(normalize(text)):
+            core = DOC_NUMBER_TAIL.search(match.group())
+            prefix = match.group()[:core.start()].strip()
+            year, number = re.findall(r"\d+", core.group())[:2]
+            # The prefix's last two characters: the match may have taken question words before it (请问中工信函).
+            written = re.compile(rf"{re.escape(prefix[-2:])}\s*{_OPEN_BRACKET}\s*{year}\s*{_CLOSE_BRACKET}\s*第?\s*0*{number}\s*号")
+            if not any(written.search(normalize(record.metadata.doc_number or "")) or written.search(self._letter_text(record.doc_id, record))
+                       for record in self._documents()):
+                return _doc_number_asked(match.group(), prefix)
+        return self._missing_proposal_number(text)
+
+    def _missing_proposal_number(self, text: str) -> str | None:
+        """A proposal's number the question names (第131082号提案, 建议第23号) that no indexed letter has in its
+        header or mentions: letters acknowledge the proposal they answer by its number ("第65号提案收悉")."""
+        for match in _PROPOSAL_NUMBER.finditer(normalize(text)):
+            number = match.group("number") or match.group("after")
+            written = re.compile(rf"(?<!\d)0*{number}\s*号")
+            if not any((record.metadata.proposal_number or "").lstrip("0") == number.lstrip("0")
+                       or written.search(self._letter_text(record.doc_id, record)) for record in self._documents()):
+                return match.group().strip()
+        return None
+
     def _named_letters(self, text: str) -> tuple[str, ...]:
         """Letters the question names by 文号, proposal number, agency or the person it answers."""
         asked = _compact(text)
-        return tuple(record.doc_id for record in self._documents()
-                     if any(key in asked for key in self._naming_keys(record)))
+        # The number of a 文号 (中工信函〔2022〕53号) is no proposal number (第53号): a letter is named by a
+        # 文号 only whole, and the other keys are looked for in the question with its 文号s masked.
+        masked = DOC_NUMBER.sub("〓", asked)
+        named = []
+        for record in self._documents():
+            own = _compact(record.metadata.doc_number or "")
+            if (own and own in asked) or any(_names(masked, key) for key in self._naming_keys(record)):
+                named.append(record.doc_id)
+        return tuple(named)
 
     def _naming_keys(self, record: DocumentRecord) -> tuple[str, ...]:
         """How a question may name a letter, compacted (kept: doc_id is a hash of the content, and making
@@ -586,8 +641,34 @@ def _joined(texts: list[str]) -> str:
     return "，".join(kept)
 
 
+def _names(asked: str, key: str) -> bool:
+    """``key`` is in the question, a number whole: 1082号 is not in 第131082号."""
+    start = asked.find(key)
+    while start >= 0:
+        if not (key[0].isdigit() and start > 0 and asked[start - 1].isdigit()):
+            return True
+        start = asked.find(key, start + 1)
+    return False
+
+
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", normalize(text))
+    """Normalised, without spaces, with one kind of bracket (a 文号 is typed 中工信函[2022]53号 as often as
+    written 中工信函〔2022〕53号)."""
+    compact = re.sub(r"\s+", "", normalize(text))
+    return re.sub(_CLOSE_BRACKET, "〕", re.sub(_OPEN_BRACKET, "〔", compact))
+
+
+# 第131082号提案, 131082号建议, 提案第131082号, 代表建议第23号 (the number of the proposal, motion or suggestion).
+_PROPOSAL_NUMBER = re.compile(r"第?\s*(?P<number>\d{1,8})\s*号\s*(?:代表|委员)?(?:提案|建议|议案)"
+                              r"|(?:提案|建议|议案)\s*第\s*(?P<after>\d{1,8})\s*号")
+_OPEN_BRACKET = r"[〔\[［【(（]"    # the brackets a 文号's year is written in (index.patterns.DOC_NUMBER)
+_CLOSE_BRACKET = r"[〕\]］】)）]"
+
+
+def _doc_number_asked(matched: str, prefix: str) -> str:
+    """The 文号 as the question wrote it, without question words the match took before it: the prefix is an
+    agency's abbreviation, 2–4 characters (中工信函, 黔党办发, 荆教育)."""
+    return matched[max(0, len(prefix) - 4):] if len(prefix) > 4 else matched
 
 
 def _prefer_document(hits: list[Hit], doc_id: str | None) -> list[Hit]:

@@ -94,3 +94,26 @@ def test_a_follow_up_after_a_question_in_traditional_characters_keeps_its_contex
     follow_up = library.ask("其中2021年新增審批多少臺？", session_id="traditional")
     simplified = library.ask("其中2021年新增审批多少台？", history=[library.ask("白云区累计完成加装电梯审批多少台？")])
     assert simplified.answered and (follow_up.answered, follow_up.text) == (True, simplified.text)
+
+
+@pytest.mark.parametrize("question, named", [
+    ("云建复〔2021〕9号的联系人是谁？", "云建复〔2021〕9号"),          # the number of an indexed 文号, another letter
+    ("粤科函[2024]112号是哪天答复的？", "粤科函[2024]112号"),         # another year, typed with ASCII brackets
+    ("第20210048号建议的联系人是谁？", "第20210048号建议"),
+    ("提案第99号的联系电话是多少？", "提案第99号"),
+])
+def test_a_question_about_a_letter_not_indexed_is_refused_naming_it(library, question, named):
+    answer = library.ask(question)
+    assert (answer.answered, answer.citations) == (False, ()) and named in answer.text
+
+
+@pytest.mark.parametrize("question", ["云建复[2021]8号的联系人是谁？", "云建复（2021）8号的联系人是谁？", "第20210047号建议的联系人是谁？"])
+def test_a_letter_named_in_any_brackets_or_by_its_proposal_is_answered_from(library, question):
+    answer = library.ask(question)
+    assert answer.answered and "黄嘉怡" in answer.text and answer.citations[0].document.startswith("云建复〔2021〕8号")
+
+
+def test_a_proposal_number_names_a_letter_only_whole() -> None:
+    from retrieval.extractive import _names
+
+    assert not _names("第20210047号建议", "10047号") and _names("第10047号建议", "10047号")
