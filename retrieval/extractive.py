@@ -419,7 +419,16 @@ class ExtractiveAnswerer:
     def _from_metadata(self, question: Question, hits: list[Hit],
                        preferred: str | None) -> tuple[Answer, frozenset[str]] | None:
         """The header facts asked, and which fields answered them: all the question asks, or, of a compound
-        question, those of the parts whose facts the letter's header has (the other parts are read)."""
+        question, those of the parts whose facts the letter's header has (the other parts are read).
+
+        The letter must pass the place check the reader's chunks pass (``_checks_pass``): "北京市教委答复的
+        联系电话" is not answered from a Nanjing letter the search ranked first."""
+        if question.places:
+            naming = {place.source: self._letters_naming(place) for place in question.places}
+            hits = [hit for hit in hits
+                    if all(self._place_known(place, hit.chunk, naming[place.source]) for place in question.places)]
+            if preferred and preferred not in {hit.chunk.doc_id for hit in hits}:
+                preferred = None
         record = self._letter_meant(question, hits, preferred)
         if record is None or _asks_about_someone_else(question, record):
             return None

@@ -16,7 +16,7 @@ from pathlib import Path
 import jieba
 
 from .jieba_tables import Tables, open_tables, save_tables
-from .places import division_names, is_place_name, place_level
+from .places import division_names, division_prefix, is_place_name, place_level
 
 # Words that carry no topic: function words, question words, generic verbs of asking.
 STOP_WORDS_ZH = frozenset("""
@@ -154,9 +154,17 @@ class Segmenter:
 
     def places(self, text: str) -> list[str]:
         """Place names of two or more characters: words jieba tags ``ns`` that can be places
-        (``places.is_place_name``), and full names of divisions it tags otherwise (周村区 as a person's)."""
-        return [pair.word for pair in self._tagger.cut(normalize(text)) if len(pair.word) >= 2
-                and ((pair.flag == "ns" and is_place_name(pair.word)) or pair.word in division_names())]
+        (``places.is_place_name``), full names of divisions it tags otherwise (周村区 as a person's), and
+        the full division name an organisation's name begins with (北京市教委, one word in jieba's
+        dictionary, is 北京市's)."""
+        found = []
+        for pair in self._tagger.cut(normalize(text)):
+            word = pair.word
+            if len(word) >= 2 and ((pair.flag == "ns" and is_place_name(word)) or word in division_names()):
+                found.append(word)
+            elif prefix := division_prefix(word):
+                found.append(prefix)
+        return found
 
     def is_place(self, word: str) -> bool:
         """True when ``word`` can be a place (``places.is_place_name``) and jieba reads it as one place name

@@ -68,6 +68,20 @@ def _divisions_by_bare_name() -> dict[str, tuple[str, ...]]:
     return {bare: tuple(names) for bare, names in found.items()}
 
 
+def division_prefix(word: str) -> str | None:
+    """The longest full division name of three or more characters (北京市, 海淀区) that ``word`` begins with
+    and is longer than, or None. Two-character names are left out: 城区, 郊区 and 矿区 are divisions too,
+    and begin common words (城区改造)."""
+    names = division_names()
+    longest = _longest_division_name()
+    return next((word[:end] for end in range(min(len(word) - 1, longest), 2, -1) if word[:end] in names), None)
+
+
+@cache
+def _longest_division_name() -> int:
+    return max(map(len, division_names()))
+
+
 def is_place_name(name: str) -> bool:
     """Whether a name can be a place in China: a division at county level or above, with or without its
     suffix (天门市, 天门, 环县), or a province's short name, as the division list has them all; or, below

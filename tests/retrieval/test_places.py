@@ -76,6 +76,23 @@ def test_the_segmenter_finds_places_but_not_words_tagged_as_places() -> None:
     assert "洪山区" in segmenter.places("洪山区今年建了几所学校？")
 
 
+def test_an_organisation_named_with_its_division_is_a_place_check() -> None:
+    # 北京市教委 is one word in jieba's dictionary, tagged as an organisation.
+    assert "北京市" in Segmenter().places("北京市教委答复的联系电话是多少？")
+
+
+@pytest.mark.parametrize(("word", "prefix"), [
+    ("北京市教委", "北京市"), ("海淀区住建委", "海淀区"), ("双江拉祜族佤族布朗族傣族自治县政府", "双江拉祜族佤族布朗族傣族自治县"),
+    ("北京市", None),          # a division's name alone is found as one
+    ("城区改造", None),        # 城区 is a division too, but two characters begin too many words
+    ("新建成", None),
+])
+def test_the_division_an_organisation_name_begins_with(word: str, prefix: str | None) -> None:
+    from retrieval.places import division_prefix
+
+    assert division_prefix(word) == prefix
+
+
 @pytest.mark.parametrize(("alternatives", "text", "named"), [
     (["新建"], "今年新建学校3所。", False),            # a division's bare name that is also a common word
     (["新建"], "南昌市新建区教育局：", True),            # … named with its suffix

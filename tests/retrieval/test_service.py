@@ -117,3 +117,9 @@ def test_a_proposal_number_names_a_letter_only_whole() -> None:
     from retrieval.extractive import _names
 
     assert not _names("第20210047号建议", "10047号") and _names("第10047号建议", "10047号")
+
+
+@pytest.mark.parametrize("question", ["北京市教委答复的联系人是谁？", "北京市的答复联系电话是多少？"])
+def test_a_header_fact_of_a_place_no_letter_is_about_is_refused(library, question):
+    # The test letters are Guangzhou's Baiyun district's, Guangdong province's and Qingyuan's Qingxin district's.
+    assert not library.ask(question).answered
