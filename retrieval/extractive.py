@@ -324,7 +324,7 @@ class ExtractiveAnswerer:
 
     def _missing_letter(self, text: str) -> str | None:
         """The 文号 or proposal number of a letter the question names that is not among the letters."""
-        return self._missing_doc_number(text)
+        return self._missing_doc_number(text) or self._missing_proposal_number(text)
 
     def _missing_doc_number(self, text: str) -> str | None:
         """A 文号 the question names (中工信函〔2022〕53号, in any brackets) that no indexed letter has as its own
@@ -339,7 +339,7 @@ class ExtractiveAnswerer:
             if not any(written.search(normalize(record.metadata.doc_number or "")) or written.search(self._letter_text(record.doc_id, record))
                        for record in self._documents()):
                 return _doc_number_asked(match.group(), prefix)
-        return self._missing_proposal_number(text)
+        return None
 
     def _missing_proposal_number(self, text: str) -> str | None:
         """A proposal's number the question names (第131082号提案, 建议第23号) that no indexed letter has in its
