@@ -69,13 +69,30 @@ _HAN_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000
 _WORD_WITH_LETTER = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*")
 
 
+# What people say to a bot that is no question: thanks, greetings, acknowledgements. After an answer, "谢谢"
+# was read as a follow-up and answered with the next figure of the letter ("全省排名第4…"), "thanks" with
+# the letter's own 感谢 sentence.
+_COURTESY = re.compile(
+    r"(?:谢谢|多谢|感谢|谢了|谢啦|辛苦了|不客气|你好|您好|早上好|晚上好|再见|拜拜|好的|好吧|好|嗯+|哦+|噢|收到|明白了?|知道了|了解|可以|行"
+    r"|thanks?(?:you)?|thankyou|thx|ty|hi|hello|hey|bye|goodbye|ok(?:ay)?|great|cool|nice|gotit|noted|understood|sure)+")
+_NOT_WORDS = re.compile(r"[\W_]+")
+
+
+def is_courtesy(text: str) -> bool:
+    """Whether ``text`` is only thanks, a greeting or an acknowledgement ("谢谢！", "好的，谢谢", "OK thanks")."""
+    words = _NOT_WORDS.sub("", text.lower())
+    return bool(words) and _COURTESY.fullmatch(words) is not None
+
+
 def looks_for_something(text: str, *, numbers: bool = False) -> bool:
     """Whether ``text`` names anything the letters could hold; ``numbers``: digits count too (a follow-up's
     "2022?" asks the previous question about another year).
 
     The reader was trained and calibrated on real questions; asked "v" or "；" it can still find a span
-    above its threshold, so a question that names nothing is refused without reading.
+    above its threshold, so a question that names nothing (or only thanks or greets) is refused without reading.
     """
+    if is_courtesy(text):
+        return False
     if _HAN_CHARACTER.search(text) or (numbers and re.search(r"\d", text)):
         return True
     return any(len(word) >= 2 for word in _WORD_WITH_LETTER.findall(text))

@@ -114,7 +114,7 @@ def test_a_clause_saying_which_letter_is_no_part(analyser: QuestionAnalyser) -> 
     assert not question.parts
 
 
-@pytest.mark.parametrize("text", ["如何", "繁體的問題", "𠀀", "5G", "CIO?", "What about Zhongfang?", "ok"])
+@pytest.mark.parametrize("text", ["如何", "繁體的問題", "𠀀", "5G", "CIO?", "What about Zhongfang?", "AI"])
 def test_a_chinese_character_or_a_word_with_a_letter_is_something_to_look_for(text: str) -> None:
     from retrieval.question import looks_for_something
 
@@ -133,3 +133,16 @@ def test_digits_name_something_only_in_a_follow_up() -> None:
 
     assert not looks_for_something("2022?") and looks_for_something("2022?", numbers=True)
     assert not looks_for_something("v", numbers=True)
+
+
+@pytest.mark.parametrize(("text", "courtesy"), [
+    ("谢谢", True), ("好的，谢谢！", True), ("OK thanks", True), ("Thanks 😀", True), ("你好", True), ("嗯嗯", True),
+    ("谢谢，5G基站有多少个？", False), ("好的，那2022年呢？", False), ("thanks, how many filings?", False),
+    ("可以申请吗？", False), ("感谢信是谁写的？", False), ("收到了吗？", False),
+])
+def test_thanks_greetings_and_acknowledgements_alone_are_no_question(text: str, courtesy: bool) -> None:
+    from retrieval.question import is_courtesy, looks_for_something
+
+    assert is_courtesy(text) is courtesy
+    if courtesy:
+        assert not looks_for_something(text, numbers=True)

@@ -123,3 +123,12 @@ def test_a_proposal_number_names_a_letter_only_whole() -> None:
 def test_a_header_fact_of_a_place_no_letter_is_about_is_refused(library, question):
     # The test letters are Guangzhou's Baiyun district's, Guangdong province's and Qingyuan's Qingxin district's.
     assert not library.ask(question).answered
+
+
+@pytest.mark.parametrize("thanks", ["谢谢", "好的，谢谢！", "thanks"])
+def test_thanks_after_an_answer_is_not_read_as_a_follow_up(library, reader, monkeypatch, thanks):
+    assert library.ask("白云区累计完成加装电梯审批多少台？", session_id=f"thanks-{thanks}").answered
+    read = []
+    original = reader.read
+    monkeypatch.setattr(reader, "read", lambda text, passages, **options: read.extend(passages) or original(text, passages, **options))
+    assert not library.ask(thanks, session_id=f"thanks-{thanks}").answered and read == []
