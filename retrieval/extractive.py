@@ -168,10 +168,10 @@ class ExtractiveAnswerer:
 
     def _from_text(self, prepared: Prepared, hits: list[Hit]) -> Answer:
         question = prepared.question
-        naming = {place.source: self._letters_naming(place) for place in question.places}
+        about_places = self._about_the_places(question)
         # Chunks that fail the checks (the year asked, the place named) cannot answer whatever the reader
         # finds in them: the reading goes to the best-ranked chunks that can.
-        read = [hit for hit in hits if self._checks_pass(question, hit.chunk, naming)][:READ_TOP_CHUNKS]
+        read = [hit for hit in hits if self._checks_pass(question, hit.chunk, about_places)][:READ_TOP_CHUNKS]
         passages = [_passage(hit.chunk) for hit in read]
         texts = _part_texts(prepared)
         open_question = bool(_OPEN_QUESTION.search(question.text))
@@ -235,9 +235,9 @@ class ExtractiveAnswerer:
                     readings[j] = alone
         return readings
 
-    def _checks_pass(self, question: Question, chunk: Chunk, naming: dict[str, set[str]]) -> bool:
-        """The checks a reader cannot be trusted with: the year asked, the place named (``naming``: for
-        each place of the question, the letters that name it), and one of the question's ideas at least.
+    def _checks_pass(self, question: Question, chunk: Chunk, about_places: Callable[[Chunk], bool]) -> bool:
+        """The checks a reader cannot be trusted with: the year asked, the place named (``about_places``:
+        ``_about_the_places``), and one of the question's ideas at least.
 
         Without the last the reader answered "你好", "ok" and "是什么" from real letters above its threshold.
         It costs right answers nothing measured: the paragraph of every answerable Chinese calibration
@@ -248,7 +248,13 @@ class ExtractiveAnswerer:
             return False
         if not any(normalize(alt) in chunk_text for group in question.groups for alt in group.alternatives):
             return False
-        return all(self._place_known(place, chunk, naming[place.source]) for place in question.places)
+        return about_places(chunk)
+
+    def _about_the_places(self, question: Question) -> Callable[[Chunk], bool]:
+        """Whether a chunk's letter can be about the places the question names; the letters that name each
+        place are found once, here (a scan of every letter's text)."""
+        naming = {place.source: self._letters_naming(place) for place in question.places}
+        return lambda chunk: all(self._place_known(place, chunk, naming[place.source]) for place in question.places)
 
     def _letters_naming(self, place: TermGroup) -> set[str]:
         """The indexed letters that name a place unmistakably (once per question: a scan of every letter's
@@ -387,11 +393,11 @@ class ExtractiveAnswerer:
         does not name another city's letter to 第34号建议."""
         if not doc_ids or not question.places:
             return doc_ids
-        naming = {place.source: self._letters_naming(place) for place in question.places}
+        about_places = self._about_the_places(question)
         kept = []
         for doc_id in doc_ids:
             chunks = self._chunks_of(doc_id)
-            if chunks and all(self._place_known(p, chunks[0], naming[p.source]) for p in question.places):
+            if chunks and about_places(chunks[0]):
                 kept.append(doc_id)
         return tuple(kept)
 
@@ -424,9 +430,8 @@ class ExtractiveAnswerer:
         The letter must pass the place check the reader's chunks pass (``_checks_pass``): "北京市教委答复的
         联系电话" is not answered from a Nanjing letter the search ranked first."""
         if question.places:
-            naming = {place.source: self._letters_naming(place) for place in question.places}
-            hits = [hit for hit in hits
-                    if all(self._place_known(place, hit.chunk, naming[place.source]) for place in question.places)]
+            about_places = self._about_the_places(question)
+            hits = [hit for hit in hits if about_places(hit.chunk)]
             if preferred and preferred not in {hit.chunk.doc_id for hit in hits}:
                 preferred = None
         record = self._letter_meant(question, hits, preferred)
@@ -677,7 +682,7 @@ _CLOSE_BRACKET = r"[〕\]］】)）]"
 def _doc_number_asked(matched: str, prefix: str) -> str:
     """The 文号 as the question wrote it, without question words the match took before it: the prefix is an
     agency's abbreviation, 2–4 characters (中工信函, 黔党办发, 荆教育)."""
-    return matched[max(0, len(prefix) - 4):] if len(prefix) > 4 else matched
+    return matched[max(0, len(prefix) - 4):]
 
 
 def _prefer_document(hits: list[Hit], doc_id: str | None) -> list[Hit]:

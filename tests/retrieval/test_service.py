@@ -13,6 +13,15 @@ from index.types import Chunk
 LETTERS = Path(__file__).parents[1] / "data" / "letters"
 
 
+@pytest.fixture
+def passages_read(reader, monkeypatch) -> list[str]:
+    """Every passage the (session's) reader is given during the test."""
+    read: list[str] = []
+    original = reader.read
+    monkeypatch.setattr(reader, "read", lambda text, passages, **options: read.extend(passages) or original(text, passages, **options))
+    return read
+
+
 @pytest.mark.parametrize("question", ["", "   ", "\n"])
 def test_empty_question_is_refused_with_a_clear_error(library, question):
     with pytest.raises(QuestionError, match="empty"):
@@ -71,13 +80,10 @@ def test_a_follow_up_of_digits_alone_is_read_with_its_context(library):
 
 
 @pytest.mark.parametrize("question", ["你好", "ok", "是什么", "这个"])
-def test_a_greeting_or_a_bare_asking_word_is_refused_without_reading(library, reader, monkeypatch, question):
+def test_a_greeting_or_a_bare_asking_word_is_refused_without_reading(library, passages_read, question):
     # None of its ideas is in any chunk, so no chunk is given to the reader, which (calibrated on real
     # questions) answered "你好" from real letters above its threshold.
-    read = []
-    original = reader.read
-    monkeypatch.setattr(reader, "read", lambda text, passages, **options: read.extend(passages) or original(text, passages, **options))
-    assert not library.ask(question).answered and read == []
+    assert not library.ask(question).answered and passages_read == []
 
 
 
@@ -126,9 +132,7 @@ def test_a_header_fact_of_a_place_no_letter_is_about_is_refused(library, questio
 
 
 @pytest.mark.parametrize("thanks", ["谢谢", "好的，谢谢！", "thanks"])
-def test_thanks_after_an_answer_is_not_read_as_a_follow_up(library, reader, monkeypatch, thanks):
+def test_thanks_after_an_answer_is_not_read_as_a_follow_up(library, passages_read, thanks):
     assert library.ask("白云区累计完成加装电梯审批多少台？", session_id=f"thanks-{thanks}").answered
-    read = []
-    original = reader.read
-    monkeypatch.setattr(reader, "read", lambda text, passages, **options: read.extend(passages) or original(text, passages, **options))
-    assert not library.ask(thanks, session_id=f"thanks-{thanks}").answered and read == []
+    passages_read.clear()
+    assert not library.ask(thanks, session_id=f"thanks-{thanks}").answered and passages_read == []
