@@ -71,6 +71,7 @@ class Prepared:
     previous_spans: tuple[str, ...] = ()   # for a follow-up, the spans of the answer it follows, not asked again
     names_nothing: bool = False            # nothing to look for in it (question.looks_for_something): refused
     missing_letter: str | None = None      # a 文号 or proposal number it names that no letter has (_missing_letter)
+    topic: tuple[TermGroup, ...] = ()      # in a conversation, the ideas of the questions before it (_checks_pass)
 
     @property
     def refused_as_asked(self) -> bool:
@@ -126,11 +127,11 @@ class ExtractiveAnswerer:
                             names_nothing=not looks_for_something(text))
         previous = history[-1]
         preferred = previous.citations[0].doc_id if previous.answered and previous.citations else None
-        if not self._analyser.is_follow_up(question) or question.fields:
-            return Prepared(question, text, preferred, reading_text=text, named_docs=named,
-                            names_nothing=not looks_for_something(text))
         context_text = _standalone(history)
         context = self._analyser.analyse(context_text)
+        if not self._analyser.is_follow_up(question) or question.fields:
+            return Prepared(question, text, preferred, reading_text=text, named_docs=named,
+                            names_nothing=not looks_for_something(text), topic=context.groups)
         return Prepared(question.with_context(context), f"{context_text} {text}", preferred,
                         reading_text=f"{previous.question} {text}", named_docs=named,
                         previous_spans=self._spans_of(previous),
@@ -171,7 +172,7 @@ class ExtractiveAnswerer:
         about_places = self._about_the_places(question)
         # Chunks that fail the checks (the year asked, the place named) cannot answer whatever the reader
         # finds in them: the reading goes to the best-ranked chunks that can.
-        read = [hit for hit in hits if self._checks_pass(question, hit.chunk, about_places)][:READ_TOP_CHUNKS]
+        read = [hit for hit in hits if self._checks_pass(question, hit.chunk, about_places, prepared)][:READ_TOP_CHUNKS]
         passages = [_passage(hit.chunk) for hit in read]
         texts = _part_texts(prepared)
         open_question = bool(_OPEN_QUESTION.search(question.text))
@@ -235,9 +236,12 @@ class ExtractiveAnswerer:
                     readings[j] = alone
         return readings
 
-    def _checks_pass(self, question: Question, chunk: Chunk, about_places: Callable[[Chunk], bool]) -> bool:
+    def _checks_pass(self, question: Question, chunk: Chunk, about_places: Callable[[Chunk], bool],
+                     prepared: Prepared) -> bool:
         """The checks a reader cannot be trusted with: the year asked, the place named (``about_places``:
-        ``_about_the_places``), and one of the question's ideas at least.
+        ``_about_the_places``), and one of the question's ideas at least; in a conversation, a chunk of its
+        letter may hold one of the conversation's ideas instead (after a question about a road, "现在前期工作
+        做到哪一步了？" is about that road, and its answer need not say 前期工作).
 
         Without the last the reader answered "你好", "ok" and "是什么" from real letters above its threshold.
         It costs right answers nothing measured: the paragraph of every answerable Chinese calibration
@@ -246,7 +250,8 @@ class ExtractiveAnswerer:
         chunk_text = normalize(chunk.section + chunk.text)
         if any(year not in chunk_text for year in question.years):
             return False
-        if not any(normalize(alt) in chunk_text for group in question.groups for alt in group.alternatives):
+        ideas = question.groups + (prepared.topic if chunk.doc_id == prepared.preferred_doc else ())
+        if not any(normalize(alt) in chunk_text for group in ideas for alt in group.alternatives):
             return False
         return about_places(chunk)
 

@@ -1,0 +1,41 @@
+"""retrieval.extractive's checks on the chunks the reader is given."""
+from __future__ import annotations
+
+import pytest
+
+from index.types import Chunk
+from retrieval.crosslingual import EnglishToChinese
+from retrieval.extractive import ExtractiveAnswerer
+from retrieval.lexicon import Segmenter
+from retrieval.question import QuestionAnalyser
+from retrieval.types import Answer, Citation
+
+EARLIER = Answer("城东污水处理厂扩建项目总投资多少？", "城东污水处理厂扩建项目总投资3.2亿元", True,
+                 (Citation("甲函", "一、项目情况", "总投资3.2亿元", doc_id="letter-a"),))
+FOLLOW_UP = "眼下手续办到什么程度了？"
+PROGRESS = Chunk("c1", "letter-a", "甲函", ("一、项目情况",),
+                 "城东污水处理厂扩建项目环评报告已通过审批，正在办理施工许可。", 0, 30)
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory: pytest.TempPathFactory) -> ExtractiveAnswerer:
+    dictionary = EnglishToChinese()
+    analyser = QuestionAnalyser(Segmenter(tmp_path_factory.mktemp("jieba") / "jieba.cache"), lambda: dictionary,
+                                known=lambda word: True)
+    return ExtractiveAnswerer(analyser, reader=None, document=lambda doc_id: None, chunks_of=lambda doc_id: [])
+
+
+def checks_pass(answerer: ExtractiveAnswerer, text: str, history: list[Answer], chunk: Chunk) -> bool:
+    prepared = answerer.prepare(text, history)
+    return answerer._checks_pass(prepared.question, chunk, lambda chunk: True, prepared)
+
+
+def test_a_question_in_a_conversation_may_be_read_over_its_letter_without_its_words(answerer) -> None:
+    # None of 眼下/手续/办到/程度 is in the chunk that answers it; the conversation says what it is about.
+    assert checks_pass(answerer, FOLLOW_UP, [EARLIER], PROGRESS)
+
+
+def test_alone_or_over_another_letter_a_question_must_find_one_of_its_words(answerer) -> None:
+    assert not checks_pass(answerer, FOLLOW_UP, [], PROGRESS)
+    other_letter = Chunk("c2", "letter-b", "乙函", ("一、项目情况",), PROGRESS.text, 0, 30)
+    assert not checks_pass(answerer, FOLLOW_UP, [EARLIER], other_letter)
