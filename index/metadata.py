@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from index.numerals import chinese_number
-from index.patterns import AGENCY_LINE, DATE, DATE_LINE, DISCLOSURE_NOTE, DOC_NUMBER, LABEL_LINE, SALUTATION, TITLE_END, is_salutation
+from index.patterns import AGENCY_LINE, DATE, DATE_LINE, DISCLOSURE_NOTE, DOC_NUMBER, LABEL_LINE, LABELLED_AGENCY, SALUTATION, TITLE_END, is_salutation
 from index.types import LetterMetadata
 
 _NUMBER = r"([A-Za-z]?\d[\d\-－]*)"
@@ -24,9 +24,9 @@ PROPOSAL_NUMBER = re.compile(
 )
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-# A web page's table gives the letter's own date as "发文日期: 2021-11-10" (not 发布日期 or 生效日期: the
+# A web page's table gives the letter's own date as "发文日期: 2021-11-10" or "答复时间: 2025-09-15" (not 发布日期 or 生效日期: the
 # page's publication and the rule's effect, which can be weeks later).
-LABELLED_ISO_DATE = re.compile(r"(?:发文|成文|答复|签发|印发)日期\s*[：:|]?\s*\|?\s*(\d{4}-\d{1,2}-\d{1,2})(?!\d)")
+LABELLED_ISO_DATE = re.compile(r"(?:发文|成文|答复|签发|印发)(?:日期|时间)\s*[：:|]?\s*\|?\s*(\d{4}-\d{1,2}-\d{1,2})(?!\d)")
 
 CATEGORY = re.compile(r"^[（(【\[]?\s*(?:(?:答复)?类别\s*[：:]\s*)?([A-DＡ-Ｄ])\s*类\s*[）)】\]]?$")
 # The category set after the 文号 on its line, as the top right of many replies has it: "忠字〔2020〕1号 B类".
@@ -39,6 +39,10 @@ DISCLOSURE = re.compile(
     r"公开(?:方式|属性)\s*[：:]\s*([\u4e00-\u9fff][^\s。；;，,）)|]*)|此件(主动公开|依申请公开|不予公开|不公开|公开发布)"
     rf"|^[（(]\s*({DISCLOSURE_NOTE})\s*[）)]$"
 )
+_LEADING_YEAR = re.compile(r"^\d{4}年")
+_TABLE_LABEL = re.compile(r"^[^：:|]{1,8}[：:|]\s*\|?\s*")   # a web page table's label before its value
+# Who signed for the agency: an official document's 签发人 (header), a reply sheet's 承办负责人 (sign-off).
+SIGNER = re.compile(r"(?:签发人|(?:承办|分管)?负责人)\s*[：:]\s*([\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{1,2})?)(?![\u4e00-\u9fff])")
 MAIN_RECIPIENT = re.compile(r"^主\s*送\s*[：:]\s*(.+?)[\s。．.]*$")
 CC = re.compile(r"^[（(]?\s*抄\s*送\s*[：:]\s*(.+?)[\s。．.）)]*$")
 
@@ -91,6 +95,7 @@ def extract_metadata(header: Sequence[str], body: Sequence[str],
         disclosure=_first(DISCLOSURE, ends),
         cc=_first(CC, ends),
         category=_category(ends),
+        signer=_first(SIGNER, ends),
     )
 
 
@@ -123,14 +128,19 @@ def _is_known_line(line: str) -> bool:
 
 
 def _agency(header: Sequence[str], signoff: Sequence[str], title: str | None) -> str | None:
-    """The header's organisation line, else the sign-off's, else the title's prefix."""
+    """The header's organisation line, else the sign-off's, else the title's prefix, else a labelled field
+    ("主办单位: …"; last: a page's 发布机构 may be the site's office rather than the agency replying)."""
     for line in [*header, *signoff]:
         match = AGENCY_LINE.match(line)
         if match:
             return match["org"]
-    prefix = title.partition("关于")[0] if title else ""
-    match = AGENCY_LINE.match(prefix)
-    return match["org"] if match else None
+    # "标 题: 自治区生态环境厅关于…", "2019年县人社局对县人大…第115号建议答复的函"
+    prefix = (title.partition("关于")[0] if "关于" in title else title.partition("对")[0]) if title else ""
+    match = AGENCY_LINE.match(_LEADING_YEAR.sub("", _TABLE_LABEL.sub("", prefix)))
+    if match:
+        return match["org"]
+    labelled = next((m for m in map(LABELLED_AGENCY.search, header) if m), None)
+    return labelled["org"] if labelled else None
 
 
 def _addressee(header: Sequence[str]) -> str | None:

@@ -79,6 +79,8 @@ DATE_LINE = re.compile(rf"^[（(]?\s*(?:日期\s*[：:]\s*)?(?P<date>{DATE.patte
 LABEL_WORDS = (
     "联系人", "联系电话", "电话", "联系方式", "手机", "经办人", "承办人", "签发人",
     "公开方式", "公开属性", "信息公开", "抄送", "抄报", "主送", "附件", "主题词", "印发", "发送",
+    # Who signed for the agency, under its name and date ("承办负责人：胡军勇").
+    "负责人", "承办负责人", "分管负责人",
     "主办单位", "协办单位", "会办单位", "联系单位",
     # Form fields of a reply sheet ("建议人：", "提案人：") whose value may be empty: never a salutation.
     "建议人", "提案人", "领衔人", "附议人",
@@ -112,6 +114,9 @@ AGENCY_SUFFIXES = ("委员会", "办公室", "小组", "政府", "中心", "公�
                    "院", "署", "会", "室", "所", "处", "站", "队", "社", "馆", "行")
 """How the name of a government body (or company) ends."""
 _ORG = rf"[\u4e00-\u9fff（）()]{{1,30}}(?:{'|'.join(AGENCY_SUFFIXES)})"
+LABELLED_AGENCY = re.compile(rf"(?:主办单位|承办单位|发布机构|发文机关|发文单位)(?:\s*[：:|]\s*\|?\s*|\s+)(?P<org>{_ORG})")
+"""A web page's or reply sheet's field naming the agency ("主办单位: 周村区交通运输局", "发布机构: | 沂水县教育和体育局")."""
+
 AGENCY_LINE = re.compile(
     rf"^(?P<org>{_ORG}(?:\s+{_ORG})*)(?:[（(](?:盖章|印章|章)[）)])?(?:文件)?(?:\s*(?:{DATE.pattern}))?$"
 )
@@ -124,7 +129,9 @@ TITLE_END = re.compile(rf"(?:{'|'.join(TITLE_ENDINGS)})[”》」』）)]?$")
 TITLE_WORDS = re.compile(r"关于|答复|提案|建议|议案")
 """Words a letter's title has."""
 
-SALUTATION = re.compile(r"^(?:尊敬的)?(?P<who>[^：:。；;，,！!？?]{2,40}?)\s*[：:]$")
+# A salutation is short, unless it lists names (十九位委员: "薛彦宁、贾黎、…、高培增委员：").
+SALUTATION = re.compile(r"^(?:尊敬的)?(?P<who>[^：:。；;，,！!？?]{2,40}?"
+                        r"|(?:[\u4e00-\u9fff]{2,4}、){2,}[^：:。；;，,！!？?、]{2,12}?)\s*[：:]$")
 # "答复内容：" (a form's label above the reply) addresses no one.
 _NOT_SALUTATION = re.compile(r"如下|以下|内容\s*[：:]$")
 

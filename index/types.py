@@ -34,6 +34,7 @@ class LetterMetadata:
     disclosure: str | None = None       # 公开方式
     cc: str | None = None               # 抄送
     category: str | None = None         # e.g. A类
+    signer: str | None = None           # 签发人 / 承办负责人: who signed for the agency
 
 
 @dataclass(frozen=True)

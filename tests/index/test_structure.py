@@ -483,3 +483,40 @@ def test_a_category_word_inside_a_sentence_is_not_a_category() -> None:
 def test_a_forms_reply_content_label_is_not_whom_the_letter_addresses() -> None:
     letter = parse("建议编号: 第8号\n答复内容:\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建公园3个。\n")
     assert letter.metadata.addressee == "李华代表"
+
+
+def test_a_sign_off_with_the_signers_lines_after_its_date() -> None:
+    letter = parse("李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建公园3个。\n\n感谢您对我局工作的关心和支持。\n\n"
+                   "某县住房和城乡建设局\n\n2020年9月24日\n\n承办负责人:张三\n\n承办人及联系电话:王五  0730-1234567\n")
+    meta = letter.metadata
+    assert (meta.agency, meta.date, meta.contact, meta.phone) == ("某县住房和城乡建设局", "2020年9月24日", "王五", "0730-1234567")
+    assert meta.signer == "张三"
+    assert [p.section_path for p in letter.paragraphs if "承办负责人" in p.text] == [(SIGNOFF_SECTION,)]
+
+
+@pytest.mark.parametrize("field", ["主办单位: 某区交通运输局", "发布机构: | 某区交通运输局 | 发布日期: 2025-09-20",
+                                   "索引号: 001/2025-01 发布机构: 某区交通运输局发文日期: 2025-09-15"])
+def test_a_web_pages_labelled_agency_is_the_letters_agency(field: str) -> None:
+    letter = parse(f"{field}\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新开公交线路2条。\n\n2025 915\n")
+    assert letter.metadata.agency == "某区交通运输局"
+
+
+def test_a_labelled_reply_time_is_the_letters_date() -> None:
+    letter = parse("答复时间: 2025-09-15\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新开公交线路2条。\n")
+    assert letter.metadata.date == "2025年9月15日"
+
+
+def test_the_agency_before_a_title_without_its_about() -> None:
+    letter = parse("2019年县人社局对县人大第三次会议第15号建议答复的函\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n已招聘教师30名。\n")
+    assert letter.metadata.agency == "县人社局"
+
+
+def test_the_agency_before_a_labelled_title() -> None:
+    letter = parse("标 题: 某省生态环境厅关于第12号代表建议协办意见的函\n\n某省发展改革委：\n\n现提供协办意见如下：\n\n已完成整治3处。\n")
+    assert letter.metadata.agency == "某省生态环境厅"
+
+
+def test_a_salutation_listing_many_names() -> None:
+    names = "、".join(f"{surname}晓{given}" for surname, given in zip("张李王赵钱孙周吴郑冯陈褚卫蒋沈", "明华军芳强丽静敏伟磊洋勇艳杰娟"))
+    letter = parse(f"{names}委员:\n\n您提出的《关于继续改扩建学校的建议》收悉,现答复如下:\n\n今年新建学校3处。\n")
+    assert letter.metadata.addressee == f"{names}委员"
