@@ -30,6 +30,8 @@ _KINDS_EN = [
     ("list", r"\bwhich\b.*\b(are|were|have)\b|\bwhat are\b|\blist\b"),
     ("entity", r"\bwho\b|\bwhich\b|\bwhat\b"),
 ]
+# How a question names the letter itself: 答复, 复函, 这封信 (not 短信, 信号, 诚信).
+_LETTER = r"(?:答复|回复|复函|来函|回函|回信|来信|(?:这|那|该|此|本)(?:一)?(?:封|份|个)?(?:信|函))"
 # Facts every letter's header or sign-off holds, and how people ask for them.
 _FIELDS_ZH = [
     ("doc_number", r"文号|发文字号|发文编号"),
@@ -37,12 +39,20 @@ _FIELDS_ZH = [
     ("contact", r"联系人|联系谁|找谁|找哪位|问谁"),
     ("phone", r"电话|联系方式"),
     ("addressee", r"哪(几|一)?位(委员|代表)|回复(给)?谁|答复(给)?谁|谁的(提案|建议)|提案人|建议人|哪位.*(提案|建议)|(写|发|寄)给(谁|哪)"
-                  r"|谁提(出)?的|由谁提(出)?"),  # who proposed it (谁提的, not 谁提供)
-    ("date", r"(落款|发文|印发|签发|成文|答复|回复)(的)?(日期|时间)|(哪天|什么时候|何时)(答复|回复|发出|印发)|落款.{0,3}(哪天|哪一天|什么时候)"),
-    ("agency", r"哪个(单位|部门|机关)(答复|回复|复函)|发文(机关|单位)|答复单位|落款单位"),
+                  r"|谁提(出)?的|由谁提(出)?"  # who proposed it (谁提的, not 谁提供)
+                  r"|哪(些|几)位?(委员|代表).{0,3}提|(答复|回复)(的|给)(是)?哪(些|几|一)?位?(委员|代表)"),
+    # The letter itself (_LETTER) as the subject of when: "那封答复是哪天发的", not "答复里的项目什么时候开工".
+    ("date", rf"(落款|发文|印发|签发|成文|{_LETTER})(的)?(日期|时间)|(哪天|什么时候|何时)(答复|回复|发出|印发)"
+             rf"|落款.{{0,3}}(哪天|哪一天|什么时候)|{_LETTER}(是|于)?(在)?(哪天|哪一天|什么时候|何时|几月几[日号])"),
+    # Which body wrote the letter: "答复是哪个单位写的", "这封信是哪个部门答复的" (the letter must be named:
+    # "补助是哪个部门发的" asks about money).
+    ("agency", rf"哪个(单位|部门|机关)(答复|回复|复函)|发文(机关|单位)|答复单位|落款单位"
+               rf"|{_LETTER}(是)?(由)?(哪个|哪一个|哪家|什么)(单位|部门|机关|机构)"
+               rf"|^(?=.*{_LETTER}).*(哪个|哪一个|哪家|什么)(单位|部门|机关|机构)(写|发|出具|作出|答复|回复)的"),
     ("disclosure", r"公开方式|是否公开"),
     ("cc", r"抄送"),
     ("category", r"(办理|答复|办复)(的)?(类别|类型|分类)"),
+    ("signer", r"签发人|(承办|分管)负责人|谁签发|谁签(的|字)"),  # not 项目负责人: a topic
 ]
 _FIELDS_EN = [
     ("doc_number", r"document number|reference number|file number|\bserial number"),
@@ -55,6 +65,7 @@ _FIELDS_EN = [
     ("disclosure", r"disclos|made public"),
     ("cc", r"\bcc\b|copied to|carbon cop"),
     ("category", r"\bcategory\b|\bclass(ified)? [abc]\b"),
+    ("signer", r"responsible (official|person|leader)|\bsign(ed|s)? (off|for)\b|\bsignator|\bsigner\b|who signed|official in charge"),
 ]
 _COUNTING_WORD_ZH = re.compile(r"多少|几")
 _UNIT_AFTER_QUESTION = re.compile(rf"(?:多少|几)({MEASURE_WORDS})")

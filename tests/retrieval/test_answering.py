@@ -154,6 +154,16 @@ def test_metadata_answers_cite_the_sign_off(library):
     assert any("2023年6月28日" in c.quote for c in answer.citations)
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("白云区加装电梯那封答复是哪天发的？", "2021年9月10日"),
+    ("加装电梯那封答复是哪个单位写的？", "广州市白云区住房和城乡建设局"),
+    ("丝苗米那封回复是什么时候写的？", "2022年7月8日"),
+])
+def test_the_ways_people_ask_when_and_by_whom_a_letter_was_written_are_answered_from_its_header(library, question, expected):
+    answer = library.ask(question)
+    assert answer.answered and expected in answer.text, answer
+
+
 def test_timings_are_reported_with_the_reader(library):
     answer = library.ask("全区有多少家丝苗米加工企业？")
     assert {"embed", "search", "answer", "total"} <= set(answer.timings_ms)

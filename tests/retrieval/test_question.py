@@ -52,6 +52,16 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("那件建议是谁提出的？", "addressee"),
     ("What is the number of the deputy's suggestion on school buses?", "proposal_number"),
     ("那封信落款是哪天？", "date"),
+    ("水务局那封答复是哪天发的？", "date"),
+    ("这份复函是什么时候写的？", "date"),
+    ("答复的时间是什么？", "date"),
+    ("修路那封答复是哪个单位写的？", "agency"),
+    ("这封信是哪个部门答复的？", "agency"),
+    ("公园那封回复是由哪个机关发的？", "agency"),
+    ("这份答复的承办负责人是谁？", "signer"),
+    ("修路的建议是哪些代表提的？", "addressee"),
+    ("园林局答复的是哪几位委员？", "addressee"),
+    ("Who signed off on the reply about the bus lines?", "signer"),
     ("这件建议的办理类别是什么？", "category"),
     ("What category was this suggestion handled as?", "category"),
 ])
@@ -60,7 +70,10 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
 
 
 @pytest.mark.parametrize("question", ["哪些类别的企业可以申请补贴？", "全市有几个4A级景区？", "谁负责修路？",
-                                      "这笔修路资金是谁提供的？", "What was the number of suggestions received?"])
+                                      "这笔修路资金是谁提供的？", "What was the number of suggestions received?",
+                                      "答复里说的新校区什么时候开工？", "补助资金是哪个部门发的？", "信号灯什么时候装好？",
+                                      "短信什么时候发？", "这个项目的负责人是谁？",
+                                      "哪些委员参加了调研？"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
     assert analyser.analyse(question).fields == ()
 
