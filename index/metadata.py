@@ -39,6 +39,7 @@ DISCLOSURE = re.compile(
     r"公开(?:方式|属性)\s*[：:]\s*([\u4e00-\u9fff][^\s。；;，,）)|]*)|此件(主动公开|依申请公开|不予公开|不公开|公开发布)"
     rf"|^[（(]\s*({DISCLOSURE_NOTE})\s*[）)]$"
 )
+_DOC_NUMBER_LABEL = re.compile(r"^(?:发文字号|发文编号|文号|字号)\s*")
 _LEADING_YEAR = re.compile(r"^\d{4}年")
 _TABLE_LABEL = re.compile(r"^[^：:|]{1,8}[：:|]\s*\|?\s*")   # a web page table's label before its value
 # Who signed for the agency: an official document's 签发人 (header), a reply sheet's 承办负责人 (sign-off).
@@ -84,7 +85,7 @@ def extract_metadata(header: Sequence[str], body: Sequence[str],
     ends = [*signoff, *header]
     return LetterMetadata(
         agency=_agency(header, signoff, title),
-        doc_number=_first(DOC_NUMBER, header),
+        doc_number=_doc_number(header),
         title=title,
         addressee=_addressee(header),
         proposal_number=_first(PROPOSAL_NUMBER, [title or "", *header, *body[:3]]),
@@ -107,6 +108,12 @@ def _first(pattern: re.Pattern[str], lines: Iterable[str]) -> str | None:
             value = next((group for group in match.groups() if group), match.group(0))
             return value.strip()
     return None
+
+
+def _doc_number(header: Sequence[str]) -> str | None:
+    """The header's 文号, without a label glued to it ("发文字号宁林函〔2025〕559号": a page's table cell)."""
+    found = _first(DOC_NUMBER, header)
+    return _DOC_NUMBER_LABEL.sub("", found) or found if found else None
 
 
 def find_title(header: Sequence[str]) -> str | None:

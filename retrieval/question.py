@@ -35,7 +35,7 @@ _LETTER = r"(?:答复|回复|复函|来函|回函|回信|来信|(?:这|那|该|�
 # Facts every letter's header or sign-off holds, and how people ask for them.
 _FIELDS_ZH = [
     ("doc_number", r"文号|发文字号|发文编号"),
-    ("proposal_number", r"(提案|建议|议案)的?(编号|号码|号是)|编号是多少|编号为"),
+    ("proposal_number", r"(提案|建议|议案)的?(编号|号码|号是)|编号是多少|编号为|(提案|建议|议案)是?第?(几|多少)号"),
     ("contact", r"联系人|联系谁|找谁|找哪位|问谁"),
     ("phone", r"电话|联系方式"),
     ("addressee", r"哪(几|一)?位(委员|代表)|回复(给)?谁|答复(给)?谁|谁的(提案|建议)|提案人|建议人|哪位.*(提案|建议)|(写|发|寄)给(谁|哪)"
@@ -48,20 +48,26 @@ _FIELDS_ZH = [
     # "补助是哪个部门发的" asks about money).
     ("agency", rf"哪个(单位|部门|机关)(答复|回复|复函)|发文(机关|单位)|答复单位|落款单位"
                rf"|{_LETTER}(是)?(由)?(哪个|哪一个|哪家|什么)(单位|部门|机关|机构)"
-               rf"|^(?=.*{_LETTER}).*(哪个|哪一个|哪家|什么)(单位|部门|机关|机构)(写|发|出具|作出|答复|回复)的"),
+               rf"|^(?=.*{_LETTER}).*(哪个|哪一个|哪家|什么)(单位|部门|机关|机构)(写|发|出具|作出|答复|回复)的"
+               rf"|{_LETTER}(是)?谁(写|发)的"),
     ("disclosure", r"公开方式|是否公开"),
     ("cc", r"抄送"),
-    ("category", r"(办理|答复|办复)(的)?(类别|类型|分类)"),
+    ("category", rf"(办理|答复|办复)(的)?(类别|类型|分类)|{_LETTER}.{{0,4}}(属于|是|算)(哪一类|哪类|什么类|哪个类别)"),
     ("signer", r"签发人|(承办|分管)负责人|谁签发|谁签(的|字)"),  # not 项目负责人: a topic
 ]
 _FIELDS_EN = [
     ("doc_number", r"document number|reference number|file number|\bserial number"),
-    ("proposal_number", r"(proposal|motion|suggestion) (number|no)|\bnumber of (the|this|that) (\S+ ){0,3}(proposal|motion|suggestion)\b"),
-    ("contact", r"contact person|\bcontact\b"),
+    ("proposal_number", r"(proposal|motion|suggestion) (number|no)|\bnumber of (the|this|that) (\S+ ){0,3}(proposal|motion|suggestion)\b"
+                        r"|what number (is|was) .*\b(proposal|motion|suggestion)"),
+    ("contact", r"contact person|\bcontact\b|who (should|can|do|could) (i|we) (call|ring|ask|phone)"),
     ("phone", r"phone|telephone"),
-    ("addressee", r"addressed to|who (submitted|proposed|made|raised|wrote)|which (\w+ )?(member|deputy|delegate)|(member|deputy|delegate|representative)\b.*\b(submit|propos|rais|made|wrote)"),
-    ("date", r"when (was|is) (this|the) (reply|letter|response|answer)|date of (this|the) (reply|letter)|(reply|letter) (dated|issued|sent|signed)"),
-    ("agency", r"which (agency|department|bureau|office) (replied|issued|wrote|sent)|issuing (agency|authority)"),
+    # who wrote the proposal, not the reply (the agency: below)
+    ("addressee", r"addressed to|who (submitted|proposed|made|raised)|who wrote (?!(the|this|that) (reply|letter|response|answer))|which (\w+ )?(member|deputy|delegate)|(member|deputy|delegate|representative)\b.*\b(submit|propos|rais|made|wrote)"),
+    ("date", r"when (was|is) (this|the) (reply|letter|response|answer)|date of (this|the) (reply|letter)|(reply|letter) (dated|issued|sent|signed)"
+             r"|\bwhen did\b.*\b(reply|respond)\b|\bwhen did\b.*\b(sign|issue|send|write)\b.*\b(reply|letter|response)\b"),
+    ("agency", r"which (agency|department|bureau|office) (replied|issued|wrote|sent)|issuing (agency|authority)"
+               r"|who (wrote|sent|issued) (the|this|that) (reply|letter|response|answer)"
+               r"|(reply|letter|response) (was )?(written|sent|issued) by (whom|which)"),
     ("disclosure", r"disclos|made public"),
     ("cc", r"\bcc\b|copied to|carbon cop"),
     ("category", r"\bcategory\b|\bclass(ified)? [abc]\b"),

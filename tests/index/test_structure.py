@@ -501,6 +501,12 @@ def test_a_web_pages_labelled_agency_is_the_letters_agency(field: str) -> None:
     assert letter.metadata.agency == "某区交通运输局"
 
 
+def test_a_doc_number_glued_to_its_label() -> None:
+    letter = parse("索引号 001/2025-00189 生成日期 2025-08-26\n发文字号某林函〔2025〕559号 公开形式 主动公开\n\n"
+                   "李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新造林3万亩。\n")
+    assert letter.metadata.doc_number == "某林函〔2025〕559号"
+
+
 def test_a_labelled_reply_time_is_the_letters_date() -> None:
     letter = parse("答复时间: 2025-09-15\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新开公交线路2条。\n")
     assert letter.metadata.date == "2025年9月15日"

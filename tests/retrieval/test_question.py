@@ -59,6 +59,15 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("这封信是哪个部门答复的？", "agency"),
     ("公园那封回复是由哪个机关发的？", "agency"),
     ("这份答复的承办负责人是谁？", "signer"),
+    ("Who wrote the reply about the bus lines?", "agency"),
+    ("那份答复属于哪一类？", "category"),
+    ("修路的建议是第几号？", "proposal_number"),
+    ("What number is the county's suggestion on buses?", "proposal_number"),
+    ("Who should I call about the parking reply?", "contact"),
+    ("When did the housing bureau sign its reply?", "date"),
+    ("When did the transport bureau reply?", "date"),
+    ("这封信是谁写的？", "agency"),
+    ("Who wrote the suggestion about the bus lines?", "addressee"),
     ("修路的建议是哪些代表提的？", "addressee"),
     ("园林局答复的是哪几位委员？", "addressee"),
     ("Who signed off on the reply about the bus lines?", "signer"),
@@ -73,7 +82,8 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
                                       "这笔修路资金是谁提供的？", "What was the number of suggestions received?",
                                       "答复里说的新校区什么时候开工？", "补助资金是哪个部门发的？", "信号灯什么时候装好？",
                                       "短信什么时候发？", "这个项目的负责人是谁？",
-                                      "哪些委员参加了调研？"])
+                                      "哪些委员参加了调研？", "这个项目属于哪一类？", "When did the bridge open?",
+                                      "第几号线路改了站？"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
     assert analyser.analyse(question).fields == ()
 
