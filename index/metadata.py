@@ -40,6 +40,8 @@ DISCLOSURE = re.compile(
     rf"|^[（(]\s*({DISCLOSURE_NOTE})\s*[）)]$"
 )
 _DOC_NUMBER_LABEL = re.compile(r"^(?:发文字号|发文编号|文号|字号)\s*")
+_TITLE_CELL = re.compile(r"^标\s*题\s*[：:]\s*\|?\s*|[\s|]+$")
+_TABLE_ROW = re.compile(r"[：:]\s*\|")   # "发文单位: | 成文日期: |": labels with empty cells, no title
 _LEADING_YEAR = re.compile(r"^\d{4}年")
 _TABLE_LABEL = re.compile(r"^[^：:|]{1,8}[：:|]\s*\|?\s*")   # a web page table's label before its value
 # Who signed for the agency: an official document's 签发人 (header), a reply sheet's 承办负责人 (sign-off).
@@ -118,7 +120,9 @@ def _doc_number(header: Sequence[str]) -> str | None:
 
 def find_title(header: Sequence[str]) -> str | None:
     """The "…关于…的函/答复/复函/意见" line (joined with the next if the title wraps),
-    else the first long header line that is not some other known field."""
+    else the first long header line that is not some other known field. A web page's table cell gives
+    it without its label and borders ("标 题: …的函 | |")."""
+    header = [_TITLE_CELL.sub("", line) for line in header]
     for index, line in enumerate(header):
         if "关于" not in line or is_salutation(line):
             continue
@@ -127,7 +131,7 @@ def find_title(header: Sequence[str]) -> str | None:
         following = header[index + 1] if index + 1 < len(header) else ""
         if TITLE_END.search(following) and not DOC_NUMBER.search(following):
             return line + following
-    return next((line for line in header if len(line) >= 12 and not _is_known_line(line)), None)
+    return next((line for line in header if len(line) >= 12 and not _is_known_line(line) and not _TABLE_ROW.search(line)), None)
 
 
 def _is_known_line(line: str) -> bool:

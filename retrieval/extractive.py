@@ -54,6 +54,17 @@ _ONE_FIGURE_KINDS = frozenset({"quantity", "money", "percent", "rank", "date"})
 # sentence giving it is, with what follows it, where letters name the things counted.
 _NAMING_KINDS = frozenset({"entity", "list"})
 _SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说|写)了(些)?什么|概括|概述|总结|大意|\bsummar|\bmain points\b|what (is|was) (this|the) (reply|letter|response) about", re.I)
+# "哪些答复提到了枸杞？": a question about the letters, answered with the letters whose text holds its ideas
+# (_letters_mentioning). A letter word must be asked about: "哪份文件要求…" asks for a document a letter cites.
+# Chinese only: an English word's dictionary renderings include other senses (elevators: 电梯, and 高度 from
+# "elevation"), which listed letters that do not mention it; English questions are answered from the text.
+_WHICH_LETTERS = re.compile(r"(哪(一|几)?(封|份|些)|有哪些|有几封|有多少封)(答复函?|回复|复函|来函|回函)(里|中)?(都)?"
+                            r"(提到|提及|涉及|谈到|说到|讲到|写到|有关|关于|说了|讲了)")
+# Words of such a question that name the letters or the asking, not what they mention.
+_LETTER_SEARCH_WORD = re.compile(r"^(哪封|哪份|哪些|哪几封|有哪些|几封|多少封|答复|答复函|回复|复函|来函|回函|提到|提及|涉及|谈到|说到|讲到|写到|有关|关于|说|讲|都|封|份"
+                                 r")$")
+# Letters named in such an answer; more are counted, not named.
+MAX_LETTERS_LISTED = 10
 # The asking words of a question part (有多少家, 是什么, 哪些, ？), dropped when its subject is carried to later parts.
 _ASKING = re.compile(rf"(?:有|是)?(?:多少|几)(?:{MEASURE_WORDS})?|(?:有|是)?(?:哪些|哪个|哪|什么|谁)|[？?]")
 _ADDRESS_SUFFIX = re.compile(r"(等\d*名?|等)?(委员|代表|同志|先生|女士)$")
@@ -159,6 +170,8 @@ class ExtractiveAnswerer:
                 answer = self._with_text_parts(prepared, hits, *found)
         if answer is None and not question.english:
             answer = self._from_labels(question, hits, prepared.preferred_doc)
+        if answer is None and _WHICH_LETTERS.search(question.text):
+            answer = self._letters_mentioning(question, hits)
         if answer is None and _SUMMARY.search(question.text):
             answer = self._summary(question, hits, prepared.preferred_doc)
         if answer is None:
@@ -424,6 +437,33 @@ class ExtractiveAnswerer:
         text = text if len(text) <= ANSWER_MAX_CHARS else text[:ANSWER_MAX_CHARS - 1] + "…"
         citations = tuple(self._cite(c, " ".join(c.text.split())[:120]) for c in cited[:MAX_CITATIONS])
         return Answer(question.text, text, True, citations)
+
+    def _letters_mentioning(self, question: Question, hits: list[Hit]) -> Answer | None:
+        """"哪些答复提到了枸杞？": every indexed letter whose text holds one of each of its ideas, those the search
+        ranks first first, each cited by its first sentence holding the first idea; refused when none does."""
+        topic = [g for g in question.groups if not _LETTER_SEARCH_WORD.match(g.source) and not _is_field_word(g.source)]
+        if not topic:
+            return None
+        ranked = list(dict.fromkeys([hit.chunk.doc_id for hit in hits] + [record.doc_id for record in self._documents()]))
+        found = [doc_id for doc_id in ranked
+                 if all(any(normalize(alt) in self._letter_text(doc_id) for alt in g.alternatives) for g in topic)]
+        named = "、".join(g.source for g in topic)
+        if not found:
+            return Answer(question.text, f"这些答复函中没有提到{named}的。", False, ())
+        labels = [document_label(self._document(doc_id), doc_id) for doc_id in found[:MAX_LETTERS_LISTED]]
+        text = f"提到{named}的答复有{len(found)}封：" + "；".join(labels) + ("；……" if len(found) > len(labels) else "")
+        citations = [self._first_mention(doc_id, topic[0]) for doc_id in found[:MAX_CITATIONS]]
+        return Answer(question.text, text, True, tuple(c for c in citations if c))
+
+    def _first_mention(self, doc_id: str, idea: TermGroup) -> Citation | None:
+        """The sentence of a letter where one of ``idea``'s words first appears."""
+        for chunk in self._chunks_of(doc_id):
+            passage = _passage(chunk)
+            for alt in idea.alternatives:
+                at = passage.find(alt)
+                if at >= 0:
+                    return self._cite(chunk, sentence_around(passage, at, at + len(alt)))
+        return None
 
     # --- answers from the header and sign-off ------------------------------------
 

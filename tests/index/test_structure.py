@@ -517,6 +517,12 @@ def test_the_agency_before_a_title_without_its_about() -> None:
     assert letter.metadata.agency == "县人社局"
 
 
+def test_a_title_in_a_web_pages_table_cell() -> None:
+    letter = parse("发文单位: | 成文日期: |\n标 题: 某省生态环境厅关于第12号代表建议协办意见的函 | |\n\n某省发展改革委：\n\n"
+                   "现提供协办意见如下：\n\n已完成整治3处。\n")
+    assert letter.metadata.title == "某省生态环境厅关于第12号代表建议协办意见的函"
+
+
 def test_the_agency_before_a_labelled_title() -> None:
     letter = parse("标 题: 某省生态环境厅关于第12号代表建议协办意见的函\n\n某省发展改革委：\n\n现提供协办意见如下：\n\n已完成整治3处。\n")
     assert letter.metadata.agency == "某省生态环境厅"

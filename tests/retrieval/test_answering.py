@@ -5,12 +5,16 @@ of the invented letters in tests/data/letters and of facts of the sample letter 
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from retrieval.extractive import NOT_FOUND_PART
 from retrieval.types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer
 
 SAMPLE = "中工信函〔2022〕53号"
+SAMPLE_LETTER = Path(__file__).parents[2] / "samples" / "zhongshan-gxj-2022-53.txt"
+LETTER_FILES = sorted((Path(__file__).parents[1] / "data" / "letters").glob("*.txt"))
 BAIYUN = "云建复〔2021〕8号"
 GDKJT = "粤科函〔2023〕112号"
 QINGXIN = "清新农建议〔2022〕第15号"
@@ -162,6 +166,27 @@ def test_metadata_answers_cite_the_sign_off(library):
 def test_the_ways_people_ask_when_and_by_whom_a_letter_was_written_are_answered_from_its_header(library, question, expected):
     answer = library.ask(question)
     assert answer.answered and expected in answer.text, answer
+
+
+def test_which_letters_mention_something_is_answered_with_those_letters(library, doc_ids):
+    answer = library.ask("哪些答复提到了加装电梯？")
+    assert answer.answered and {c.doc_id for c in answer.citations} == {doc_ids["baiyun-zjj-2021-8"]}
+    assert answer.citations[0].document.split()[0] in answer.text and "电梯" in answer.citations[0].quote
+
+
+def test_letters_that_several_letters_mention_are_all_named(library):
+    answer = library.ask("有哪些答复提到了财政？")
+    records = {Path(record.source_path).stem: record for record in library.documents()}
+    files = [SAMPLE_LETTER, *LETTER_FILES]
+    mentioning = {path.stem for path in files if "财政" in path.read_text(encoding="utf-8")}
+    assert answer.answered and len(mentioning) >= 2
+    for path in files:
+        assert (records[path.stem].metadata.doc_number in answer.text) == (path.stem in mentioning), answer.text
+
+
+def test_which_letters_mention_something_none_mentions_is_refused(library):
+    answer = library.ask("哪些答复提到了火星基地？")
+    assert not answer.answered and "火星" in answer.text
 
 
 def test_timings_are_reported_with_the_reader(library):
