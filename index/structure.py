@@ -165,9 +165,21 @@ def _looks_like_body(paragraph: str) -> bool:
                 or len(paragraph) >= LONG_PARAGRAPH_CHARS)
 
 
+# Lines after a sign-off that are no part of it, skipped to find it: a page's "正在阅读: …" line, a print link.
+MAX_LINES_AFTER_SIGNOFF = 2
+
+
 def _signoff_start(paragraphs: Sequence[str], body_start: int) -> int:
-    """Index where the sign-off begins (``len(paragraphs)`` if there is none)."""
+    """Index where the sign-off begins (``len(paragraphs)`` if there is none). A web page's line or two after
+    the sign-off ("正在阅读: 对…的答复") that is no sentence does not hide the sign-off above it."""
     start = len(paragraphs)
+    for trailing in range(MAX_LINES_AFTER_SIGNOFF + 1):
+        end = len(paragraphs) - trailing
+        if end <= body_start or (trailing and _looks_like_body(paragraphs[end])):
+            break
+        if end > body_start and is_signoff_line(paragraphs[end - 1]):
+            start = end
+            break
     while start > body_start and is_signoff_line(paragraphs[start - 1]):
         start -= 1
     closing = _last_closing(paragraphs, body_start)

@@ -532,3 +532,16 @@ def test_a_salutation_listing_many_names() -> None:
     names = "、".join(f"{surname}晓{given}" for surname, given in zip("张李王赵钱孙周吴郑冯陈褚卫蒋沈", "明华军芳强丽静敏伟磊洋勇艳杰娟"))
     letter = parse(f"{names}委员:\n\n您提出的《关于继续改扩建学校的建议》收悉,现答复如下:\n\n今年新建学校3处。\n")
     assert letter.metadata.addressee == f"{names}委员"
+
+
+def test_a_web_pages_line_after_the_sign_off_does_not_hide_it() -> None:
+    letter = parse("李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建公路12公里。\n\n某市交通运输局\n\n2018年6月20日\n\n"
+                   "正在阅读: 对某市人大三次会议代表建议第23号的答复\n")
+    assert (letter.metadata.agency, letter.metadata.date) == ("某市交通运输局", "2018年6月20日")
+    assert [p.section_path for p in letter.paragraphs if "新建公路" in p.text] != [(SIGNOFF_SECTION,)]
+
+
+def test_a_sentence_after_the_last_date_is_no_sign_off() -> None:
+    letter = parse("李华代表：\n\n您提出的建议收悉，现答复如下：\n\n某市交通运输局\n\n2018年6月20日\n\n"
+                   "今年新建公路12公里，明年计划再建20公里，资金已经落实到位。\n")
+    assert [p.section_path for p in letter.paragraphs if "新建公路" in p.text] != [(SIGNOFF_SECTION,)]
