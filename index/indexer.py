@@ -183,7 +183,9 @@ class Indexer:
         known = self._registry.by_hash(content_hash)
         if known:
             if known.source_path == source:
-                return IndexOutcome(source, "unchanged", known.doc_id, known.display_name, known.chunk_count)
+                letter = self._parse(path, data, source, content_hash)
+                self._refresh_facts(known, letter)
+                return IndexOutcome(source, "unchanged", known.doc_id, letter.display_name, known.chunk_count)
             # The file now holds a letter indexed from elsewhere: what it held before is gone.
             self._drop_older_versions(source, keep=known.doc_id)
             return IndexOutcome(source, "duplicate", known.doc_id, known.display_name, known.chunk_count)
@@ -224,6 +226,12 @@ class Indexer:
             return IndexOutcome(p.source, "failed", error=str(error))
         return IndexOutcome(p.source, "replaced" if replaced else "indexed", p.letter.doc_id, p.letter.display_name,
                             len(p.chunks))
+
+    def _refresh_facts(self, known: DocumentRecord, letter: Letter) -> None:
+        """An unchanged letter's header facts as this version reads them: indexing a folder again brings what
+        a newer parser finds (an agency, a date) to letters indexed before, without embedding them again."""
+        if (letter.display_name, letter.metadata) != (known.display_name, known.metadata):
+            self._registry.update_facts(known.doc_id, letter.display_name, letter.metadata)
 
     def _parse(self, path: Path, data: bytes, source: str, content_hash: str) -> Letter:
         raw = parse_file(path, data)

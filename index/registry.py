@@ -101,6 +101,11 @@ class Registry:
              record.chunk_count, _now()),
         )
 
+    def update_facts(self, doc_id: str, display_name: str, metadata: LetterMetadata) -> None:
+        """Replace a document's name and header facts (read again by a newer parser; its chunks are kept)."""
+        self._db.execute("UPDATE documents SET display_name = ?, metadata_json = ? WHERE doc_id = ?",
+                         (display_name, json.dumps(dataclasses.asdict(metadata), ensure_ascii=False), doc_id))
+
     def complete(self, doc_id: str) -> None:
         """Mark a pending document as fully stored."""
         self._db.execute("UPDATE documents SET status = 'complete', indexed_at = ? WHERE doc_id = ?", (_now(), doc_id))

@@ -20,7 +20,7 @@ from index.registry import Registry
 from index.settings import Settings
 from index.store import ChunkStore
 from index.structure import parse_letter
-from index.types import Chunk, DocumentRecord, Letter
+from index.types import Chunk, DocumentRecord, Letter, LetterMetadata
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "zhongshan-gxj-2022-53.txt"
@@ -209,6 +209,21 @@ def test_reindex_unchanged_file_is_noop(workspace: Workspace, tmp_path: Path) ->
     assert [o.chunk_count for o in second.outcomes] == [o.chunk_count for o in first.outcomes]
     assert workspace.store.count() == count
     assert workspace.embedder.calls == calls
+    workspace.assert_consistent()
+
+
+def test_indexing_an_unchanged_file_again_reads_its_header_facts_again(workspace: Workspace, tmp_path: Path) -> None:
+    # As a newer parser finds facts an older one missed: the registry holds what the older one read.
+    folder = tmp_path / "letters"
+    copy_letters(folder, SMALL)
+    first = workspace.indexer.index_paths([folder]).outcomes[0]
+    read = workspace.registry.get(first.doc_id)
+    workspace.registry.update_facts(first.doc_id, "older name", LetterMetadata())
+    calls = workspace.embedder.calls
+    again = workspace.indexer.index_paths([folder]).outcomes[0]
+    now = workspace.registry.get(first.doc_id)
+    assert again.status == "unchanged" and workspace.embedder.calls == calls
+    assert (now.display_name, now.metadata) == (read.display_name, read.metadata) and read.metadata.agency
     workspace.assert_consistent()
 
 
