@@ -208,6 +208,11 @@ class QuestionAnalyser:
             suffixes = _english_rank_suffixes(text, group.source)
             if suffixes:  # "Yunxi county": 郧西县, not 云溪区; "Zhongfang town": not the county 中方县
                 alternatives = tuple(alt for alt in alternatives if _of_rank(normalize(alt), suffixes))
+                # A town the tagger does not know, its bare name spelled from the letters' words: Zhongfang town
+                # is 忠防镇 where the letters have that word (a spelling alone is only searched for: homophones).
+                alternatives = alternatives or tuple(alt + suffix for alt in group.alternatives for suffix in suffixes
+                                                     if not alt.isascii() and not alt.endswith(_DIVISION_ENDINGS)
+                                                     and self._known(alt + suffix))
             if alternatives:
                 places.append(TermGroup(group.source, alternatives))
         return tuple(places)
@@ -267,6 +272,9 @@ _ENGLISH_RANK_SUFFIXES = {
     "province": ("省", "自治区"), "region": ("自治区", "地区"), "city": ("市",), "prefecture": ("州", "地区", "盟"),
     "county": ("县", "旗"), "district": ("区",), "town": ("镇", "乡"), "township": ("乡", "镇"), "village": ("村",),
 }
+
+
+_DIVISION_ENDINGS = tuple(dict.fromkeys(s for suffixes in _ENGLISH_RANK_SUFFIXES.values() for s in suffixes))
 
 
 def _english_rank_suffixes(text: str, name: str) -> tuple[str, ...]:

@@ -41,5 +41,13 @@ def test_a_name_the_dictionary_cannot_render_is_searched_by_what_it_spells(analy
     assert question.places == ()  # a word the pinyin spells is a search word, not a place the letter must name
 
 
+def test_a_spelled_name_with_its_rank_is_a_place_where_the_letters_have_the_two_as_one_word(tmp_path) -> None:
+    vocabulary = [*VOCABULARY, "西樵镇"]
+    analyser = QuestionAnalyser(Segmenter(tmp_path / "jieba.cache"), EnglishToChinese, known=lambda word: word in vocabulary,
+                                romanised=RomanisedNames(vocabulary).words_for)
+    assert [p.alternatives for p in analyser.analyse("How many bus routes does Xiqiao town run?").places] == [("西樵镇",)]
+    assert analyser.analyse("How many bus routes does Xiqiao run?").places == ()
+
+
 def test_a_lower_case_word_is_not_read_as_a_name(analyser: QuestionAnalyser) -> None:
     assert "伯乐" not in analyser.analyse("How many bus routes did the city add, bole or not?").search_words
