@@ -59,7 +59,7 @@ _SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说
 # Chinese only: an English word's dictionary renderings include other senses (elevators: 电梯, and 高度 from
 # "elevation"), which listed letters that do not mention it; English questions are answered from the text.
 _WHICH_LETTERS = re.compile(r"(哪(一|几)?(封|份|些)|有哪些|有几封|有多少封)(答复函?|回复|复函|来函|回函)(里|中)?(都)?"
-                            r"(提到|提及|涉及|谈到|说到|讲到|写到|有关|关于|说了|讲了)")
+                            r"(提到|提及|涉及|谈到|说到|讲到|写到|有关|关于|说了|讲了)(了|过)?(?P<topic>[^？?。，,]*)")
 # Words of such a question that name the letters or the asking, not what they mention.
 _LETTER_SEARCH_WORD = re.compile(r"^(哪封|哪份|哪些|哪几封|有哪些|几封|多少封|答复|答复函|回复|复函|来函|回函|提到|提及|涉及|谈到|说到|讲到|写到|有关|关于|说|讲|都|封|份"
                                  r")$")
@@ -170,8 +170,9 @@ class ExtractiveAnswerer:
                 answer = self._with_text_parts(prepared, hits, *found)
         if answer is None and not question.english:
             answer = self._from_labels(question, hits, prepared.preferred_doc)
-        if answer is None and _WHICH_LETTERS.search(question.text):
-            answer = self._letters_mentioning(question, hits)
+        asks_letters = _WHICH_LETTERS.search(question.text)
+        if answer is None and asks_letters:
+            answer = self._letters_mentioning(question, hits, asks_letters["topic"].strip().removesuffix("的"))
         if answer is None and _SUMMARY.search(question.text):
             answer = self._summary(question, hits, prepared.preferred_doc)
         if answer is None:
@@ -438,16 +439,17 @@ class ExtractiveAnswerer:
         citations = tuple(self._cite(c, " ".join(c.text.split())[:120]) for c in cited[:MAX_CITATIONS])
         return Answer(question.text, text, True, citations)
 
-    def _letters_mentioning(self, question: Question, hits: list[Hit]) -> Answer | None:
+    def _letters_mentioning(self, question: Question, hits: list[Hit], asked: str = "") -> Answer | None:
         """"哪些答复提到了枸杞？": every indexed letter whose text holds one of each of its ideas, those the search
-        ranks first first, each cited by its first sentence holding the first idea; refused when none does."""
+        ranks first first, each cited by its first sentence holding the first idea; refused when none does.
+        ``asked``: what the question says they mention, as it says it (首席信息官, not its words 首席、信息)."""
         topic = [g for g in question.groups if not _LETTER_SEARCH_WORD.match(g.source) and not _is_field_word(g.source)]
         if not topic:
             return None
         ranked = list(dict.fromkeys([hit.chunk.doc_id for hit in hits] + [record.doc_id for record in self._documents()]))
         found = [doc_id for doc_id in ranked
                  if all(any(normalize(alt) in self._letter_text(doc_id) for alt in g.alternatives) for g in topic)]
-        named = "、".join(g.source for g in topic)
+        named = asked or "、".join(g.source for g in topic)
         if not found:
             return Answer(question.text, f"这些答复函中没有提到{named}的。", False, ())
         labels = [document_label(self._document(doc_id), doc_id) for doc_id in found[:MAX_LETTERS_LISTED]]

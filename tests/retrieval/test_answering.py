@@ -172,6 +172,7 @@ def test_which_letters_mention_something_is_answered_with_those_letters(library,
     answer = library.ask("哪些答复提到了加装电梯？")
     assert answer.answered and {c.doc_id for c in answer.citations} == {doc_ids["baiyun-zjj-2021-8"]}
     assert answer.citations[0].document.split()[0] in answer.text and "电梯" in answer.citations[0].quote
+    assert answer.text.startswith("提到加装电梯的答复有1封")
 
 
 def test_letters_that_several_letters_mention_are_all_named(library):
