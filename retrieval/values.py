@@ -88,8 +88,9 @@ def asked_measure(question: str) -> str | None:
 # in for day 18 of 18 (lunar 七月初十 included), month 8 of 9, year 669 of 670, kind 11 of 11, rank 33 of 34.
 # Listed in the order tried: 几月几日 asks a day before it asks a month.
 ANSWER_FORMS: dict[str, tuple[re.Pattern, re.Pattern]] = {
-    "day": (re.compile(r"哪一?[天日]|几号|几月几[日号]|什么日子|何日|(?:什么|哪个)日期|\b(?:which|what) (?:day|date)\b", re.I),
-            re.compile(r"\d{1,2}\s*[日号]|[〇零一二三四五六七八九十廿卅]{1,3}[日号]|月(?:初[一二三四五六七八九十]|[廿卅一二三四五六七八九十])"
+    "day": (re.compile(r"哪一?[天日]|(?<!第)几号|几月几[日号]|什么日子|何日|(?:什么|哪个)日期|日期(?:是|为)(?:什么|哪天|何时)"
+                       r"|\b(?:which|what) (?:day|date)\b", re.I),
+            re.compile(r"(?<!\d)\d{1,2}\s*[日号]|[〇零一二三四五六七八九十廿卅]{1,3}[日号]|月(?:初[一二三四五六七八九十]|[廿卅一二三四五六七八九十])"
                        r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")),
     "month": (re.compile(r"哪一?个?月|(?<!几)几月|什么月份|\b(?:which|what) month\b", re.I),
               re.compile(r"月|\d{4}[-/.]\d{1,2}")),

@@ -63,6 +63,8 @@ def test_every_unit_belongs_to_one_measure():
     ("这项指标在全市排第几？", "rank"),
     ("Which year did the park open?", "year"),
     ("On what date was the letter signed?", "day"),
+    ("答复的日期是什么？", "day"),
+    ("这是大会第几号决议？", "rank"),                 # a number, not a day
     ("工程要几个月完成？", None),                     # a duration, not a month
     ("一共用了几天？", None),
     ("补贴发放了多少年？", None),
@@ -76,6 +78,7 @@ def test_a_question_says_the_form_of_its_answer(question, expected):
 @pytest.mark.parametrize("text, span, form, expected", [
     ("计划于2025年9月8日完工", "2025年9月8", "day", True),   # 日 just after the span
     ("计划于2025年9月完工", "2025年9月", "day", False),
+    ("关于第255号建议的答复", "第255号", "day", False),     # a number ending in 号 is no day
     ("燕军于七月初十攻入北平", "七月初十", "day", True),     # a lunar day
     ("计划于2025年9月完工", "2025年9月", "month", True),
     ("2017年编制了调整方案", "2017", "year", True),
