@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from retrieval.values import MEASURES, asked_form, asked_measure, asks_per_unit, holds_form, measures_at, measures_in, per_unit_at
+from retrieval.values import COUNT, MEASURES, asked_form, asked_measure, asks_per_unit, holds_form, measures_at, measures_in, per_unit_at
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -37,7 +37,9 @@ def test_a_span_without_its_unit_is_measured_by_the_unit_after_it():
     ("项目总投资是多少亿元？", "money"),
     ("坐一次公交要多少钱？", "money"),
     ("粮食总产量有多少吨？", "weight"),
-    ("新建了几家养老机构？", None),              # a counting word asks a count, not a measure
+    ("新建了几家养老机构？", "count"),           # a counting word asks a count: no unit of measure
+    ("新增就业多少万人？", "count"),
+    ("投资了几个亿？", None),                     # 几个亿 counts money, whose unit is not said
     ("What was the total investment?", None),
     ("How many kilometres of rural roads were resurfaced?", "length"),
     ("How many square metres does the new library cover?", "area"),
@@ -111,6 +113,9 @@ def test_gold_answers_of_the_reading_comprehension_data_pass_the_checks_their_qu
                and re.search(r"\d|[一二三四五六七八九十百千万亿]", e.answer_text)]
     per_head = [e for e in figures if per_unit_at(e.context, e.answer_start, e.answer_start + len(e.answer_text))]
     assert len(figures) >= 400 and not per_head, [(e.question, e.answer_text) for e in per_head]
+    counts = [e for e in examples if asked_measure(e.question) == COUNT]   # 169, values._ASKED_COUNT
+    measured = [e for e in counts if measures_at(e.context, e.answer_start, e.answer_start + len(e.answer_text))]
+    assert len(counts) >= 150 and not measured, [(e.question, e.answer_text) for e in measured]
 
 
 @pytest.mark.parametrize("text, span, expected", [
