@@ -492,7 +492,7 @@ class ExtractiveAnswerer:
             if not whole:
                 return None
             values = [(field, value) for field, value in values if any(field in part.fields for part in whole)]
-        text = "，".join(value for _, value in values)
+        text = _joined_facts(values, question.english)
         if self._ambiguous_letter(question, hits, preferred) and "doc_number" not in question.fields:
             text += f"（{record.metadata.doc_number or record.display_name}）"  # say which of several letters
         citations = self._metadata_citations(record, [_raw_field(record, f) for f, _ in values])
@@ -605,6 +605,17 @@ def _field_value(record: DocumentRecord, field: str, english: bool) -> str:
         if english:
             text += f" ({iso})"
     return text
+
+
+def _joined_facts(values: list[tuple[str, str]], english: bool) -> str:
+    """The header facts asked, in one line; who wrote to whom says which is which ("中山市工业和信息化局答复
+    彭诗敏委员", not two names side by side)."""
+    found = dict(values)
+    if "agency" in found and "addressee" in found:
+        pair = (f"From {found.pop('agency')} to {found.pop('addressee')}" if english
+                else f"{found.pop('agency')}答复{found.pop('addressee')}")
+        return "，".join([pair, *(value for field, value in values if field in found)])
+    return "，".join(value for _, value in values)
 
 
 def _lines_with(text: str, values: list[str]) -> str:

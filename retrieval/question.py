@@ -49,7 +49,7 @@ _FIELDS_ZH = [
     ("agency", rf"哪个(单位|部门|机关)(答复|回复|复函)|发文(机关|单位)|答复单位|落款单位"
                rf"|{_LETTER}(是)?(由)?(哪个|哪一个|哪家|什么)(单位|部门|机关|机构)"
                rf"|^(?=.*{_LETTER}).*(哪个|哪一个|哪家|什么)(单位|部门|机关|机构)(写|发|出具|作出|答复|回复)的"
-               rf"|{_LETTER}(是)?谁(写|发)的"),
+               rf"|{_LETTER}(是)?谁(写|发)的|{_LETTER}(是)?谁(写|发|寄)给"),  # 这封信是谁写给谁的: both
     ("disclosure", r"公开方式|是否公开"),
     ("cc", r"抄送"),
     ("category", rf"(办理|答复|办复)(的)?(类别|类型|分类)|{_LETTER}.{{0,4}}(属于|是|算)(哪一类|哪类|什么类|哪个类别)"),
@@ -62,7 +62,7 @@ _FIELDS_EN = [
     ("contact", r"contact person|\bcontact\b|who (should|can|do|could) (i|we) (call|ring|ask|phone)"),
     ("phone", r"phone|telephone"),
     # who wrote the proposal, not the reply (the agency: below)
-    ("addressee", r"addressed to|who (submitted|proposed|made|raised)|who wrote (?!(the|this|that) (reply|letter|response|answer))|which (\w+ )?(member|deputy|delegate)|(member|deputy|delegate|representative)\b.*\b(submit|propos|rais|made|wrote)"),
+    ("addressee", r"addressed to|\bto whom\b|who (submitted|proposed|made|raised)|who wrote (?!(the|this|that) (reply|letter|response|answer))|which (\w+ )?(member|deputy|delegate)|(member|deputy|delegate|representative)\b.*\b(submit|propos|rais|made|wrote)"),
     ("date", r"when (was|is) (this|the) (reply|letter|response|answer)|date of (this|the) (reply|letter)|(reply|letter) (dated|issued|sent|signed)"
              r"|\bwhen did\b.*\b(reply|respond)\b|\bwhen did\b.*\b(sign|issue|send|write)\b.*\b(reply|letter|response)\b"),
     ("agency", r"which (agency|department|bureau|office) (replied|issued|wrote|sent)|issuing (agency|authority)"

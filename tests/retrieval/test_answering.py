@@ -190,6 +190,11 @@ def test_which_letters_mention_something_none_mentions_is_refused(library):
     assert not answer.answered and "火星" in answer.text
 
 
+def test_who_wrote_a_letter_to_whom_says_which_is_which(library):
+    answer = library.ask("加装电梯那封答复是谁写给谁的？")
+    assert answer.answered and answer.text.startswith("广州市白云区住房和城乡建设局答复陈立华代表"), answer
+
+
 def test_timings_are_reported_with_the_reader(library):
     answer = library.ask("全区有多少家丝苗米加工企业？")
     assert {"embed", "search", "answer", "total"} <= set(answer.timings_ms)
