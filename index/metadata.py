@@ -115,7 +115,9 @@ def _first(pattern: re.Pattern[str], lines: Iterable[str]) -> str | None:
 def _doc_number(header: Sequence[str]) -> str | None:
     """The header's 文号, without a label glued to it ("发文字号宁林函〔2025〕559号": a page's table cell)."""
     found = _first(DOC_NUMBER, header)
-    return _DOC_NUMBER_LABEL.sub("", found) or found if found else None
+    if found is None:
+        return None
+    return _DOC_NUMBER_LABEL.sub("", found) or found
 
 
 def find_title(header: Sequence[str]) -> str | None:
@@ -145,7 +147,7 @@ def _agency(header: Sequence[str], signoff: Sequence[str], title: str | None) ->
         match = AGENCY_LINE.match(line)
         if match:
             return match["org"]
-    # "标 题: 自治区生态环境厅关于…", "2019年县人社局对县人大…第115号建议答复的函"
+    # "2019年县人社局对县人大…第115号建议答复的函"; a table label other than 标题's (find_title) left before it
     prefix = (title.partition("关于")[0] if "关于" in title else title.partition("对")[0]) if title else ""
     match = AGENCY_LINE.match(_LEADING_YEAR.sub("", _TABLE_LABEL.sub("", prefix)))
     if match:

@@ -97,14 +97,14 @@ class Registry:
         self._db.execute(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
             (record.doc_id, record.source_path, record.content_hash, record.display_name,
-             json.dumps(dataclasses.asdict(record.metadata), ensure_ascii=False),
+             _metadata_json(record.metadata),
              record.chunk_count, _now()),
         )
 
     def update_facts(self, doc_id: str, display_name: str, metadata: LetterMetadata) -> None:
         """Replace a document's name and header facts (read again by a newer parser; its chunks are kept)."""
         self._db.execute("UPDATE documents SET display_name = ?, metadata_json = ? WHERE doc_id = ?",
-                         (display_name, json.dumps(dataclasses.asdict(metadata), ensure_ascii=False), doc_id))
+                         (display_name, _metadata_json(metadata), doc_id))
 
     def complete(self, doc_id: str) -> None:
         """Mark a pending document as fully stored."""
@@ -135,6 +135,10 @@ def count_documents(path: Path) -> int:
             return db.execute("SELECT count(*) FROM documents WHERE status = 'complete'").fetchone()[0]
     except sqlite3.Error as error:
         raise StoreError(f"Cannot read the document registry at {path}: {error}.") from error
+
+
+def _metadata_json(metadata: LetterMetadata) -> str:
+    return json.dumps(dataclasses.asdict(metadata), ensure_ascii=False)
 
 
 def _record(row: tuple) -> DocumentRecord:

@@ -177,7 +177,7 @@ def _signoff_start(paragraphs: Sequence[str], body_start: int) -> int:
         end = len(paragraphs) - trailing
         if end <= body_start or (trailing and _looks_like_body(paragraphs[end])):
             break
-        if end > body_start and is_signoff_line(paragraphs[end - 1]):
+        if is_signoff_line(paragraphs[end - 1]):
             start = end
             break
     while start > body_start and is_signoff_line(paragraphs[start - 1]):

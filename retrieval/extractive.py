@@ -61,8 +61,8 @@ _SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说
 _WHICH_LETTERS = re.compile(r"(哪(一|几)?(封|份|些)|有哪些|有几封|有多少封)(答复函?|回复|复函|来函|回函)(里|中)?(都)?"
                             r"(提到|提及|涉及|谈到|说到|讲到|写到|有关|关于|说了|讲了)(了|过)?(?P<topic>[^？?。，,]*)")
 # Words of such a question that name the letters or the asking, not what they mention.
-_LETTER_SEARCH_WORD = re.compile(r"^(哪封|哪份|哪些|哪几封|有哪些|几封|多少封|答复|答复函|回复|复函|来函|回函|提到|提及|涉及|谈到|说到|讲到|写到|有关|关于|说|讲|都|封|份"
-                                 r")$")
+_LETTER_SEARCH_WORD = re.compile(r"^(哪封|哪份|哪些|哪几封|有哪些|几封|多少封|答复|答复函|回复|复函|来函|回函"
+                                 r"|提到|提及|涉及|谈到|说到|讲到|写到|有关|关于|说|讲|都|封|份)$")
 # Letters named in such an answer; more are counted, not named.
 MAX_LETTERS_LISTED = 10
 # The asking words of a question part (有多少家, 是什么, 哪些, ？), dropped when its subject is carried to later parts.
@@ -447,8 +447,9 @@ class ExtractiveAnswerer:
         if not topic:
             return None
         ranked = list(dict.fromkeys([hit.chunk.doc_id for hit in hits] + [record.doc_id for record in self._documents()]))
+        words = [[normalize(alt) for alt in g.alternatives] for g in topic]
         found = [doc_id for doc_id in ranked
-                 if all(any(normalize(alt) in self._letter_text(doc_id) for alt in g.alternatives) for g in topic)]
+                 if all(any(word in self._letter_text(doc_id) for word in group) for group in words)]
         named = asked or "、".join(g.source for g in topic)
         if not found:
             return Answer(question.text, f"这些答复函中没有提到{named}的。", False, ())

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from .crosslingual import EnglishToChinese, TermGroup
 from .lexicon import Segmenter, is_english, normalize
-from .places import division_names
+from .places import division_names, place_level
 from .values import MEASURE_WORDS, asked_form, asked_measure, asks_per_unit, years_in
 
 # Kinds of answer, tried in this order; the first pattern found decides.
@@ -211,7 +211,7 @@ class QuestionAnalyser:
                 # A town the tagger does not know, its bare name spelled from the letters' words: Zhongfang town
                 # is 忠防镇 where the letters have that word (a spelling alone is only searched for: homophones).
                 alternatives = alternatives or tuple(alt + suffix for alt in group.alternatives for suffix in suffixes
-                                                     if not alt.isascii() and not alt.endswith(_DIVISION_ENDINGS)
+                                                     if not alt.isascii() and place_level(alt) is None
                                                      and self._known(alt + suffix))
             if alternatives:
                 places.append(TermGroup(group.source, alternatives))
@@ -272,9 +272,6 @@ _ENGLISH_RANK_SUFFIXES = {
     "province": ("省", "自治区"), "region": ("自治区", "地区"), "city": ("市",), "prefecture": ("州", "地区", "盟"),
     "county": ("县", "旗"), "district": ("区",), "town": ("镇", "乡"), "township": ("乡", "镇"), "village": ("村",),
 }
-
-
-_DIVISION_ENDINGS = tuple(dict.fromkeys(s for suffixes in _ENGLISH_RANK_SUFFIXES.values() for s in suffixes))
 
 
 def _english_rank_suffixes(text: str, name: str) -> tuple[str, ...]:

@@ -41,6 +41,12 @@ def parse(text: str) -> Letter:
     return parse_letter(text, source_path="letters/x.txt", content_hash="h", doc_id="x")
 
 
+def reply(body: str, *, header: str = "", after: str = "") -> Letter:
+    """A short reply to 李华代表: ``header`` lines above its salutation, ``body`` its text, ``after`` what follows."""
+    opening = f"{header}\n\n" if header else ""
+    return parse(f"{opening}李华代表：\n\n您提出的建议收悉，现答复如下：\n\n{body}\n{after}")
+
+
 def find(letter: Letter, needle: str) -> Paragraph:
     matches = [p for p in letter.paragraphs if needle in p.text]
     assert len(matches) == 1, f"{needle!r} found in {len(matches)} paragraphs"
@@ -454,13 +460,13 @@ def test_disclosure_field_of_a_table_cell_is_words_not_its_border() -> None:
 
 
 def test_a_labelled_iso_date_of_a_web_page_is_the_letters_date() -> None:
-    letter = parse("发文日期: 2023-04-07 发布日期: 2023-05-02\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建公园3个。\n")
+    letter = reply("今年新建公园3个。", header="发文日期: 2023-04-07 发布日期: 2023-05-02")
     assert letter.metadata.date == "2023年4月7日"
     assert letter.metadata.date_iso == "2023-04-07"
 
 
 def test_a_page_publication_date_alone_is_not_the_letters_date() -> None:
-    letter = parse("发布日期: 2023-05-02\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建公园3个。\n")
+    letter = reply("今年新建公园3个。", header="发布日期: 2023-05-02")
     assert letter.metadata.date is None
 
 
@@ -471,12 +477,12 @@ def test_date_to_iso_reads_iso_dates_and_refuses_impossible_ones() -> None:
 
 @pytest.mark.parametrize("first_line", ["南字〔2021〕7号 C类", "南字〔2021〕7号（C类）", "南字〔2021〕7号\nC类"])
 def test_a_category_beside_the_doc_number_is_the_letters_category(first_line: str) -> None:
-    letter = parse(f"{first_line}\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建公园3个。\n")
+    letter = reply("今年新建公园3个。", header=first_line)
     assert (letter.metadata.doc_number, letter.metadata.category) == ("南字〔2021〕7号", "C类")
 
 
 def test_a_category_word_inside_a_sentence_is_not_a_category() -> None:
-    letter = parse("南字〔2021〕7号\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建B类公园3个。\n")
+    letter = reply("今年新建B类公园3个。", header="南字〔2021〕7号")
     assert letter.metadata.category is None
 
 
@@ -486,8 +492,8 @@ def test_a_forms_reply_content_label_is_not_whom_the_letter_addresses() -> None:
 
 
 def test_a_sign_off_with_the_signers_lines_after_its_date() -> None:
-    letter = parse("李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建公园3个。\n\n感谢您对我局工作的关心和支持。\n\n"
-                   "某县住房和城乡建设局\n\n2020年9月24日\n\n承办负责人:张三\n\n承办人及联系电话:王五  0730-1234567\n")
+    letter = reply("今年新建公园3个。", after="\n感谢您对我局工作的关心和支持。\n\n某县住房和城乡建设局\n\n2020年9月24日\n\n"
+                                          "承办负责人:张三\n\n承办人及联系电话:王五  0730-1234567\n")
     meta = letter.metadata
     assert (meta.agency, meta.date, meta.contact, meta.phone) == ("某县住房和城乡建设局", "2020年9月24日", "王五", "0730-1234567")
     assert meta.signer == "张三"
@@ -497,23 +503,22 @@ def test_a_sign_off_with_the_signers_lines_after_its_date() -> None:
 @pytest.mark.parametrize("field", ["主办单位: 某区交通运输局", "发布机构: | 某区交通运输局 | 发布日期: 2025-09-20",
                                    "索引号: 001/2025-01 发布机构: 某区交通运输局发文日期: 2025-09-15"])
 def test_a_web_pages_labelled_agency_is_the_letters_agency(field: str) -> None:
-    letter = parse(f"{field}\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新开公交线路2条。\n\n2025 915\n")
+    letter = reply("今年新开公交线路2条。", header=field, after="\n2025 915\n")
     assert letter.metadata.agency == "某区交通运输局"
 
 
 def test_a_doc_number_glued_to_its_label() -> None:
-    letter = parse("索引号 001/2025-00189 生成日期 2025-08-26\n发文字号某林函〔2025〕559号 公开形式 主动公开\n\n"
-                   "李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新造林3万亩。\n")
+    letter = reply("今年新造林3万亩。", header="索引号 001/2025-00189 生成日期 2025-08-26\n发文字号某林函〔2025〕559号 公开形式 主动公开")
     assert letter.metadata.doc_number == "某林函〔2025〕559号"
 
 
 def test_a_labelled_reply_time_is_the_letters_date() -> None:
-    letter = parse("答复时间: 2025-09-15\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新开公交线路2条。\n")
+    letter = reply("今年新开公交线路2条。", header="答复时间: 2025-09-15")
     assert letter.metadata.date == "2025年9月15日"
 
 
 def test_the_agency_before_a_title_without_its_about() -> None:
-    letter = parse("2019年县人社局对县人大第三次会议第15号建议答复的函\n\n李华代表：\n\n您提出的建议收悉，现答复如下：\n\n已招聘教师30名。\n")
+    letter = reply("已招聘教师30名。", header="2019年县人社局对县人大第三次会议第15号建议答复的函")
     assert letter.metadata.agency == "县人社局"
 
 
@@ -535,13 +540,13 @@ def test_a_salutation_listing_many_names() -> None:
 
 
 def test_a_web_pages_line_after_the_sign_off_does_not_hide_it() -> None:
-    letter = parse("李华代表：\n\n您提出的建议收悉，现答复如下：\n\n今年新建公路12公里。\n\n某市交通运输局\n\n2018年6月20日\n\n"
-                   "正在阅读: 对某市人大三次会议代表建议第23号的答复\n")
+    letter = reply("今年新建公路12公里。", after="\n某市交通运输局\n\n2018年6月20日\n\n"
+                                            "正在阅读: 对某市人大三次会议代表建议第23号的答复\n")
     assert (letter.metadata.agency, letter.metadata.date) == ("某市交通运输局", "2018年6月20日")
     assert [p.section_path for p in letter.paragraphs if "新建公路" in p.text] != [(SIGNOFF_SECTION,)]
 
 
 def test_a_sentence_after_the_last_date_is_no_sign_off() -> None:
-    letter = parse("李华代表：\n\n您提出的建议收悉，现答复如下：\n\n某市交通运输局\n\n2018年6月20日\n\n"
-                   "今年新建公路12公里，明年计划再建20公里，资金已经落实到位。\n")
+    letter = reply("某市交通运输局", after="\n2018年6月20日\n\n"
+                                       "今年新建公路12公里，明年计划再建20公里，资金已经落实到位。\n")
     assert [p.section_path for p in letter.paragraphs if "新建公路" in p.text] != [(SIGNOFF_SECTION,)]
