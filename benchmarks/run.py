@@ -644,7 +644,7 @@ def print_targets(rows: list[dict], floor: dict) -> None:
     one, every = floor.get("one_thread", {}), floor.get("every_core", {})
 
     def ratio(value, base, *, inverse: bool = False) -> str:
-        if value is None or not base:
+        if not value or not base:  # not measured (e.g. nothing left to index with --resume)
             return "—"
         return f"{(base / value if inverse else value / base):.2f}"
 

