@@ -64,15 +64,18 @@ _FIELDS_EN = [
     # who wrote the proposal, not the reply (the agency: below)
     ("addressee", r"addressed to|\bto whom\b|who (submitted|proposed|made|raised)|who wrote (?!(the|this|that) (reply|letter|response|answer))|which (\w+ )?(member|deputy|delegate)|(member|deputy|delegate|representative)\b.*\b(submit|propos|rais|made|wrote)"),
     ("date", r"when (was|is) (this|the) (reply|letter|response|answer)|date of (this|the) (reply|letter)|(reply|letter) (dated|issued|sent|signed)"
-             r"|\bwhen did\b.*\b(reply|respond)\b|\bwhen did\b.*\b(sign|issue|send|write)\b.*\b(reply|letter|response)\b"),
+             r"|\bwhen did\b.*\b(reply|respond)\b|\bwhen did\b.*\b(sign|issue|send|write)\b.*\b(reply|letter|response)\b"
+             r"|\b(replied|responded|answered)\b.*(\band\b|,)\s*(on )?(when|what date|which date|what day)\b"),
     ("agency", r"which (agency|department|bureau|office) (replied|issued|wrote|sent)|issuing (agency|authority)"
-               r"|who (wrote|sent|issued) (the|this|that) (reply|letter|response|answer)"
+               r"|who (wrote|sent|issued) (the|this|that) (reply|letter|response|answer)|\bwho (replied|responded)\b"
                r"|(reply|letter|response) (was )?(written|sent|issued) by (whom|which)"),
     ("disclosure", r"disclos|made public"),
     ("cc", r"\bcc\b|copied to|carbon cop"),
     ("category", r"\bcategory\b|\bclass(ified)? [abc]\b"),
     ("signer", r"responsible (official|person|leader)|\bsign(ed|s)? (off|for)\b|\bsignator|\bsigner\b|who signed|official in charge"),
 ]
+# The subject a later part of a question about the letter leaves out: "答复是哪个单位发的，什么时候发的？"
+_IMPLIED_LETTER = "答复"
 _COUNTING_WORD_ZH = re.compile(r"多少|几")
 _UNIT_AFTER_QUESTION = re.compile(rf"(?:多少|几)({MEASURE_WORDS})")
 _PART_SPLIT = re.compile(r"([，,；;？?])")
@@ -176,7 +179,11 @@ class QuestionAnalyser:
             return question
         subject = asking[0]
         asking = [asking[0]] + [p if len(p.groups) > 1 else p.with_context(subject) for p in asking[1:]]
-        return replace(question, parts=tuple(asking))
+        if subject.fields:  # the first part asks about the letter itself: a later part without a subject does too
+            asking = [asking[0]] + [p if p.fields else replace(p, fields=_fields(normalize(_IMPLIED_LETTER + p.text), False))
+                                    for p in asking[1:]]
+        fields = tuple(dict.fromkeys(question.fields + tuple(field for part in asking for field in part.fields)))
+        return replace(question, parts=tuple(asking), fields=fields)
 
     def is_follow_up(self, question: Question) -> bool:
         """True when a question leans on the one before it (few words of its own, or a pronoun)."""
@@ -187,7 +194,7 @@ class QuestionAnalyser:
         english = is_english(text)
         norm = normalize(text)
         kind = _first_match(_KINDS_EN if english else _KINDS_ZH, norm) or "generic"
-        fields = tuple(name for name, pattern in (_FIELDS_EN if english else _FIELDS_ZH) if re.search(pattern, norm))
+        fields = _fields(norm, english)
         groups = self._english_groups(text) if english else self._chinese_groups(text)
         unit = None if english else _unit(norm)
         focus = _english_focus(norm, groups) if english else self._chinese_focus(norm, groups)
@@ -245,6 +252,11 @@ class QuestionAnalyser:
         if after:
             return (after[0],)
         return (max(before, key=lambda i: positions[i]),) if before else ()
+
+
+def _fields(norm: str, english: bool) -> tuple[str, ...]:
+    """The letter's header and sign-off facts a (normalised) question asks for."""
+    return tuple(name for name, pattern in (_FIELDS_EN if english else _FIELDS_ZH) if re.search(pattern, norm))
 
 
 def _proper_names(text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:

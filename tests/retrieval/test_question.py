@@ -77,6 +77,12 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("Who signed off on the reply about the bus lines?", "signer"),
     ("这件建议的办理类别是什么？", "category"),
     ("What category was this suggestion handled as?", "category"),
+    ("停车那封答复是哪个单位发的，什么时候发的？", "date"),   # the later part's subject is the letter too
+    ("停车那封答复是哪个单位发的，什么时候发的？", "agency"),
+    ("这封信是谁写的？哪天写的？", "date"),
+    ("Who replied about the parking suggestion, and when?", "agency"),
+    ("Who replied about the parking suggestion, and when?", "date"),
+    ("Which bureau replied on bus lines and on what date?", "date"),
 ])
 def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser, question: str, field: str) -> None:
     assert field in analyser.analyse(question).fields
@@ -87,9 +93,17 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
                                       "答复里说的新校区什么时候开工？", "补助资金是哪个部门发的？", "信号灯什么时候装好？",
                                       "短信什么时候发？", "这个项目的负责人是谁？",
                                       "哪些委员参加了调研？", "这个项目属于哪一类？", "When did the bridge open?",
-                                      "第几号线路改了站？"])
+                                      "第几号线路改了站？", "新校区什么时候开工，哪天完工？",
+                                      "Who repaired the road, and when?", "When did the bridge open and who paid?"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
     assert analyser.analyse(question).fields == ()
+
+
+def test_a_later_part_after_a_question_about_the_letter_asks_about_the_letter_only_without_a_subject_of_its_own(
+        analyser: QuestionAnalyser) -> None:
+    question = analyser.analyse("停车那封答复是哪个单位发的，补助资金什么时候发？")
+    assert question.fields == ("agency",)
+    assert [part.fields for part in question.parts] == [("agency",), ()]
 
 
 def test_capitalised_words_that_are_not_places_are_no_place_check(analyser: QuestionAnalyser) -> None:
