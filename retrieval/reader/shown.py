@@ -24,6 +24,10 @@ _IGNORED = re.compile(r"[\s\W_]+", re.UNICODE)
 # A sentence ending in a colon (原因如下：, 主要做法如下：, 现答复如下：) introduces what follows it, and
 # alone answers nothing: it is shown from its last clause on, with what follows, to the limit.
 _LEAD_IN_END = re.compile(r"[:：]\s*$")
+# A lead-in inside a clause, before the span ("现答复如下：百禄镇工业集中区建设时间2013年5月", "二、需要向您说明的
+# 是：目前…"): "as follows" (如下, 以下) or "what … is" (的是) and a colon. The clause is shown from after it. A
+# label's colon (电话：, 活动时间：) names what follows and stays.
+_LEAD_IN = re.compile(r"(?:如下|以下|的是)\s*[:：]")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 # Words a count is made with (4处, 2条, 八家): not units of time or measure, which answer when and how much.
 COUNTING_WORDS = "个|家|项|期|人|名|套|次|批|所|座|条|台|件|户|场|份|篇|部|辆|张|本|处|栋|间|层|支|类|种|位|例|届|轮"
@@ -48,6 +52,9 @@ def clause_around(passage: str, start: int, end: int, *, one_figure: bool = Fals
         earlier = [b for b in bounds if b < left]
         if earlier and passage[left - 1] not in "。！？!?\n":
             left = max(earlier)
+    lead_ins = [m.end() for m in _LEAD_IN.finditer(passage, left, start)]
+    if lead_ins:
+        left = lead_ins[-1]
     text = " ".join(passage[left:right].split()).strip("，,；;。！？!? ")
     return fit(text, passage[start:end])
 

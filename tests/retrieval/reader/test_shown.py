@@ -29,6 +29,13 @@ def test_a_bare_fragment_gets_the_clause_before_it() -> None:
     assert clause_around("去年数据显示，" + fragment, 9, 11).startswith("去年数据显示")
 
 
+def test_a_clause_is_shown_from_after_a_lead_in_but_a_label_stays() -> None:
+    passage = "现答复如下：林场建设时间2015年3月，总面积800亩。二、需要说明的是：目前场地平整已完成。联系电话：0123-4567890"
+    assert clause_around(passage, *_span("2015年3月", passage)) == "林场建设时间2015年3月"
+    assert clause_around(passage, *_span("场地平整已完成", passage)) == "目前场地平整已完成"
+    assert clause_around(passage, *_span("0123-4567890", passage)) == "联系电话：0123-4567890"
+
+
 def test_open_questions_get_the_sentence_within_the_limit() -> None:
     assert sentence_around(PASSAGE, *_span("1200个")) == "截至去年底，全区共建成充电桩1200个，覆盖率95%。"
     long_passage = "甲" * 400 + "关键内容" + "乙" * 400
