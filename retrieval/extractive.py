@@ -496,7 +496,7 @@ class ExtractiveAnswerer:
         text = _joined_facts(values, question.english)
         if self._ambiguous_letter(question, hits, preferred) and "doc_number" not in question.fields:
             text += f"（{record.metadata.doc_number or record.display_name}）"  # say which of several letters
-        citations = self._metadata_citations(record, [_raw_field(record, f) for f, _ in values])
+        citations = self._metadata_citations(record, [text for f, _ in values for text in _field_texts(record, f)])
         return Answer(question.text, text, True, citations), frozenset(field for field, _ in values)
 
     def _with_text_parts(self, prepared: Prepared, hits: list[Hit], answer: Answer, answered: frozenset[str]) -> Answer:
@@ -590,6 +590,15 @@ def _raw_field(record: DocumentRecord, field: str) -> str:
             "phone": meta.phone, "addressee": meta.addressee, "date": meta.date, "agency": meta.agency,
             "disclosure": meta.disclosure, "cc": meta.cc, "category": meta.category,
             "signer": meta.signer}.get(field) or ""
+
+
+def _field_texts(record: DocumentRecord, field: str) -> tuple[str, ...]:
+    """How a field's value may be written in the letter's text: a date read from a labelled ISO date
+    ("发布日期: 2021-05-25") is stored as 2021年5月25日, and is cited where the ISO form stands."""
+    raw = _raw_field(record, field)
+    if field == "date" and record.metadata.date_iso:
+        return (raw, record.metadata.date_iso)
+    return (raw,)
 
 
 def _field_value(record: DocumentRecord, field: str, english: bool) -> str:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from index.types import Chunk
+from index.metadata import extract_metadata
+from index.types import HEADER_SECTION, Chunk, DocumentRecord
 from retrieval.crosslingual import EnglishToChinese
 from retrieval.extractive import ExtractiveAnswerer
 from retrieval.lexicon import Segmenter
 from retrieval.question import QuestionAnalyser
-from retrieval.types import Answer, Citation
+from retrieval.types import Answer, Citation, Hit
 
 EARLIER = Answer("城东污水处理厂扩建项目总投资多少？", "城东污水处理厂扩建项目总投资3.2亿元", True,
                  (Citation("甲函", "一、项目情况", "总投资3.2亿元", doc_id="letter-a"),))
@@ -39,3 +40,23 @@ def test_alone_or_over_another_letter_a_question_must_find_one_of_its_words(answ
     assert not checks_pass(answerer, FOLLOW_UP, [], PROGRESS)
     other_letter = Chunk("c2", "letter-b", "乙函", ("一、项目情况",), PROGRESS.text, 0, 30)
     assert not checks_pass(answerer, FOLLOW_UP, [EARLIER], other_letter)
+
+
+# A web page's header table: the date is labelled and written the ISO way, stored as 2021年5月25日.
+PAGE_HEADER = ["关于修缮城南体育馆的建议", "发布机构: | 城南区文体局 | 成文日期: | 2021-05-25 | |"]
+
+
+def test_a_date_read_from_a_labelled_iso_date_is_cited_where_it_stands() -> None:
+    header = Chunk("h1", "letter-p", "体育馆函", (HEADER_SECTION,), "\n".join(PAGE_HEADER), 0, 60)
+    record = DocumentRecord("letter-p", "p.html", "hash", "体育馆函",
+                            metadata=extract_metadata(PAGE_HEADER, ["城南体育馆将于明年修缮。"], []))
+    assert record.metadata.date == "2021年5月25日"
+    dictionary = EnglishToChinese()
+    analyser = QuestionAnalyser(Segmenter(None), lambda: dictionary, known=lambda word: True)
+    answerer = ExtractiveAnswerer(analyser, reader=None, document=lambda doc_id: record,
+                                  chunks_of=lambda doc_id: [header])
+    found = answerer._from_metadata(analyser.analyse("体育馆那封答复是哪天发布的？"), [Hit(header, 1.0)], "letter-p")
+    assert found is not None
+    answer, fields = found
+    assert "2021年5月25日" in answer.text and fields == {"date"}
+    assert [c.quote for c in answer.citations] == [" ".join(PAGE_HEADER[1:])]
