@@ -53,7 +53,8 @@ _ONE_FIGURE_KINDS = frozenset({"quantity", "money", "percent", "rank", "date"})
 # Kinds of question asking which ones (哪两条线路, 分别在什么位置): a count is not their answer, but the
 # sentence giving it is, with what follows it, where letters name the things counted.
 _NAMING_KINDS = frozenset({"entity", "list"})
-_SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说|写)了(些)?什么|概括|概述|总结|大意|\bsummar|\bmain points\b|what (is|was) (this|the) (reply|letter|response) about", re.I)
+_SUMMARY = re.compile(r"主要(讲|说|内容|写|答复|回复|涉及)|(讲|说|写)了(些)?什么|概括|概述|总结|大意|\bsummar|\bmain points\b|what (is|was) (this|the|that) (reply|letter|response) about"
+                      r"|what does (this|the|that) (reply|letter|response) (cover|say|discuss|address)", re.I)
 # "哪些答复提到了枸杞？": a question about the letters, answered with the letters whose text holds its ideas
 # (_letters_mentioning). A letter word must be asked about: "哪份文件要求…" asks for a document a letter cites.
 # Chinese only: an English word's dictionary renderings include other senses (elevators: 电梯, and 高度 from

@@ -93,8 +93,9 @@ def test_open_question_gets_the_passage_that_answers_it(library):
     assert "调解" in answer.text and len(answer.text) <= 200
 
 
-def test_what_a_letter_is_about_is_its_headings(library, doc_ids):
-    answer = library.ask("这份答复主要讲了什么？", document=doc_ids["qingxin-nyj-2022-15"])
+@pytest.mark.parametrize("question", ["这份答复主要讲了什么？", "What does this reply cover?"])
+def test_what_a_letter_is_about_is_its_headings(library, doc_ids, question):
+    answer = library.ask(question, document=doc_ids["qingxin-nyj-2022-15"])
     assert answer.answered
     assert all(h in answer.text for h in ("基本情况", "已开展的工作", "下一步计划")), answer
 
