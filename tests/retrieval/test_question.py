@@ -74,6 +74,7 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("Who wrote the suggestion about the bus lines?", "addressee"),
     ("修路的建议是哪些代表提的？", "addressee"),
     ("园林局答复的是哪几位委员？", "addressee"),
+    ("修路的建议是几位代表提的？", "addressee"),
     ("Who signed off on the reply about the bus lines?", "signer"),
     ("这件建议的办理类别是什么？", "category"),
     ("What category was this suggestion handled as?", "category"),
@@ -94,7 +95,8 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
                                       "短信什么时候发？", "这个项目的负责人是谁？",
                                       "哪些委员参加了调研？", "这个项目属于哪一类？", "When did the bridge open?",
                                       "第几号线路改了站？", "新校区什么时候开工，哪天完工？",
-                                      "Who repaired the road, and when?", "When did the bridge open and who paid?"])
+                                      "Who repaired the road, and when?", "When did the bridge open and who paid?",
+                                      "有几位代表参加了调研？"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
     assert analyser.analyse(question).fields == ()
 
