@@ -46,6 +46,10 @@ _LEADING_YEAR = re.compile(r"^\d{4}年")
 _TABLE_LABEL = re.compile(r"^[^：:|]{1,8}[：:|]\s*\|?\s*")   # a web page table's label before its value
 # Who signed for the agency: an official document's 签发人 (header), a reply sheet's 承办负责人 (sign-off).
 SIGNER = re.compile(r"(?:签发人|(?:承办|分管)?负责人)\s*[：:]\s*([\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{1,2})?)(?![\u4e00-\u9fff])")
+# Without a salutation, the proposers named in the letter's opening ("在县十八届人大二次会议上，万守文、梁清君、…、
+# 冯彦丽等提出的《…》"): at least two names joined by 、, then 等 and perhaps their count and role, then 提出的.
+PROPOSERS = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4}等(?:\d+|[一二三四五六七八九十]+)?[名位]?(?:代表|委员)?)"
+                       r"(?:联名)?提出的")
 MAIN_RECIPIENT = re.compile(r"^主\s*送\s*[：:]\s*(.+?)[\s。．.]*$")
 CC = re.compile(r"^[（(]?\s*抄\s*送\s*[：:]\s*(.+?)[\s。．.）)]*$")
 
@@ -74,13 +78,19 @@ def date_to_iso(date: str) -> str | None:
     return day.isoformat()
 
 
+# The body paragraphs that open a letter: where its intro names the proposal ("您提出的《…》(提案第131082号)收悉")
+# and, in a letter without a salutation, its proposers.
+OPENING_PARAGRAPHS = 3
+
+
 def extract_metadata(header: Sequence[str], body: Sequence[str],
                      signoff: Sequence[str]) -> LetterMetadata:
     """Read a letter's metadata from its header, body and sign-off paragraphs.
 
     The sign-off is searched before the header for contact, date and the like;
     the proposal number is looked for in the title, the header and the first
-    body paragraphs (the intro "您提出的《…》(提案第131082号)收悉").
+    body paragraphs (the intro "您提出的《…》(提案第131082号)收悉"), and so are the
+    proposers where no salutation names them.
     """
     title = find_title(header)
     date = _date(signoff) or _date(header) or _labelled_iso_date([*header, *signoff])
@@ -89,8 +99,8 @@ def extract_metadata(header: Sequence[str], body: Sequence[str],
         agency=_agency(header, signoff, title),
         doc_number=_doc_number(header),
         title=title,
-        addressee=_addressee(header),
-        proposal_number=_first(PROPOSAL_NUMBER, [title or "", *header, *body[:3]]),
+        addressee=_addressee(header) or _first(PROPOSERS, [*header, *body[:OPENING_PARAGRAPHS]]),
+        proposal_number=_first(PROPOSAL_NUMBER, [title or "", *header, *body[:OPENING_PARAGRAPHS]]),
         date=date,
         date_iso=date_to_iso(date) if date else None,
         contact=_first(CONTACT, ends),

@@ -539,6 +539,13 @@ def test_a_salutation_listing_many_names() -> None:
     assert letter.metadata.addressee == f"{names}委员"
 
 
+def test_without_a_salutation_the_proposers_the_opening_names_are_the_addressee() -> None:
+    letter = parse("关于对县十八届人大二次会议建议办理进展情况报告\n\n在县十八届人大二次会议上，张晓明、李晓华、王晓军等"
+                   "提出的《关于新建文化广场的建议》由我局负责办理，现将办理进展情况汇报如下：\n\n已建成文化广场3个。\n")
+    assert letter.metadata.addressee == "张晓明、李晓华、王晓军等"
+    assert reply("已建成文化广场3个。在会上，赵晓强、钱晓丽等提出的意见已采纳。").metadata.addressee == "李华代表"
+
+
 def test_a_web_pages_line_after_the_sign_off_does_not_hide_it() -> None:
     letter = reply("今年新建公路12公里。", after="\n某市交通运输局\n\n2018年6月20日\n\n"
                                             "正在阅读: 对某市人大三次会议代表建议第23号的答复\n")
