@@ -78,6 +78,10 @@ def date_to_iso(date: str) -> str | None:
     return day.isoformat()
 
 
+# A web page may put a summary, the title again and a view counter before the salutation, so the body reads
+# from the summary (one real-dev letter's salutation is its 4th body paragraph). A salutation line among the
+# first of them addresses the letter when the header has none.
+SALUTATION_PARAGRAPHS = 5
 # The body paragraphs that open a letter: where its intro names the proposal ("您提出的《…》(提案第131082号)收悉")
 # and, in a letter without a salutation, its proposers.
 OPENING_PARAGRAPHS = 3
@@ -99,7 +103,8 @@ def extract_metadata(header: Sequence[str], body: Sequence[str],
         agency=_agency(header, signoff, title),
         doc_number=_doc_number(header),
         title=title,
-        addressee=_addressee(header) or _first(PROPOSERS, [*header, *body[:OPENING_PARAGRAPHS]]),
+        addressee=(_addressee(header) or _salutation(body[:SALUTATION_PARAGRAPHS])
+                   or _first(PROPOSERS, [*header, *body[:OPENING_PARAGRAPHS]])),
         proposal_number=_first(PROPOSAL_NUMBER, [title or "", *header, *body[:OPENING_PARAGRAPHS]]),
         date=date,
         date_iso=date_to_iso(date) if date else None,
@@ -169,10 +174,12 @@ def _agency(header: Sequence[str], signoff: Sequence[str], title: str | None) ->
 def _addressee(header: Sequence[str]) -> str | None:
     """The salutation without "尊敬的" and the colon ("彭诗敏委员：" → "彭诗敏委员"),
     else a "主送：…" line's value."""
-    for line in reversed(header):
-        if is_salutation(line):
-            return SALUTATION.match(line)["who"].strip()
-    return _first(MAIN_RECIPIENT, header)
+    return _salutation(reversed(header)) or _first(MAIN_RECIPIENT, header)
+
+
+def _salutation(lines: Iterable[str]) -> str | None:
+    """Who the first salutation line of ``lines`` addresses."""
+    return next((SALUTATION.match(line)["who"].strip() for line in lines if is_salutation(line)), None)
 
 
 def _labelled_iso_date(lines: Sequence[str]) -> str | None:

@@ -546,6 +546,13 @@ def test_without_a_salutation_the_proposers_the_opening_names_are_the_addressee(
     assert reply("已建成文化广场3个。在会上，赵晓强、钱晓丽等提出的意见已采纳。").metadata.addressee == "李华代表"
 
 
+def test_a_salutation_after_a_web_pages_summary_is_the_addressee() -> None:
+    letter = parse("文号: 某自然资议复〔2021〕1号\n\n内容概述: 张晓明等代表:您们提出的关于工业区扩区的建议收悉,现答复如下:工业区规划"
+                   "面积1000亩……\n\n对县人大第六次会议第057号建议的答复\n\n浏览次数:  字体:[ ]\n\n张晓明代表:\n\n"
+                   "提出的关于工业区扩区的建议收悉,现答复如下:\n\n工业区规划面积1000亩。\n")
+    assert letter.metadata.addressee == "张晓明代表"
+
+
 def test_a_web_pages_line_after_the_sign_off_does_not_hide_it() -> None:
     letter = reply("今年新建公路12公里。", after="\n某市交通运输局\n\n2018年6月20日\n\n"
                                             "正在阅读: 对某市人大三次会议代表建议第23号的答复\n")
