@@ -50,6 +50,8 @@ SIGNER = re.compile(r"(?:签发人|(?:承办|分管)?负责人)\s*[：:]\s*([\u4
 # 冯彦丽等提出的《…》"): at least two names joined by 、, then 等 and perhaps their count and role, then 提出的.
 PROPOSERS = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4}等(?:\d+|[一二三四五六七八九十]+)?[名位]?(?:代表|委员)?)"
                        r"(?:联名)?提出的")
+# A salutation that opens a paragraph, its text after it: names (perhaps spaced, 潘 凤) and a role.
+OPENING_SALUTATION = re.compile(r"^(?:尊敬的)?(?P<who>[\u4e00-\u9fff][\u4e00-\u9fff\s、]{1,40}?(?:代表|委员))\s*[：:]\s*\S")
 MAIN_RECIPIENT = re.compile(r"^主\s*送\s*[：:]\s*(.+?)[\s。．.]*$")
 CC = re.compile(r"^[（(]?\s*抄\s*送\s*[：:]\s*(.+?)[\s。．.）)]*$")
 
@@ -178,8 +180,15 @@ def _addressee(header: Sequence[str]) -> str | None:
 
 
 def _salutation(lines: Iterable[str]) -> str | None:
-    """Who the first salutation line of ``lines`` addresses."""
-    return next((SALUTATION.match(line)["who"].strip() for line in lines if is_salutation(line)), None)
+    """Who the first salutation of ``lines`` addresses: a salutation line, or a paragraph that opens with one
+    naming a deputy or member ("潘凤代表: 非常感谢您提出的…", as web pages join them)."""
+    for line in lines:
+        if is_salutation(line):
+            return SALUTATION.match(line)["who"].strip()
+        match = OPENING_SALUTATION.match(line)
+        if match:
+            return match["who"].strip()
+    return None
 
 
 def _labelled_iso_date(lines: Sequence[str]) -> str | None:

@@ -551,6 +551,9 @@ def test_a_salutation_after_a_web_pages_summary_is_the_addressee() -> None:
                    "面积1000亩……\n\n对县人大第六次会议第057号建议的答复\n\n浏览次数:  字体:[ ]\n\n张晓明代表:\n\n"
                    "提出的关于工业区扩区的建议收悉,现答复如下:\n\n工业区规划面积1000亩。\n")
     assert letter.metadata.addressee == "张晓明代表"
+    joined = parse("（注:A已经解决或基本解决,B正在解决）\n\n市政协十三届四次会议委员提案第34号办理情况的报告\n\n"
+                   "潘 凤代表: 非常感谢您提出的建议，现回复如下: 一、关于政府主导方面，全市建成景区12个。\n")
+    assert joined.metadata.addressee == "潘 凤代表"
 
 
 def test_a_web_pages_line_after_the_sign_off_does_not_hide_it() -> None:
