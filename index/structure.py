@@ -202,15 +202,22 @@ def display_name(metadata: LetterMetadata, text: str, file_name: str) -> str:
     """A short name for lists and citations.
 
     The 文号 when recognised (short and unique, e.g. "中工信函〔2022〕53号"), else
-    the title, else the first non-blank line that is not just a category mark
-    like "(A类)" (capped at ``MAX_DISPLAY_CHARS``), else the file name.
+    the title, else who answered whom ("国家中医药管理局答复廖华歌代表": a letter that
+    opens with its salutation), else the first non-blank line that is not just a
+    category mark like "(A类)" (capped at ``MAX_DISPLAY_CHARS``), else the file name.
     """
     if metadata.doc_number:
         return metadata.doc_number
     if metadata.title:
         return metadata.title
+    if metadata.agency and metadata.addressee:
+        return _capped(f"{metadata.agency}答复{metadata.addressee}")
     for line in text.splitlines():
         line = line.strip()
         if line and not CATEGORY.match(line):
-            return line if len(line) <= MAX_DISPLAY_CHARS else line[:MAX_DISPLAY_CHARS] + "…"
+            return _capped(line)
     return file_name
+
+
+def _capped(name: str) -> str:
+    return name if len(name) <= MAX_DISPLAY_CHARS else name[:MAX_DISPLAY_CHARS] + "…"

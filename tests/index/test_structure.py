@@ -406,6 +406,8 @@ def test_display_name_rules() -> None:
     assert display_name(LetterMetadata(), "\n  \n", "f.txt") == "f.txt"
     long_line = "关" * 60
     assert display_name(LetterMetadata(), long_line, "f.txt") == "关" * 40 + "…"
+    opening = "张三代表:\n您提出的建议收悉。\n某局\n2019年8月15日"
+    assert display_name(LetterMetadata(agency="某局", addressee="张三代表"), opening, "f.txt") == "某局答复张三代表"
 
 
 def test_display_name_of_letter_without_doc_number() -> None:
