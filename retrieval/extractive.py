@@ -169,6 +169,11 @@ class ExtractiveAnswerer:
             found = self._from_metadata(question, hits, prepared.preferred_doc)
             if found is not None:
                 answer = self._with_text_parts(prepared, hits, *found)
+            elif all(part.fields for part in question.parts or (question,)):
+                # Only facts of a letter are asked, and its header lacks them: they may be in its text, not in
+                # another letter's ("And who is the contact?" had been answered with another letter's 联系人).
+                meant = self._letter_meant(question, hits, prepared.preferred_doc)
+                hits = [hit for hit in hits if meant is not None and hit.chunk.doc_id == meant.doc_id]
         if answer is None and not question.english:
             answer = self._from_labels(question, hits, prepared.preferred_doc)
         asks_letters = _WHICH_LETTERS.search(question.text)

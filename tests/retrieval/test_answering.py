@@ -153,6 +153,14 @@ def test_document_filter_limits_answers_to_one_letter(library, doc_ids):
     assert not outside.answered, outside
 
 
+@pytest.mark.parametrize("question", ["这封答复抄送了哪些单位？", "Who signed this reply off?"])
+def test_a_fact_a_letters_header_lacks_is_not_taken_from_another_letter(library, question):
+    session = f"t-lacks-{question[:4]}"
+    assert "15万元" in library.ask("白云区财政对每台加装电梯补助多少钱？", session_id=session).text
+    answer = library.ask(question, session_id=session)   # the Baiyun letter names no signer and no cc; others do
+    assert not answer.answered, answer
+
+
 def test_metadata_answers_cite_the_sign_off(library):
     answer = library.ask(f"{GDKJT}的落款日期是哪一天？")
     assert "2023年6月28日" in answer.text, answer
