@@ -560,6 +560,14 @@ class ExtractiveAnswerer:
         return tuple(self._cite(c, _lines_with(c.text, raw_values)) for c in cited[:3])
 
 
+# What a span answering one header fact from a letter's text looks like, where the header lacks it: an agency
+# ends in a body's word (…局, …部, …委员会, …政府), a phone number has digits. "Which ministry replied?" was
+# answered with "《中华人民共和国长江保护法》正式施行".
+_FIELD_FORMS = {
+    "agency": re.compile(r"[局部委厅办院府会所站处室队社司]|中心"),
+    "phone": re.compile(r"\d{3}"),
+}
+
 _FIELD_LABELS = {
     "doc_number": "文号：{}", "proposal_number": "第{}号", "contact": "联系人：{}", "phone": "电话：{}",
     "addressee": "{}", "date": "{}", "agency": "{}", "disclosure": "公开方式：{}", "cc": "抄送：{}",
@@ -666,6 +674,9 @@ def _fits(question: Question, passage: str, start: int, end: int) -> bool:
         if found and question.measure not in found:
             return False
     if question.kind == "quantity" and not question.per_unit and per_unit_at(passage, start, end):
+        return False
+    if not all(pattern.search(passage, max(0, start - 1), end + 1) for field, pattern in _FIELD_FORMS.items()
+               if question.fields == (field,)):
         return False
     return question.form is None or holds_form(passage, start, end, question.form)
 

@@ -67,7 +67,8 @@ _FIELDS_EN = [
     ("date", r"when (was|is) (this|the) (reply|letter|response|answer)|date of (this|the) (reply|letter)|(reply|letter) (dated|issued|sent|signed)"
              r"|\bwhen did\b.*\b(reply|respond)\b|\bwhen did\b.*\b(sign|issue|send|write)\b.*\b(reply|letter|response)\b"
              r"|\b(replied|responded|answered)\b.*(\band\b|,)\s*(on )?(when|what date|which date|what day)\b"),
-    ("agency", r"which (agency|department|bureau|office) (replied|issued|wrote|sent)|issuing (agency|authority)"
+    ("agency", r"which (agency|department|bureau|office|ministry|authority|body|government|county|city|district) (replied|issued|wrote|sent)"
+               r"|issuing (agency|authority)"
                r"|who (wrote|sent|issued) (the|this|that) (reply|letter|response|answer)|\bwho (replied|responded)\b"
                r"|(reply|letter|response) (was )?(written|sent|issued) by (whom|which)"),
     ("disclosure", r"disclos|made public"),

@@ -6,7 +6,7 @@ import pytest
 from index.metadata import extract_metadata
 from index.types import HEADER_SECTION, Chunk, DocumentRecord
 from retrieval.crosslingual import EnglishToChinese
-from retrieval.extractive import ExtractiveAnswerer
+from retrieval.extractive import ExtractiveAnswerer, _fits
 from retrieval.lexicon import Segmenter
 from retrieval.question import QuestionAnalyser
 from retrieval.types import Answer, Citation, Hit
@@ -60,3 +60,15 @@ def test_a_date_read_from_a_labelled_iso_date_is_cited_where_it_stands() -> None
     answer, fields = found
     assert "2021年5月25日" in answer.text and fields == {"date"}
     assert [c.quote for c in answer.citations] == [" ".join(PAGE_HEADER[1:])]
+
+
+@pytest.mark.parametrize(("question", "passage", "span", "fits"), [
+    ("Which ministry replied about drinking water?", "《长江保护法》正式施行", "《长江保护法》正式施行", False),
+    ("Which ministry replied about drinking water?", "由生态环境部会同水利部办理", "生态环境部", True),
+    ("这封答复的联系电话是多少？", "联系人：王明，请来电咨询", "王明", False),
+    ("这封答复的联系电话是多少？", "电话：0763-5812376", "0763-5812376", True),
+    ("全市有多少个水源地？", "共有3955个水源地", "3955个", True),       # no header fact asked: no field form
+])
+def test_a_span_answering_a_header_fact_from_the_text_looks_like_it(answerer, question, passage, span, fits) -> None:
+    start = passage.index(span)
+    assert _fits(answerer._analyser.analyse(question), passage, start, start + len(span)) is fits

@@ -82,6 +82,7 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("停车那封答复是哪个单位发的，什么时候发的？", "agency"),
     ("这封信是谁写的？哪天写的？", "date"),
     ("Who replied about the parking suggestion, and when?", "agency"),
+    ("Which county replied about the Bajia road?", "agency"),
     ("Who replied about the parking suggestion, and when?", "date"),
     ("Which bureau replied on bus lines and on what date?", "date"),
 ])
