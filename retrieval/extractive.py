@@ -138,7 +138,9 @@ class ExtractiveAnswerer:
             return Prepared(question, text, None, reading_text=text, named_docs=named,
                             names_nothing=not looks_for_something(text))
         previous = history[-1]
-        preferred = previous.citations[0].doc_id if previous.answered and previous.citations else None
+        # The letter an answer came from; asking that letter's own facts ("这封答复的联系人是谁？") after a refusal,
+        # the letter the refused question found nearest, which its refusal cites.
+        preferred = previous.citations[0].doc_id if previous.citations and (previous.answered or question.fields) else None
         context_text = _standalone(history)
         context = self._analyser.analyse(context_text)
         if not self._analyser.is_follow_up(question) or question.fields:

@@ -161,6 +161,14 @@ def test_a_fact_a_letters_header_lacks_is_not_taken_from_another_letter(library,
     assert not answer.answered, answer
 
 
+def test_after_a_refusal_this_letters_facts_are_the_letter_the_refused_question_found(library):
+    session = "t-after-refusal"
+    refused = library.ask("白云区加装电梯的业主满意度是多少？", session_id=session)
+    assert not refused.answered and refused.citations[0].document.startswith(BAIYUN)
+    answer = library.ask("这封答复的联系人是谁？", session_id=session)
+    assert "黄嘉怡" in answer.text, answer   # the Baiyun letter's, not the newest letter's
+
+
 def test_metadata_answers_cite_the_sign_off(library):
     answer = library.ask(f"{GDKJT}的落款日期是哪一天？")
     assert "2023年6月28日" in answer.text, answer
