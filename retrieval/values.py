@@ -45,8 +45,9 @@ _ASKED_MONEY = re.compile(r"多少钱")
 # 2018 trial and DRCD dev/test (2026-12-06): of the 169 questions counting with one of these words and naming no
 # unit of measure, no gold answer is a figure with one (元, 亩, 公里, 吨), where the reader had answered
 # "有多少家企业获得省专项资金支持？" with 2198.56万元. 几个亿 counts money.
-_ASKED_COUNT = re.compile(r"(?:多少|几)(?:[万亿千百])?(?:个|家|项|期|人|名|套|次|批|所|座|条|台|件|户|场|份|篇|部|辆|张|本|处"
-                          r"|栋|间|层|支|类|种|位|例|届|轮)(?![亿万]|千万|百万)")
+# Words a count is made with (4处, 2条, 八家): not units of time or measure, which answer when and how much.
+COUNTING_WORDS = "个|家|项|期|人|名|套|次|批|所|座|条|台|件|户|场|份|篇|部|辆|张|本|处|栋|间|层|支|类|种|位|例|届|轮"
+_ASKED_COUNT = re.compile(rf"(?:多少|几)(?:[万亿千百])?(?:{COUNTING_WORDS})(?![亿万]|千万|百万)")
 # The same in an English question: the unit within a few words of "how many/much" (how many kilometres of road).
 _ENGLISH_UNITS = {
     "area": r"mu|hectares?|square (?:kilo)?met(?:er|re)s?",
@@ -116,7 +117,7 @@ ANSWER_FORMS: dict[str, tuple[re.Pattern, re.Pattern]] = {
     # 什么时候, 何时, when: any time expression (a figure, a unit or word of time, a dynasty), not a meeting's
     # name (十三届人大三次会议) or a proposal's title.
     "time": (re.compile(r"什么时候|何时|什么时间|^\s*(?:since |until |by )?when\b", re.I),
-             re.compile(r"(?<!\d)(?:1[5-9]|20)\d{2}(?!\d)|\d\s*(?:年|月|日|号|时|点|世纪)|\d{1,2}[:：]\d{2}"
+             re.compile(r"(?<!\d)(?:1[5-9]|20)\d{2}(?!\d)|\d\s*[号点]|\d{1,2}[:：]\d{2}"
                         r"|年|月|日|世纪|季|旬|时|期|间|前|后|初|末|底|中"
                         r"|今|明|昨|去|春|夏|秋|冬|周|星期|天|晚|早|夜|午|当|正在|目前|现在|之际|同年|次年|翌"
                         r"|[秦汉晋隋唐宋元清]")),

@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from index.chunking import split_sentences
-from retrieval.values import CLAUSE_END, MEASURE_WORDS
+from retrieval.values import CLAUSE_END, COUNTING_WORDS, MEASURE_WORDS
 
 # score.py counts an answer longer than 200 characters as a pasted passage; the issue asks for at most 200.
 ANSWER_MAX_CHARS = 180
@@ -29,8 +29,6 @@ _LEAD_IN_END = re.compile(r"[:：]\s*$")
 # label's colon (电话：, 活动时间：) names what follows and stays.
 _LEAD_IN = re.compile(r"(?:如下|以下|的是)\s*[:：]")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
-# Words a count is made with (4处, 2条, 八家): not units of time or measure, which answer when and how much.
-COUNTING_WORDS = "个|家|项|期|人|名|套|次|批|所|座|条|台|件|户|场|份|篇|部|辆|张|本|处|栋|间|层|支|类|种|位|例|届|轮"
 # A span ending in a count, with at most a few words after it (停车场4处, 2条公交线路): asked which ones, a
 # letter gives the count first and names them after it ("建设停车场4处，分别位于：…").
 _ENDS_IN_COUNT = re.compile(rf"(?:\d+|[一二两三四五六七八九十百千]+)(?:多|余)?(?:{COUNTING_WORDS})\w{{0,6}}$")
