@@ -20,6 +20,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,13 +39,36 @@ def _per_unit_applies(question: str) -> bool:
     return bool(_ASKS_FIGURE.search(question)) and not asks_per_unit(question)
 
 
+@lru_cache(maxsize=1)
+def _analyser():
+    """Questions analysed as answering analyses them (jieba's words; CC-CEDICT's for English), every
+    dictionary word kept."""
+    from index.settings import Settings
+    from retrieval.crosslingual import EnglishToChinese, cedict_cache
+    from retrieval.lexicon import Segmenter
+    from retrieval.question import QuestionAnalyser
+
+    settings = Settings()
+    dictionary = EnglishToChinese(cedict_cache(settings))
+    return QuestionAnalyser(Segmenter(settings.paths.jieba_cache), lambda: dictionary, lambda word: True)
+
+
+@lru_cache(maxsize=4096)
+def _question_words(question: str) -> list[str]:
+    from retrieval.extractive import question_words
+
+    return question_words(_analyser().analyse(question))
+
+
 def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, int], bool]]]:
     """Each check: (whether it applies to a question, whether span ``text[start:end]`` passes it)."""
-    from retrieval.values import asked_form, holds_form, per_unit_at
+    from retrieval.values import asked_form, counted_elsewhere, holds_form, per_unit_at
 
     return {"form": (lambda q: asked_form(q) is not None,
                      lambda q, text, s, e: holds_form(text, s, e, asked_form(q))),
-            "per head": (_per_unit_applies, lambda q, text, s, e: not per_unit_at(text, s, e))}
+            "per head": (_per_unit_applies, lambda q, text, s, e: not per_unit_at(text, s, e)),
+            "counted": (lambda q: _analyser().analyse(q).kind == "quantity",
+                        lambda q, text, s, e: not counted_elsewhere(text, s, e, _question_words(q)))}
 
 
 def gold_holds() -> None:
@@ -58,7 +82,7 @@ def gold_holds() -> None:
     for name, (applies, passes) in checks().items():
         asked, held, misses = Counter(), Counter(), []
         for e in examples:
-            if not applies(e.question) or (name == "per head" and not _FIGURE.search(e.answer_text)):
+            if not applies(e.question) or (name in ("per head", "counted") and not _FIGURE.search(e.answer_text)):
                 continue
             kind = asked_form(e.question) if name == "form" else name
             asked[kind] += 1

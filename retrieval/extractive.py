@@ -28,7 +28,7 @@ from .question import Question, QuestionAnalyser, looks_for_something
 from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, sentence_around, sentence_with_what_follows
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
-from .values import MEASURE_WORDS, holds_form, measures_at, per_unit_at
+from .values import MEASURE_WORDS, counted_elsewhere, holds_form, measures_at, per_unit_at
 
 # Retrieved chunks the reader reads per question at most, as many as the threshold was calibrated on
 # (TrainingPlan.passages_per_question, which says why not 3). About 6 windows of 160 tokens, 250 ms on 2 cores.
@@ -667,15 +667,23 @@ def _lazily(make: Callable[[str], Iterable[str]], key: str) -> Iterator[str]:
     yield from make(key)
 
 
+def question_words(question: Question) -> list[str]:
+    """The question's words as a text holds them (normalised): its own, or for English its dictionary's."""
+    return [normalize(alt) for group in question.groups for alt in group.alternatives]
+
+
 def _fits(question: Question, passage: str, start: int, end: int) -> bool:
     """A span whose figure has a unit of measure has one of the measure asked (多少万亩: not 400万元); a span
     answering a question that names its answer's form is in it (哪一天: a day, not 2021年10月); a count asked
-    for is not one given per head (多少辆公交车: not 每万人…12.3辆) unless the question asks per head."""
+    for is not one given per head (多少辆公交车: not 每万人…12.3辆) unless the question asks per head, nor one
+    of another kind of thing than asked (多少个省级平台: not the 4 of 4个国家级平台，14个省级平台)."""
     if question.measure is not None:
         found = measures_at(passage, start, end)
         if found and question.measure not in found:
             return False
     if question.kind == "quantity" and not question.per_unit and per_unit_at(passage, start, end):
+        return False
+    if question.kind == "quantity" and counted_elsewhere(passage, start, end, question_words(question)):
         return False
     if not all(pattern.search(passage, max(0, start - 1), end + 1) for field, pattern in _FIELD_FORMS.items()
                if question.fields == (field,)):

@@ -154,3 +154,54 @@ def per_unit_at(text: str, start: int, end: int) -> bool:
     end, says so (每万人拥有公交车12.3辆)."""
     clause_start = max((m.end() for m in CLAUSE_END.finditer(text, 0, start)), default=0)
     return bool(_PER_UNIT_CLAUSE.search(text, clause_start, end))
+
+
+# A figure counting things (4个, 十四家, 300多所) and what it counts: the words after it up to the end of its
+# clause, its 、-item or the next figure (目前我市建成4个国家级检验检测平台，14个省级检验检测平台).
+_COUNTED_FIGURE = re.compile(rf"{_NUMERAL}(?:多|余)?(?:[万亿千百])?(?:多|余)?(?:{COUNTING_WORDS})")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_COUNTED_END = re.compile(r"[，,、：:]")
+_CLAUSE_MARK = re.compile(r"[，,；;：:]")
+COUNTED_PHRASE_CHARS = 16   # what a figure counts is named right after it; further on the clause says something else
+SHARED_HEAD_CHARS = 2       # two counted phrases ending alike (…检验检测平台) count one kind of thing
+
+
+def _counted(sentence: str) -> list[tuple[int, int, str, bool]]:
+    """Each counting figure of ``sentence``: (start, end, what it counts, whether a 、 ends that)."""
+    figures = list(_COUNTED_FIGURE.finditer(sentence))
+    found = []
+    for i, figure in enumerate(figures):
+        stop = min(figures[i + 1].start() if i + 1 < len(figures) else len(sentence), figure.end() + COUNTED_PHRASE_CHARS)
+        end = _COUNTED_END.search(sentence, figure.end(), stop)
+        phrase_end = end.start() if end else stop
+        found.append((figure.start(), figure.end(), sentence[figure.end():phrase_end],
+                      bool(end) and sentence[end.start()] == "、"))
+    return found
+
+
+def counted_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool:
+    """Whether the figure of span ``text[start:end]`` counts a different kind of thing than the question asks
+    (``words``: the question's words, normalised), told by another figure of its sentence that counts the
+    same kind of thing and names more of the question's words: "多少个省级检验检测平台" is not answered by
+    the 4 of "4个国家级检验检测平台，14个省级检验检测平台". The two count the same kind when what they count
+    ends alike, or when the span's figure is a 、-item before the other (4个国家级、14个省级平台)."""
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
+    figures = [(a + left, b + left, phrase, listed) for a, b, phrase, listed in _counted(text[left:right])]
+    own = next((f for f in figures if f[0] < end and f[1] > start), None)
+    if own is None:
+        return False
+
+    def named(phrase: str) -> set[str]:
+        return {word for word in words if word and word in phrase}
+
+    for other in figures:
+        if other is own:
+            continue
+        if other[0] < end and other[1] > start and not _CLAUSE_MARK.search(text, min(own[1], other[1]), max(own[0], other[0])):
+            continue  # a span listing both (8个村、2个社区) answers with both
+        alike = (own[3] and other[0] > own[0]) or (
+            len(own[2]) >= SHARED_HEAD_CHARS and own[2][-SHARED_HEAD_CHARS:] == other[2][-SHARED_HEAD_CHARS:])
+        if alike and named(other[2]) > named(own[2]):
+            return True
+    return False

@@ -421,6 +421,34 @@ def test_a_count_asked_is_not_answered_by_one_given_per_head(forms_service):
     assert per_head.answered and "18.5" in per_head.text, per_head
 
 
+# An invented reply giving two figures side by side that count two kinds of one thing.
+ENTERPRISES_LETTER = """关于支持中小企业创新发展的建议的答复
+
+李红梅委员：
+
+您提出的《关于支持中小企业创新发展的建议》收悉，现答复如下：
+
+我局持续推进优质中小企业梯度培育。今年全市新增5家国家级专精特新企业，32家省级专精特新企业，认定市级企业技术中心41个。
+
+市工业和信息化局
+2024年7月3日
+"""
+
+
+@pytest.fixture(scope="module")
+def enterprises_service(tmp_path_factory, model_dir, embedder, reader):
+    return _service_over({"enterprises.txt": ENTERPRISES_LETTER}, tmp_path_factory, model_dir, embedder, reader)
+
+
+def test_a_count_of_one_kind_is_not_answered_with_the_count_of_the_kind_beside_it(enterprises_service):
+    # Measured without the check (values.counted_elsewhere): "今年全市新增5家国家级专精特新企业" (the reader's
+    # span was "5家国家级专精特新企业，32家").
+    provincial = enterprises_service.ask("全市今年新增了多少家省级专精特新企业？")
+    assert provincial.answered and "32家" in provincial.text and "5家" not in provincial.text, provincial
+    national = enterprises_service.ask("今年新增的国家级专精特新企业有几家？")
+    assert national.answered and "5家" in national.text and "32家" not in national.text, national
+
+
 def test_later_chunks_are_read_only_when_the_first_hold_no_usable_span(library, reader, monkeypatch):
     from retrieval.extractive import READ_FIRST_CHUNKS, READ_TOP_CHUNKS
 
