@@ -48,6 +48,8 @@ _FIELDS_ZH = [
     # Which body wrote the letter: "答复是哪个单位写的", "这封信是哪个部门答复的" (the letter must be named:
     # "补助是哪个部门发的" asks about money).
     ("agency", rf"哪个(单位|部门|机关)(答复|回复|复函)|发文(机关|单位)|答复单位|落款单位"
+               rf"|^(?=.*(建议|提案|议案|{_LETTER})).*((哪个|哪一个|哪家|什么)(单位|部门|机关|机构)(负责)?(办理|承办|主办)"
+               rf"|(主办|承办)(单位|部门)(是|为))"
                rf"|{_LETTER}(是)?(由)?(哪个|哪一个|哪家|什么)(单位|部门|机关|机构)"
                rf"|^(?=.*{_LETTER}).*(哪个|哪一个|哪家|什么)(单位|部门|机关|机构)(写|发|出具|作出|答复|回复)的"
                rf"|{_LETTER}(是)?谁(写|发)的|{_LETTER}(是)?谁(写|发|寄)给"),  # 这封信是谁写给谁的: both
@@ -58,7 +60,8 @@ _FIELDS_ZH = [
 ]
 _FIELDS_EN = [
     ("doc_number", r"document number|reference number|file number|\bserial number"),
-    ("proposal_number", r"(proposal|motion|suggestion) (number|no)|\bnumber of (the|this|that) (\S+ ){0,3}(proposal|motion|suggestion)\b"
+    # "suggestion No. 255" names the number: it does not ask it.
+    ("proposal_number", r"(proposal|motion|suggestion) (number|no)\b(?!\.?\s*\d)|\bnumber of (the|this|that) (\S+ ){0,3}(proposal|motion|suggestion)\b"
                         r"|what number (is|was) .*\b(proposal|motion|suggestion)"),
     ("contact", r"contact person|\bcontact\b|who (should|can|do|could) (i|we) (call|ring|ask|phone)"),
     ("phone", r"phone|telephone"),
@@ -67,7 +70,9 @@ _FIELDS_EN = [
     ("date", r"when (was|is) (this|the) (reply|letter|response|answer)|date of (this|the) (reply|letter)|(reply|letter) (dated|issued|sent|signed)"
              r"|\bwhen did\b.*\b(reply|respond)\b|\bwhen did\b.*\b(sign|issue|send|write)\b.*\b(reply|letter|response)\b"
              r"|\b(replied|responded|answered)\b.*(\band\b|,)\s*(on )?(when|what date|which date|what day)\b"),
-    ("agency", r"which (agency|department|bureau|office|ministry|authority|body|government|county|city|district) (replied|issued|wrote|sent)"
+    ("agency", r"which (agency|department|bureau|office|ministry|authority|body|government|county|city|district) "
+               r"(replied|issued|wrote|sent|handled|dealt with|(is|was) (handling|responsible for|in charge of))"
+               r"|who (handled|dealt with) (the|this|that|suggestion|proposal|motion)"
                r"|issuing (agency|authority)"
                r"|who (wrote|sent|issued) (the|this|that) (reply|letter|response|answer)|\bwho (replied|responded)\b"
                r"|(reply|letter|response) (was )?(written|sent|issued) by (whom|which)"),

@@ -85,6 +85,11 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("Which county replied about the Bajia road?", "agency"),
     ("Who replied about the parking suggestion, and when?", "date"),
     ("Which bureau replied on bus lines and on what date?", "date"),
+    ("哪个部门办理的第36号提案？", "agency"),                  # the body that handled it wrote the reply
+    ("修路的建议是哪个单位承办的？", "agency"),
+    ("第12号建议的主办单位是哪个？", "agency"),
+    ("Which bureau handled proposal No. 36?", "agency"),
+    ("Who dealt with the suggestion on school buses?", "agency"),
 ])
 def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser, question: str, field: str) -> None:
     assert field in analyser.analyse(question).fields
@@ -97,9 +102,17 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
                                       "哪些委员参加了调研？", "这个项目属于哪一类？", "When did the bridge open?",
                                       "第几号线路改了站？", "新校区什么时候开工，哪天完工？",
                                       "Who repaired the road, and when?", "When did the bridge open and who paid?",
-                                      "有几位代表参加了调研？"])
+                                      "有几位代表参加了调研？", "补助资金由哪个部门负责办理？",
+                                      "项目的主办单位是谁？"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
     assert analyser.analyse(question).fields == ()
+
+
+@pytest.mark.parametrize("question", ["Which bureau handled proposal No. 36?", "What did suggestion no. 12 ask for?",
+                                      "第36号提案是关于什么的？"])
+def test_a_question_naming_a_proposal_by_its_number_does_not_ask_the_number(analyser: QuestionAnalyser,
+                                                                          question: str) -> None:
+    assert "proposal_number" not in analyser.analyse(question).fields
 
 
 def test_a_later_part_after_a_question_about_the_letter_asks_about_the_letter_only_without_a_subject_of_its_own(
