@@ -1,11 +1,15 @@
-"""The answer-form and per-head checks (``retrieval.values``) measured on the public reading-comprehension data.
+"""The answer checks (``retrieval.values``) measured on the public reading-comprehension data.
 
-    .venv/bin/python benchmarks/answer_forms.py [--examples F]
+    .venv/bin/python benchmarks/answer_forms.py [--examples F] [--check NAME ...]
 
 First, over every question of ``../shared/data/mrc`` (CMRC 2018 trial, DRCD dev and test):
 - of the questions naming a form (哪一天, 几月, 哪年, 几类, 第几), how many gold answers hold it;
 - of the questions asking a figure but none per head, how many gold answers' clauses give it per head
-(每万人, 人均) — what each check would cost if the reader were always right.
+(每万人, 人均);
+- of the questions counting something, how many gold figures another figure beside them outdoes in naming
+what the question counts (counted);
+- of the open questions (why, how, what was done), how many gold answers lie inside a phrase naming a
+topic, 关于…问题 (topic) — what each check would cost if the reader were always right.
 
 Then, with ``--examples F`` (``scripts/train_reader.py --save-examples F``): the held-back and calibration
 splits' question sets (articles kept out of training; each answerable question over its chunk and others of
@@ -62,16 +66,18 @@ def _question_words(question: str) -> list[str]:
 
 def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, int], bool]]]:
     """Each check: (whether it applies to a question, whether span ``text[start:end]`` passes it)."""
-    from retrieval.values import asked_form, counted_elsewhere, holds_form, per_unit_at
+    from retrieval.extractive import OPEN_QUESTION
+    from retrieval.values import asked_form, counted_elsewhere, holds_form, per_unit_at, within_topic_phrase
 
     return {"form": (lambda q: asked_form(q) is not None,
                      lambda q, text, s, e: holds_form(text, s, e, asked_form(q))),
             "per head": (_per_unit_applies, lambda q, text, s, e: not per_unit_at(text, s, e)),
             "counted": (lambda q: _analyser().analyse(q).kind == "quantity",
-                        lambda q, text, s, e: not counted_elsewhere(text, s, e, _question_words(q)))}
+                        lambda q, text, s, e: not counted_elsewhere(text, s, e, _question_words(q))),
+            "topic": (lambda q: bool(OPEN_QUESTION.search(q)), lambda q, text, s, e: not within_topic_phrase(text, s, e))}
 
 
-def gold_holds() -> None:
+def gold_holds(names: list[str]) -> None:
     from retrieval.reader.data import read_squad
     from retrieval.values import asked_form
 
@@ -80,6 +86,8 @@ def gold_holds() -> None:
                 + read_squad(MRC_DIR / "DRCD_test.json", simplify=True))
     print(f"{len(examples)} questions; gold answers passing each check that applies to their question:")
     for name, (applies, passes) in checks().items():
+        if name not in names:
+            continue
         asked, held, misses = Counter(), Counter(), []
         for e in examples:
             if not applies(e.question) or (name in ("per head", "counted") and not _FIGURE.search(e.answer_text)):
@@ -96,7 +104,7 @@ def gold_holds() -> None:
             print(f"  miss ({kind}): {question} → {answer}")
 
 
-def reader_effect(examples_file: Path) -> None:
+def reader_effect(examples_file: Path, names: list[str]) -> None:
     from index.settings import Settings
     from retrieval.reader import train as T
     from retrieval.reader.data import is_english_copy
@@ -111,6 +119,8 @@ def reader_effect(examples_file: Path) -> None:
     every_set = [s for name in ("held_back", "held_back_english", "calibration") for s in T.question_sets(splits[name], plan)]
     reader = load_default_reader(Settings())
     for name, (applies, passes) in checks().items():
+        if name not in names:
+            continue
         sets = [s for s in every_set if applies(s[0].question)]
         questions, passages, owner = T.set_pairs(sets)
         windows = encode_windows(reader.tokenizer, questions, passages, max_length=plan.max_length, stride=plan.stride,
@@ -146,10 +156,12 @@ def reader_effect(examples_file: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=Path, help="saved training examples (scripts/train_reader.py --save-examples)")
+    parser.add_argument("--check", action="append", choices=sorted(checks()), help="only this check (again for more)")
     args = parser.parse_args()
-    gold_holds()
+    names = args.check or list(checks())
+    gold_holds(names)
     if args.examples:
-        reader_effect(args.examples)
+        reader_effect(args.examples, names)
 
 
 if __name__ == "__main__":

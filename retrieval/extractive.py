@@ -28,7 +28,7 @@ from .question import Question, QuestionAnalyser, looks_for_something
 from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, sentence_around, sentence_with_what_follows
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
-from .values import MEASURE_WORDS, counted_elsewhere, holds_form, measures_at, per_unit_at
+from .values import MEASURE_WORDS, counted_elsewhere, holds_form, measures_at, per_unit_at, within_topic_phrase
 
 # Retrieved chunks the reader reads per question at most, as many as the threshold was calibrated on
 # (TrainingPlan.passages_per_question, which says why not 3). About 6 windows of 160 tokens, 250 ms on 2 cores.
@@ -44,7 +44,7 @@ MAX_CITATIONS = 3
 # Letters whose place names are remembered (found by jieba's tagger, ~50 ms a letter): about a session's worth.
 MAX_LETTERS_TAGGED = 256
 # Questions answered by a sentence, not a span: why, how, which measures, and how far along a thing is (进展, 哪一步).
-_OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措施|做法|举措|办法|哪些|有什么|进展|进度|程度|哪一步|什么阶段"
+OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措施|做法|举措|办法|哪些|有什么|进展|进度|程度|哪一步|什么阶段"
                             r"|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b"
                             r"|\bprogress\b|\bstatus\b|\bstage\b", re.I)
 # Kinds of question (question.py) asking for one number or date, not a list.
@@ -197,7 +197,7 @@ class ExtractiveAnswerer:
         read = [hit for hit in hits if self._checks_pass(question, hit.chunk, about_places, prepared)][:READ_TOP_CHUNKS]
         passages = [_passage(hit.chunk) for hit in read]
         texts = _part_texts(prepared)
-        open_question = bool(_OPEN_QUESTION.search(question.text))
+        open_question = bool(OPEN_QUESTION.search(question.text))
         chosen: list[_Choice] = []
         others: list[_Choice] = []
         started = time.perf_counter()
@@ -676,7 +676,8 @@ def _fits(question: Question, passage: str, start: int, end: int) -> bool:
     """A span whose figure has a unit of measure has one of the measure asked (多少万亩: not 400万元); a span
     answering a question that names its answer's form is in it (哪一天: a day, not 2021年10月); a count asked
     for is not one given per head (多少辆公交车: not 每万人…12.3辆) unless the question asks per head, nor one
-    of another kind of thing than asked (多少个省级平台: not the 4 of 4个国家级平台，14个省级平台)."""
+    of another kind of thing than asked (多少个省级平台: not the 4 of 4个国家级平台，14个省级平台); an open question
+    (why, how, what was done) is not answered with the phrase naming the letter's topic (关于…的问题)."""
     if question.measure is not None:
         found = measures_at(passage, start, end)
         if found and question.measure not in found:
@@ -684,6 +685,8 @@ def _fits(question: Question, passage: str, start: int, end: int) -> bool:
     if question.kind == "quantity" and not question.per_unit and per_unit_at(passage, start, end):
         return False
     if question.kind == "quantity" and counted_elsewhere(passage, start, end, question_words(question)):
+        return False
+    if OPEN_QUESTION.search(question.text) and within_topic_phrase(passage, start, end):
         return False
     if not all(pattern.search(passage, max(0, start - 1), end + 1) for field, pattern in _FIELD_FORMS.items()
                if question.fields == (field,)):

@@ -72,3 +72,18 @@ def test_a_date_read_from_a_labelled_iso_date_is_cited_where_it_stands() -> None
 def test_a_span_answering_a_header_fact_from_the_text_looks_like_it(answerer, question, passage, span, fits) -> None:
     start = passage.index(span)
     assert _fits(answerer._analyser.analyse(question), passage, start, start + len(span)) is fits
+
+
+TOPIC_PASSAGE = "“关于城南农贸市场原址扩建的问题”。经核实，市场周边已无可用土地，原址扩建难以实施。"
+
+
+@pytest.mark.parametrize(("question", "span", "fits"), [
+    ("城南农贸市场为什么不能原址扩建？", "“关于城南农贸市场原址扩建的问题”。", False),   # the topic restated
+    ("城南农贸市场为什么不能原址扩建？", "市场周边已无可用土地", True),
+    ("Why can't the market be expanded where it stands?", "城南农贸市场原址扩建", False),
+    ("城南农贸市场扩建的事答复里怎么说的？", "原址扩建难以实施", True),
+    ("答复里提到的是城南还是城北的农贸市场？", "城南农贸市场", True),            # no open question: a name may answer
+])
+def test_an_open_question_is_not_answered_with_the_phrase_naming_the_letters_topic(answerer, question, span, fits) -> None:
+    start = TOPIC_PASSAGE.index(span)
+    assert _fits(answerer._analyser.analyse(question), TOPIC_PASSAGE, start, start + len(span)) is fits

@@ -7,7 +7,7 @@ import pytest
 
 from retrieval.values import (
     COUNT, MEASURES, asked_form, asked_measure, asks_per_unit, counted_elsewhere, holds_form, measures_at, measures_in,
-    per_unit_at,
+    per_unit_at, within_topic_phrase,
 )
 
 
@@ -188,3 +188,31 @@ def test_gold_counts_of_the_reading_comprehension_data_count_what_their_question
                 if counted_elsewhere(e.context, e.answer_start, e.answer_start + len(e.answer_text),
                                      [normalize(w) for w in segmenter.content_words(e.question) if len(w) > 1])]
     assert len(figures) >= 400 and len(rejected) <= len(figures) // 100, [(e.question, e.answer_text) for e in rejected]
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("“关于百花路拓宽改造的问题”。经核实，该路段不符合规划。", "“关于百花路拓宽改造的问题”。", True),
+    ("“关于百花路拓宽改造的问题”。经核实，该路段不符合规划。", "百花路拓宽改造", True),
+    ("“关于百花路拓宽改造的问题”。经核实，该路段不符合规划。", "不符合规划", False),
+    ("“关于百花路拓宽改造的问题”。经核实，该路段不符合规划。", "问题”。经核实，该路段不符合规划", False),   # it says more
+    ("您提出的《关于加快发展夜间经济的建议》收悉。", "加快发展夜间经济", True),
+    ("关于资金，市财政已安排300万元。", "300万元", False),                   # 关于 alone names no topic
+])
+def test_a_span_inside_a_phrase_naming_a_topic_restates_it(text, span, expected):
+    start = text.index(span)
+    assert within_topic_phrase(text, start, start + len(span)) is expected
+
+
+def test_no_gold_answer_of_the_reading_comprehension_data_restates_a_topic():
+    # Pins what values.within_topic_phrase measured (0 of 8,019 gold answers lie inside 关于…问题/建议/提案/议案).
+    from pathlib import Path
+
+    from retrieval.reader.data import read_squad
+
+    mrc = Path(__file__).resolve().parents[3] / "shared" / "data" / "mrc"
+    if not mrc.is_dir():
+        pytest.skip(f"no {mrc}")
+    examples = (read_squad(mrc / "cmrc2018_trial.json") + read_squad(mrc / "DRCD_dev.json", simplify=True)
+                + read_squad(mrc / "DRCD_test.json", simplify=True))
+    inside = [e for e in examples if within_topic_phrase(e.context, e.answer_start, e.answer_start + len(e.answer_text))]
+    assert len(examples) >= 8000 and not inside, [(e.question, e.answer_text) for e in inside]
