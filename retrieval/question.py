@@ -5,6 +5,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from index.patterns import DOC_NUMBER_TAIL
+
 from .crosslingual import EnglishToChinese, TermGroup
 from .lexicon import Segmenter, is_english, normalize
 from .places import division_names, place_level
@@ -210,7 +212,7 @@ class QuestionAnalyser:
         places = self._english_places(text, groups) if english else tuple(TermGroup(p, (p,)) for p in self._segmenter.places(text))
         people = () if english else tuple(self._segmenter.people(text))
         index_words = () if english else tuple(self._segmenter.index_terms(text))
-        return Question(text, english, kind, unit, tuple(groups), focus, frozenset(years_in(norm)), places, fields,
+        return Question(text, english, kind, unit, tuple(groups), focus, frozenset(years_in(DOC_NUMBER_TAIL.sub("", norm))), places, fields,
                         people, index_words, measure=asked_measure(norm), form=asked_form(norm),
                         per_unit=asks_per_unit(norm))
 

@@ -87,6 +87,13 @@ def test_a_letter_named_by_its_number_is_the_one_answered_from(library):
     assert all(QINGXIN in c.document for c in answer.citations)
 
 
+def test_the_year_in_a_letters_number_is_no_year_the_answer_must_hold(library):
+    # The chunk saying so names no year: before, 〔2021〕 made the question ask about 2021 and it was refused.
+    answer = library.ask(f"{BAIYUN}里说，有多少个加装电梯项目因协商不成被搁置？")
+    assert answer.answered and "27个" in answer.text, answer
+    assert all(BAIYUN in c.document for c in answer.citations)
+
+
 def test_open_question_gets_the_passage_that_answers_it(library):
     answer = library.ask("白云区打算怎么解决业主意见难以统一的问题？")
     assert answer.answered, answer

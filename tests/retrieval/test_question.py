@@ -28,6 +28,15 @@ def test_a_romanised_name_the_dictionary_cannot_render_is_no_place_check(analyse
     assert any("广州" in place.alternatives for place in question.places)
 
 
+@pytest.mark.parametrize("question, years", [
+    ("粤科函〔2023〕112号里，新认定了多少家企业？", set()),          # the 文号's year names the letter, not a year asked
+    ("粤科函[2023]112号里，2022年新认定了多少家企业？", {"2022"}),
+    ("2023年新认定了多少家企业？", {"2023"}),
+])
+def test_the_year_of_a_letters_number_is_not_a_year_asked(analyser: QuestionAnalyser, question: str, years: set) -> None:
+    assert analyser.analyse(question).years == years
+
+
 def test_a_chinese_place_and_year_are_anchors(analyser: QuestionAnalyser) -> None:
     question = analyser.analyse("2021年杭州市新建了多少所学校？")
     assert "2021" in question.years
