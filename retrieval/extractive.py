@@ -562,12 +562,19 @@ class ExtractiveAnswerer:
         return tuple(self._cite(c, _lines_with(c.text, raw_values)) for c in cited[:3])
 
 
+_OPEN_BRACKET = r"[〔\[［【(（]"    # the brackets a 文号's year is written in (index.patterns.DOC_NUMBER)
+_CLOSE_BRACKET = r"[〕\]］】)）]"
+
+
 # What a span answering one header fact from a letter's text looks like, where the header lacks it: an agency
-# ends in a body's word (…局, …部, …委员会, …政府), a phone number has digits. "Which ministry replied?" was
-# answered with "《中华人民共和国长江保护法》正式施行".
+# ends in a body's word (…局, …部, …委员会, …政府), a phone number has digits, a 文号 its bracketed year or a
+# number (…号), a proposal's number a numeral. "Which ministry replied?" was answered with "《中华人民共和国长江保护法》
+# 正式施行", "那封答复的文号是什么？" of a letter without one with its opening "您提出的《…》收悉".
 _FIELD_FORMS = {
     "agency": re.compile(r"[局部委厅办院府会所站处室队社司]|中心"),
     "phone": re.compile(r"\d{3}"),
+    "doc_number": re.compile(rf"{_OPEN_BRACKET}\s*(?:19|20)\d{{2}}\s*{_CLOSE_BRACKET}|\d\s*号"),   # 〔2020〕1号
+    "proposal_number": re.compile(r"\d|[一二三四五六七八九十]号"),
 }
 
 _FIELD_LABELS = {
@@ -775,8 +782,6 @@ def _compact(text: str) -> str:
 # 第131082号提案, 131082号建议, 提案第131082号, 代表建议第23号 (the number of the proposal, motion or suggestion).
 _PROPOSAL_NUMBER = re.compile(r"第?\s*(?P<number>\d{1,8})\s*号\s*(?:代表|委员)?(?:提案|建议|议案)"
                               r"|(?:提案|建议|议案)\s*第\s*(?P<after>\d{1,8})\s*号")
-_OPEN_BRACKET = r"[〔\[［【(（]"    # the brackets a 文号's year is written in (index.patterns.DOC_NUMBER)
-_CLOSE_BRACKET = r"[〕\]］】)）]"
 
 
 def _doc_number_asked(matched: str, prefix: str) -> str:

@@ -68,6 +68,10 @@ def test_a_date_read_from_a_labelled_iso_date_is_cited_where_it_stands() -> None
     ("这封答复的联系电话是多少？", "联系人：王明，请来电咨询", "王明", False),
     ("这封答复的联系电话是多少？", "电话：0763-5812376", "0763-5812376", True),
     ("全市有多少个水源地？", "共有3955个水源地", "3955个", True),       # no header fact asked: no field form
+    ("停车那封答复的文号是什么？", "您提出的《关于加强停车场建设的建议》收悉", "《关于加强停车场建设的建议》", False),
+    ("停车那封答复的文号是什么？", "同住建函〔2020〕12号", "同住建函〔2020〕12号", True),
+    ("What is the number of the parking suggestion?", "关于加强停车场建设的建议收悉", "停车场建设", False),
+    ("What is the number of the parking suggestion?", "第23号建议收悉", "第23号", True),
 ])
 def test_a_span_answering_a_header_fact_from_the_text_looks_like_it(answerer, question, passage, span, fits) -> None:
     start = passage.index(span)
