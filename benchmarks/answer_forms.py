@@ -9,7 +9,9 @@ First, over every question of ``../shared/data/mrc`` (CMRC 2018 trial, DRCD dev 
 - of the questions counting something, how many gold figures another figure beside them outdoes in naming
 what the question counts (counted);
 - of the open questions (why, how, what was done), how many gold answers lie inside a phrase naming a
-topic, 关于…问题 (topic) — what each check would cost if the reader were always right.
+topic, 关于…问题 (topic);
+- of the questions asking what something cost (多少钱, how much did … spend), how many gold answers are no
+sum of money (money) — what each check would cost if the reader were always right.
 
 Then, with ``--examples F`` (``scripts/train_reader.py --save-examples F``): the held-back and calibration
 splits' question sets (articles kept out of training; each answerable question over its chunk and others of
@@ -67,14 +69,17 @@ def _question_words(question: str) -> list[str]:
 def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, int], bool]]]:
     """Each check: (whether it applies to a question, whether span ``text[start:end]`` passes it)."""
     from retrieval.extractive import OPEN_QUESTION
-    from retrieval.values import asked_form, counted_elsewhere, holds_form, per_unit_at, within_topic_phrase
+    from retrieval.values import (
+        asked_form, asked_measure, counted_elsewhere, holds_form, money_missing, per_unit_at, within_topic_phrase,
+    )
 
     return {"form": (lambda q: asked_form(q) is not None,
                      lambda q, text, s, e: holds_form(text, s, e, asked_form(q))),
             "per head": (_per_unit_applies, lambda q, text, s, e: not per_unit_at(text, s, e)),
             "counted": (lambda q: _analyser().analyse(q).kind == "quantity",
                         lambda q, text, s, e: not counted_elsewhere(text, s, e, _question_words(q))),
-            "topic": (lambda q: bool(OPEN_QUESTION.search(q)), lambda q, text, s, e: not within_topic_phrase(text, s, e))}
+            "topic": (lambda q: bool(OPEN_QUESTION.search(q)), lambda q, text, s, e: not within_topic_phrase(text, s, e)),
+            "money": (lambda q: asked_measure(q) == "money", lambda q, text, s, e: not money_missing(text, s, e))}
 
 
 def gold_holds(names: list[str]) -> None:

@@ -28,7 +28,9 @@ from .question import Question, QuestionAnalyser, looks_for_something
 from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, sentence_around, sentence_with_what_follows
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
-from .values import MEASURE_WORDS, counted_elsewhere, holds_form, measures_at, per_unit_at, within_topic_phrase
+from .values import (
+    MEASURE_WORDS, counted_elsewhere, holds_form, measures_at, money_missing, per_unit_at, within_topic_phrase,
+)
 
 # Retrieved chunks the reader reads per question at most, as many as the threshold was calibrated on
 # (TrainingPlan.passages_per_question, which says why not 3). About 6 windows of 160 tokens, 250 ms on 2 cores.
@@ -688,6 +690,8 @@ def _fits(question: Question, passage: str, start: int, end: int) -> bool:
     if question.measure is not None:
         found = measures_at(passage, start, end)
         if found and question.measure not in found:
+            return False
+        if question.measure == "money" and money_missing(passage, start, end):
             return False
     if question.kind == "quantity" and not question.per_unit and per_unit_at(passage, start, end):
         return False

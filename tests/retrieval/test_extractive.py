@@ -72,6 +72,9 @@ def test_a_date_read_from_a_labelled_iso_date_is_cited_where_it_stands() -> None
     ("停车那封答复的文号是什么？", "同住建函〔2020〕12号", "同住建函〔2020〕12号", True),
     ("What is the number of the parking suggestion?", "关于加强停车场建设的建议收悉", "停车场建设", False),
     ("What is the number of the parking suggestion?", "第23号建议收悉", "第23号", True),
+    ("How much did the county spend on its car parks?", "建成后将增加停车位135个", "135个", False),
+    ("How much did the county spend on its car parks?", "停车场建设共投资860万元", "860万元", True),
+    ("停车场建设花了多少钱？", "建成后将增加停车位135个", "135个", False),
 ])
 def test_a_span_answering_a_header_fact_from_the_text_looks_like_it(answerer, question, passage, span, fits) -> None:
     start = passage.index(span)

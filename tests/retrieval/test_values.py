@@ -7,7 +7,7 @@ import pytest
 
 from retrieval.values import (
     COUNT, MEASURES, asked_form, asked_measure, asks_per_unit, counted_elsewhere, holds_form, measures_at, measures_in,
-    per_unit_at, within_topic_phrase,
+    money_missing, per_unit_at, within_topic_phrase,
 )
 
 
@@ -48,6 +48,10 @@ def test_a_span_without_its_unit_is_measured_by_the_unit_after_it():
     ("How many square metres does the new library cover?", "area"),
     ("How much money did the city allocate?", "money"),
     ("How many teachers were recruited?", None),
+    ("How much did the county spend on its car parks?", "money"),   # what something cost asks a sum of money
+    ("How much will the new bridge cost?", "money"),
+    ("How much land did the park take?", None),
+    ("How much did visitor numbers grow?", None),
 ])
 def test_a_question_asks_for_the_measure_its_unit_names(question, expected):
     assert asked_measure(question) == expected
@@ -216,3 +220,16 @@ def test_no_gold_answer_of_the_reading_comprehension_data_restates_a_topic():
                 + read_squad(mrc / "DRCD_test.json", simplify=True))
     inside = [e for e in examples if within_topic_phrase(e.context, e.answer_start, e.answer_start + len(e.answer_text))]
     assert len(examples) >= 8000 and not inside, [(e.question, e.answer_text) for e in inside]
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("共投入2800万元，修建渠道15公里", "2800万元", False),
+    ("共投入2800万元，修建渠道15公里", "2800", False),               # its 万元 follows the span
+    ("斥资77亿美元收购该公司", "77亿美元", False),                    # a currency other than 元
+    ("建成后将增加停车位135个", "135个", True),                       # a count is no sum of money
+    ("修建渠道15公里", "15公里", True),
+    ("项目资金由市财政全额补助", "全额补助", False),                   # no figure: nothing to tell
+])
+def test_a_figure_without_a_currency_is_no_sum_of_money(text, span, expected):
+    start = text.index(span)
+    assert money_missing(text, start, start + len(span)) is expected
