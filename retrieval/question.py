@@ -68,7 +68,8 @@ _FIELDS_EN = [
     ("contact", r"contact person|\bcontact\b|who (should|can|do|could) (i|we) (call|ring|ask|phone)"),
     ("phone", r"phone|telephone"),
     # who wrote the proposal, not the reply (the agency: below)
-    ("addressee", r"addressed to|\bto whom\b|who (submitted|proposed|made|raised)|who wrote (?!(the|this|that) (reply|letter|response|answer))|which (\w+ )?(member|deputy|delegate)|(member|deputy|delegate|representative)\b.*\b(submit|propos|rais|made|wrote)"),
+    ("addressee", r"addressed to|\bto whom\b|who (submitted|proposed|made|raised)|\bwhose (suggestion|proposal|motion)"
+                  r"|\bwho\b.*\b(suggestion|proposal|motion)\b.*\bfrom\b|who wrote (?!(the|this|that) (reply|letter|response|answer))|which (\w+ )?(member|deputy|delegate)|(member|deputy|delegate|representative)\b.*\b(submit|propos|rais|made|wrote)"),
     ("date", r"when (was|is) (this|the) (reply|letter|response|answer)|date of (this|the) (reply|letter)|(reply|letter) (dated|issued|sent|signed)"
              r"|\bwhen did\b.*\b(reply|respond)\b|\bwhen did\b.*\b(sign|issue|send|write)\b.*\b(reply|letter|response)\b"
              r"|\b(replied|responded|answered)\b.*(\band\b|,)\s*(on )?(when|what date|which date|what day)\b"),

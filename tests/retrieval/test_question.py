@@ -94,6 +94,9 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("Which county replied about the Bajia road?", "agency"),
     ("Who replied about the parking suggestion, and when?", "date"),
     ("Which bureau replied on bus lines and on what date?", "date"),
+    ("Who was the parking suggestion from?", "addressee"),
+    ("Who did the suggestion on drinking water come from?", "addressee"),
+    ("Whose proposal was the bus reply about?", "addressee"),
     ("哪个部门办理的第36号提案？", "agency"),                  # the body that handled it wrote the reply
     ("修路的建议是哪个单位承办的？", "agency"),
     ("第12号建议的主办单位是哪个？", "agency"),
@@ -112,7 +115,7 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
                                       "第几号线路改了站？", "新校区什么时候开工，哪天完工？",
                                       "Who repaired the road, and when?", "When did the bridge open and who paid?",
                                       "有几位代表参加了调研？", "补助资金由哪个部门负责办理？",
-                                      "项目的主办单位是谁？"])
+                                      "项目的主办单位是谁？", "Who benefits from the suggestion?"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
     assert analyser.analyse(question).fields == ()
 
