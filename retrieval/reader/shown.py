@@ -40,6 +40,7 @@ def clause_around(passage: str, start: int, end: int, *, one_figure: bool = Fals
     ``one_figure`` (the question asks for one number): where the clause lists figures with 、, only the
     items the span lies in, so the answer does not carry the other items' figures.
     """
+    start, end = _without_spaces(passage, start, end)
     bounds = [0] + [m.end() for m in CLAUSE_END.finditer(passage)] + [len(passage)]
     left = max(b for b in bounds if b <= start)
     right = min((b for b in bounds if b >= end), default=len(passage))
@@ -59,7 +60,7 @@ def clause_around(passage: str, start: int, end: int, *, one_figure: bool = Fals
 
 def _figure_items(passage: str, left: int, right: int, start: int, end: int) -> tuple[int, int]:
     """The 、-separated items of ``passage[left:right]`` that the span touches, when the span holds a figure
-    and an item it does not touch holds another; else the clause unchanged. Items that do not name what
+    and every item holds one (a list of figures); else the clause unchanged. Items that do not name what
     they count ("、5个") are not cut out."""
     marks = [left + m.start() for m in re.finditer("、", passage[left:right])]
     if not marks or not _FIGURE.search(passage[start:end]):
@@ -67,7 +68,10 @@ def _figure_items(passage: str, left: int, right: int, start: int, end: int) -> 
     items = list(zip([left] + [m + 1 for m in marks], marks + [right]))
     touched = [(a, b) for a, b in items if b > start and a < end]
     untouched = [(a, b) for a, b in items if (a, b) not in touched]
-    if not touched or not any(_FIGURE.search(passage[a:b]) for a, b in untouched):
+    # A list of figures has one in every item (18个重点村、61个示范村; 篮球场12个、足球场3个); 、 also joins words
+    # (完成市、县两级水源保护区“划、立、治”三项任务), where an item holding a figure is no other answer.
+    listed = all(_FIGURE.search(passage[a:b]) for a, b in items)
+    if not touched or not listed:
         return left, right
     new_left, new_right = touched[0][0], touched[-1][1]
     named = re.findall(r"[\u4e00-\u9fff]", _FIGURE.sub("", passage[new_left:new_right]))
@@ -81,6 +85,7 @@ def sentence_around(passage: str, start: int, end: int, limit: int = ANSWER_MAX_
     """The sentence (or sentences) the span lies in, within ``limit`` characters around the span; a
     sentence that ends in a colon, from its last clause on with what follows it in the passage and then
     in ``following`` (the text after the passage, e.g. the letter's next chunk)."""
+    start, end = _without_spaces(passage, start, end)
     left, right = _sentence_bounds(passage, start, end)
     if _LEAD_IN_END.search(passage[left:right]) and (passage[right:].strip() or following.strip()):
         clause_ends = [m.end() for m in CLAUSE_END.finditer(passage, left, right) if m.end() < right]
@@ -99,6 +104,7 @@ def sentence_with_what_follows(passage: str, start: int, end: int, limit: int = 
     """The sentence the span lies in and the rest of its paragraph, or the next paragraph (in the passage,
     else the first of ``following``) when the sentence ends its own; to the last sentence end within
     ``limit``. The sentence alone, cut around the span, when it is longer."""
+    start, end = _without_spaces(passage, start, end)
     left, right = _sentence_bounds(passage, start, end)
     sentence = " ".join(passage[left:right].split())
     if len(sentence) >= limit:
@@ -138,6 +144,16 @@ def _last_sentence_end(text: str, limit: int, *, after: int) -> int | None:
     """The last sentence end in ``text`` within ``limit`` characters and past position ``after``, if any."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, limit) if m.end() > after]
     return ends[-1] if ends else None
+
+
+def _without_spaces(passage: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the spaces and line breaks at its ends: a span "\n2021年3月" begins on its own line, not
+    on the line before (the chunk's heading, which its clause had taken in)."""
+    while start < end - 1 and passage[start].isspace():
+        start += 1
+    while end - 1 > start and passage[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def fit(text: str, span: str, limit: int = ANSWER_MAX_CHARS) -> str:

@@ -123,3 +123,18 @@ def test_whatever_the_text_what_is_shown_stays_within_the_limit(passage, followi
     for shown in (sentence_around(passage, start, end, following=following),
                   sentence_with_what_follows(passage, start, end, following=following)):
         assert len(shown) <= ANSWER_MAX_CHARS + 2  # the two ellipses of a cut
+
+
+def test_a_span_starting_a_line_is_shown_without_the_line_before() -> None:
+    # The reader's span may take the line break before it; its clause is still its own line's.
+    passage = "一、关于建立名录管理机制\n2021年3月，新修订的条例正式施行，首次作出规定。"
+    start = passage.index("\n2021")
+    assert clause_around(passage, start, start + len("\n2021年3月")) == "2021年3月"
+    assert sentence_around(passage, start, start + len("\n2021年3月")).startswith("2021年3月")
+
+
+def test_words_joined_by_a_list_mark_are_not_a_list_of_figures() -> None:
+    # 市、县 and 划、立、治 are words joined by 、: the figure asked keeps its whole clause.
+    passage = "方案要求用两年时间完成市、县两级水源保护区“划、立、治”三项重点任务。"
+    start = passage.index("两年")
+    assert clause_around(passage, start, start + 2, one_figure=True) == passage.rstrip("。")
