@@ -67,11 +67,10 @@ def _figure_items(passage: str, left: int, right: int, start: int, end: int) -> 
         return left, right
     items = list(zip([left] + [m + 1 for m in marks], marks + [right]))
     touched = [(a, b) for a, b in items if b > start and a < end]
-    untouched = [(a, b) for a, b in items if (a, b) not in touched]
     # A list of figures has one in every item (18个重点村、61个示范村; 篮球场12个、足球场3个); 、 also joins words
     # (完成市、县两级水源保护区“划、立、治”三项任务), where an item holding a figure is no other answer.
     listed = all(_FIGURE.search(passage[a:b]) for a, b in items)
-    if not touched or not listed:
+    if not touched or not listed or touched == items:
         return left, right
     new_left, new_right = touched[0][0], touched[-1][1]
     named = re.findall(r"[\u4e00-\u9fff]", _FIGURE.sub("", passage[new_left:new_right]))
