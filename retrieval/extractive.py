@@ -570,13 +570,14 @@ _CLOSE_BRACKET = r"[〕\]］】)）]"
 
 # What a span answering one header fact from a letter's text looks like, where the header lacks it: an agency
 # ends in a body's word (…局, …部, …委员会, …政府), a phone number has digits, a 文号 its bracketed year or a
-# number (…号), a proposal's number a numeral. "Which ministry replied?" was answered with "《中华人民共和国长江保护法》
+# number (…号), a proposal's number a numeral, a class its letter or 类. "Which ministry replied?" was answered with "《中华人民共和国长江保护法》
 # 正式施行", "那封答复的文号是什么？" of a letter without one with its opening "您提出的《…》收悉".
 _FIELD_FORMS = {
     "agency": re.compile(r"[局部委厅办院府会所站处室队社司]|中心"),
     "phone": re.compile(r"\d{3}"),
     "doc_number": re.compile(rf"{_OPEN_BRACKET}\s*(?:19|20)\d{{2}}\s*{_CLOSE_BRACKET}|\d\s*号"),   # 〔2020〕1号
     "proposal_number": re.compile(r"\d|[一二三四五六七八九十]号"),
+    "category": re.compile(r"[A-DＡ-Ｄ]\s*类|[A-DＡ-Ｄ][.．、]|类"),
 }
 
 _FIELD_LABELS = {

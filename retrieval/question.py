@@ -57,7 +57,9 @@ _FIELDS_ZH = [
                rf"|{_LETTER}(是)?谁(写|发)的|{_LETTER}(是)?谁(写|发|寄)给"),  # 这封信是谁写给谁的: both
     ("disclosure", r"公开方式|是否公开"),
     ("cc", r"抄送"),
-    ("category", rf"(办理|答复|办复)(的)?(类别|类型|分类)|{_LETTER}.{{0,4}}(属于|是|算)(哪一类|哪类|什么类|哪个类别)"),
+    # A reply's class (A类: solved, B类: being solved …) is that of the proposal it answers: "这件提案属于哪一类？".
+    ("category", rf"(办理|答复|办复)(的)?(类别|类型|分类)|({_LETTER}|(的|这|那|该|此)(件|个|项|份)?(提案|建议|议案))"
+                 rf".{{0,4}}(属于|是|算|列为|归为)(哪一类|哪类|什么类|哪个类别|几类)"),
     ("signer", r"签发人|(承办|分管)负责人|谁签发|谁签(的|字)"),  # not 项目负责人: a topic
 ]
 _FIELDS_EN = [

@@ -94,6 +94,8 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("Which county replied about the Bajia road?", "agency"),
     ("Who replied about the parking suggestion, and when?", "date"),
     ("Which bureau replied on bus lines and on what date?", "date"),
+    ("这件提案属于哪一类？", "category"),                      # the reply's class is its proposal's
+    ("修路的建议列为几类？", "category"),
     ("Who was the parking suggestion from?", "addressee"),
     ("Who did the suggestion on drinking water come from?", "addressee"),
     ("Whose proposal was the bus reply about?", "addressee"),
