@@ -165,20 +165,24 @@ _COUNTED_FIGURE = re.compile(rf"{_NUMERAL}(?:多|余)?(?:[万亿千百])?(?:多|
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _COUNTED_END = re.compile(r"[，,、：:]")
 _CLAUSE_MARK = re.compile(r"[，,；;：:]")
+_PARTS_FOLLOW = re.compile(r"分别|其中|包括|含")   # what comes between a total and its parts
 COUNTED_PHRASE_CHARS = 16   # what a figure counts is named right after it; further on the clause says something else
 SHARED_HEAD_CHARS = 2       # two counted phrases ending alike (…检验检测平台) count one kind of thing
 
 
-def _counted(sentence: str) -> list[tuple[int, int, str, bool]]:
-    """Each counting figure of ``sentence``: (start, end, what it counts, whether a 、 ends that)."""
+def _counted(sentence: str) -> list[tuple[int, int, str, bool, int, int]]:
+    """Each counting figure of ``sentence``: (start, end, what it counts, whether a 、 ends that, and where its
+    item begins and ends: from the mark before it, "分别是王村中学5条", to the end of what it counts)."""
     figures = list(_COUNTED_FIGURE.finditer(sentence))
     found = []
     for i, figure in enumerate(figures):
         stop = min(figures[i + 1].start() if i + 1 < len(figures) else len(sentence), figure.end() + COUNTED_PHRASE_CHARS)
         end = _COUNTED_END.search(sentence, figure.end(), stop)
         phrase_end = end.start() if end else stop
+        item_start = max([m.end() for m in _COUNTED_END.finditer(sentence, 0, figure.start())]
+                         + [figures[i - 1].end() if i else 0])
         found.append((figure.start(), figure.end(), sentence[figure.end():phrase_end],
-                      bool(end) and sentence[end.start()] == "、"))
+                      bool(end) and sentence[end.start()] == "、", item_start, phrase_end))
     return found
 
 
@@ -187,16 +191,26 @@ def counted_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool
     (``words``: the question's words, normalised), told by another figure of its sentence that counts the
     same kind of thing and names more of the question's words: "多少个省级检验检测平台" is not answered by
     the 4 of "4个国家级检验检测平台，14个省级检验检测平台". The two count the same kind when what they count
-    ends alike, or when the span's figure is a 、-item before the other (4个国家级、14个省级平台)."""
+    ends alike, or when the span's figure is a 、-item before the other (4个国家级、14个省级平台). And a total
+    does not answer for one of its parts, counted with the same word after 分别/其中/包括, whose item alone names
+    one of the question's words (王村中学分到几条？ of 共增加了八条专线，分别是王村中学5条、淄博六中两条)."""
     left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     right = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
-    figures = [(a + left, b + left, phrase, listed) for a, b, phrase, listed in _counted(text[left:right])]
+    sentence = text[left:right]
+    figures = [(a + left, b + left, phrase, listed, i + left, j + left)
+               for a, b, phrase, listed, i, j in _counted(sentence)]
     own = next((f for f in figures if f[0] < end and f[1] > start), None)
     if own is None:
         return False
 
     def named(phrase: str) -> set[str]:
         return {word for word in words if word and word in phrase}
+
+    def named_only_by(figure) -> set[str]:
+        """The question's words the sentence names only before this figure, in its item (分别是王村中学5条:
+        王村中学): what a part is named by, not what it counts (其中3个位于城区的污水处理站 names no part)."""
+        rest = text[left:figure[4]] + "\n" + text[figure[0]:right]
+        return {word for word in named(text[figure[4]:figure[0]]) if word not in rest}
 
     for other in figures:
         if other is own:
@@ -206,6 +220,11 @@ def counted_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool
         alike = (own[3] and other[0] > own[0]) or (
             len(own[2]) >= SHARED_HEAD_CHARS and own[2][-SHARED_HEAD_CHARS:] == other[2][-SHARED_HEAD_CHARS:])
         if alike and named(other[2]) > named(own[2]):
+            return True
+        # A total and its parts counted with one word: the part the question names is the one asked
+        # (共增加了八条专线，分别是王村中学5条、淄博六中两条 — 王村中学分到几条？ is not answered by 八条).
+        if (text[other[1] - 1] == text[own[1] - 1] and _PARTS_FOLLOW.search(text, own[1], other[0])
+                and named_only_by(other)):
             return True
     return False
 

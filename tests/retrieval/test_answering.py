@@ -456,6 +456,35 @@ def test_a_count_of_one_kind_is_not_answered_with_the_count_of_the_kind_beside_i
     assert national.answered and "5家" in national.text and "32家" not in national.text, national
 
 
+# An invented reply giving totals and, after 分别是/其中, their parts counted with the same word.
+PARTS_LETTER = """关于完善农村客运和学前教育设施的建议的答复
+
+赵明远代表：
+
+您提出的《关于完善农村客运和学前教育设施的建议》收悉，现答复如下：
+
+今年全县新开通农村客运班线12条，分别是东山镇7条，西河乡3条，南岭乡2条。全县今年新建公办幼儿园9所，其中城区4所，乡镇5所。
+
+县交通运输局
+2024年9月2日
+"""
+
+
+@pytest.fixture(scope="module")
+def parts_service(tmp_path_factory, model_dir, embedder, reader):
+    return _service_over({"parts.txt": PARTS_LETTER}, tmp_path_factory, model_dir, embedder, reader)
+
+
+def test_a_part_asked_is_not_answered_with_the_total_it_is_part_of(parts_service):
+    # Measured without the check (values.counted_elsewhere): 12条 and 9所, the totals.
+    east = parts_service.ask("东山镇那边开通了几条客运班线？")
+    assert east.answered and "7条" in east.text and "12条" not in east.text, east
+    town = parts_service.ask("城区新建了几所公办幼儿园？")   # shown after the total's clause, 其中城区4所 being short
+    assert town.answered and town.spans == ("4所",), town
+    total = parts_service.ask("全县新开通了多少条农村客运班线？")
+    assert total.answered and "12条" in total.text, total
+
+
 def test_later_chunks_are_read_only_when_the_first_hold_no_usable_span(library, reader, monkeypatch):
     from retrieval.extractive import READ_FIRST_CHUNKS, READ_TOP_CHUNKS
 

@@ -166,6 +166,11 @@ PARALLEL = "目前全县建成3个国家级现代农业示范基地，11个省�
     ("全镇管辖8个村、2个社区。", "8个村、2个社区", ["管辖", "社区"], False),       # a span listing both answers with both
     ("新增5家国家级企业，32家省级企业。", "5家国家级企业，32家", ["省级", "企业"], True),  # … but not across clauses
     ("全县3个国家级示范区。另有11个省级示范区。", "3个", ["省级", "示范区"], False),  # another sentence says another thing
+    ("新开通客运班线12条，分别是东山镇7条，西河乡3条。", "12条", ["东山镇", "客运", "班线"], True),  # a part is asked
+    ("新开通客运班线12条，分别是东山镇7条，西河乡3条。", "7条", ["东山镇", "客运", "班线"], False),
+    ("新开通客运班线12条，分别是东山镇7条，西河乡3条。", "12条", ["全县", "客运", "班线"], False),   # the total is
+    ("全县共有学校120所，其中城区学校35所。", "120所", ["城区", "学校"], True),
+    ("全县共有学校120所，其中城区学校35所。", "120所", ["全县", "学校"], False),          # 学校 names both
 ])
 def test_a_count_of_another_kind_of_thing_than_asked_is_told_by_the_figure_beside_it(text, span, words, expected):
     start = text.index(span)
