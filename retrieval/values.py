@@ -191,9 +191,10 @@ def counted_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool
     (``words``: the question's words, normalised), told by another figure of its sentence that counts the
     same kind of thing and names more of the question's words: "多少个省级检验检测平台" is not answered by
     the 4 of "4个国家级检验检测平台，14个省级检验检测平台". The two count the same kind when what they count
-    ends alike, or when the span's figure is a 、-item before the other (4个国家级、14个省级平台). And a total
-    does not answer for one of its parts, counted with the same word after 分别/其中/包括, whose item alone names
-    one of the question's words (王村中学分到几条？ of 共增加了八条专线，分别是王村中学5条、淄博六中两条)."""
+    ends alike, or when the span's figure is a 、-item before the other (4个国家级、14个省级平台). And where a
+    total's parts follow it (分别/其中/包括), counted with the same word, the part whose name alone holds one of the
+    question's words is the one asked: neither the total nor another part answers for it (王村中学分到几条？ of
+    共增加了八条专线，分别是王村中学5条，淄博六中两条)."""
     left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     right = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
     sentence = text[left:right]
@@ -206,11 +207,13 @@ def counted_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool
     def named(phrase: str) -> set[str]:
         return {word for word in words if word and word in phrase}
 
-    def named_only_by(figure) -> set[str]:
-        """The question's words the sentence names only before this figure, in its item (分别是王村中学5条:
-        王村中学): what a part is named by, not what it counts (其中3个位于城区的污水处理站 names no part)."""
-        rest = text[left:figure[4]] + "\n" + text[figure[0]:right]
-        return {word for word in named(text[figure[4]:figure[0]]) if word not in rest}
+    def named_only_by(figure, after: int = 0) -> set[str]:
+        """The question's words the sentence names only before this figure, in its item and after ``after``
+        (分别是王村中学5条: 王村中学): what a part is named by, not what it counts (其中3个位于城区的污水处理站 names
+        no part), nor the sentence's subject before 包括 (下萨克森邦包括164个城市)."""
+        begin = max(figure[4], after)
+        rest = text[left:begin] + "\n" + text[figure[0]:right]
+        return {word for word in named(text[begin:figure[0]]) if word not in rest}
 
     for other in figures:
         if other is own:
@@ -221,10 +224,12 @@ def counted_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool
             len(own[2]) >= SHARED_HEAD_CHARS and own[2][-SHARED_HEAD_CHARS:] == other[2][-SHARED_HEAD_CHARS:])
         if alike and named(other[2]) > named(own[2]):
             return True
-        # A total and its parts counted with one word: the part the question names is the one asked
-        # (共增加了八条专线，分别是王村中学5条、淄博六中两条 — 王村中学分到几条？ is not answered by 八条).
-        if (text[other[1] - 1] == text[own[1] - 1] and _PARTS_FOLLOW.search(text, own[1], other[0])
-                and named_only_by(other)):
+        # A total and its parts counted with one word: the part the question names is the one asked, not
+        # the total nor another part (共增加了八条专线，分别是王村中学5条，淄博六中两条 — 王村中学分到几条？ is answered
+        # by neither 八条 nor 两条).
+        parts = _PARTS_FOLLOW.search(text, left, other[0])
+        if parts and text[other[1] - 1] == text[own[1] - 1] and named_only_by(other, parts.end()) and (
+                own[1] <= parts.start() or not named_only_by(own)):  # the total's own words are the parts' too
             return True
     return False
 
