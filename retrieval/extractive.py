@@ -29,7 +29,8 @@ from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, sentence_around, sentence_with_what_follows
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 from .values import (
-    MEASURE_WORDS, counted_elsewhere, holds_form, measures_at, money_missing, per_unit_at, within_topic_phrase,
+    MEASURE_WORDS, counted_elsewhere, holds_form, measures_at, money_missing, per_unit_at, ranked_elsewhere,
+    within_topic_phrase,
 )
 
 # Retrieved chunks the reader reads per question at most, as many as the threshold was calibrated on
@@ -697,6 +698,8 @@ def _fits(question: Question, passage: str, start: int, end: int) -> bool:
     if question.kind == "quantity" and not question.per_unit and per_unit_at(passage, start, end):
         return False
     if question.kind == "quantity" and counted_elsewhere(passage, start, end, question_words(question)):
+        return False
+    if question.form == "rank" and ranked_elsewhere(passage, start, end, question_words(question)):
         return False
     if OPEN_QUESTION.search(question.text) and within_topic_phrase(passage, start, end):
         return False

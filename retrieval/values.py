@@ -3,6 +3,7 @@ form an answer takes."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from index.patterns import DAY, MONTH, YEAR
 
@@ -170,6 +171,11 @@ COUNTED_PHRASE_CHARS = 16   # what a figure counts is named right after it; furt
 SHARED_HEAD_CHARS = 2       # two counted phrases ending alike (…检验检测平台) count one kind of thing
 
 
+def _normalised(text: str) -> str:
+    """As questions' words are (retrieval.lexicon.normalize): NFKC, Latin lower-cased (5G → 5g)."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
 def _counted(sentence: str) -> list[tuple[int, int, str, bool, int, int]]:
     """Each counting figure of ``sentence``: (start, end, what it counts, whether a 、 ends that, and where its
     item begins and ends: from the mark before it, "分别是王村中学5条", to the end of what it counts)."""
@@ -205,6 +211,7 @@ def counted_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool
         return False
 
     def named(phrase: str) -> set[str]:
+        phrase = _normalised(phrase)
         return {word for word in words if word and word in phrase}
 
     def named_only_by(figure, after: int = 0) -> set[str]:
@@ -213,6 +220,7 @@ def counted_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool
         no part), nor the sentence's subject before 包括 (下萨克森邦包括164个城市)."""
         begin = max(figure[4], after)
         rest = text[left:begin] + "\n" + text[figure[0]:right]
+        rest = _normalised(rest)
         return {word for word in named(text[begin:figure[0]]) if word not in rest}
 
     for other in figures:
@@ -262,3 +270,28 @@ _ANY_FIGURE = re.compile(rf"{_NUMERAL}")
 def money_missing(text: str, start: int, end: int) -> bool:
     """Whether span ``text[start:end]`` gives a figure that is no sum of money (no 元 or other currency after it)."""
     return bool(_ANY_FIGURE.search(text, start, end)) and "money" not in measures_at(text, start, end)
+
+
+# A place in an order (全省排名第8) is the place of what the clause before it gives (其中5G基站为6451个，全省排名第8).
+_RANK = re.compile(r"(?<=[排列居名位在])\s*第\s*(?:\d+|[一二三四五六七八九十]+)")
+
+
+def ranked_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool:
+    """Whether the place in an order that span ``text[start:end]`` gives is that of something other than the
+    question ranks (``words``: its words, normalised), told by another place in its sentence whose clause and the
+    one before name more of them: "5G基站在全省排第几？" is not answered by the 第6 of "移动通信基站总数达到3.9万个，
+    全省排名第6，其中5G基站为6451个，全省排名第8"."""
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
+    ranks = list(_RANK.finditer(text, left, right))
+    own = next((r for r in ranks if r.start() < end and r.end() > start), None)
+    if own is None:
+        return False
+
+    def named(rank) -> set[str]:
+        marks = [m.end() for m in _CLAUSE_MARK.finditer(text, left, rank.start())]
+        begin = marks[-2] if len(marks) >= 2 else left   # the clause before the place's own
+        clauses = _normalised(text[begin:rank.start()])
+        return {word for word in words if word and word in clauses}
+
+    return any(named(other) > named(own) for other in ranks if other is not own)

@@ -7,7 +7,7 @@ import pytest
 
 from retrieval.values import (
     COUNT, MEASURES, asked_form, asked_measure, asks_per_unit, counted_elsewhere, holds_form, measures_at, measures_in,
-    money_missing, per_unit_at, within_topic_phrase,
+    money_missing, per_unit_at, ranked_elsewhere, within_topic_phrase,
 )
 
 
@@ -240,3 +240,39 @@ def test_no_gold_answer_of_the_reading_comprehension_data_restates_a_topic():
 def test_a_figure_without_a_currency_is_no_sum_of_money(text, span, expected):
     start = text.index(span)
     assert money_missing(text, start, start + len(span)) is expected
+
+
+RANKS = "全市公路总里程达到1.2万公里，全省排名第9，其中高速公路为320公里，全省排名第3，每百平方公里路网密度为86公里，全省排名第5。"
+
+
+@pytest.mark.parametrize("span, words, expected", [
+    ("第9", ["高速公路", "全省", "排名"], True),          # the 9th is the whole network's place
+    ("第3", ["高速公路", "全省", "排名"], False),
+    ("第9", ["公路", "总里程", "全省"], False),
+    ("第5", ["路网", "密度", "全省"], False),
+    ("第3", ["路网", "密度", "全省"], True),
+    ("第3", ["全省", "排名"], False),                     # naming nothing ranked, no place is another's
+])
+def test_a_place_in_an_order_is_that_of_the_clause_before_it(span, words, expected):
+    start = RANKS.index(span)
+    assert ranked_elsewhere(RANKS, start, start + len(span), words) is expected
+
+
+def test_places_in_an_order_of_the_reading_comprehension_data_rank_what_their_question_asks():
+    # Pins what values.ranked_elsewhere measured (benchmarks/answer_forms.py: 35 of 35 gold places asked with 第几).
+    from pathlib import Path
+
+    from retrieval.lexicon import Segmenter, normalize
+    from retrieval.reader.data import read_squad
+
+    mrc = Path(__file__).resolve().parents[3] / "shared" / "data" / "mrc"
+    if not mrc.is_dir():
+        pytest.skip(f"no {mrc}")
+    segmenter = Segmenter(None)
+    examples = (read_squad(mrc / "cmrc2018_trial.json") + read_squad(mrc / "DRCD_dev.json", simplify=True)
+                + read_squad(mrc / "DRCD_test.json", simplify=True))
+    ranked = [e for e in examples if asked_form(e.question) == "rank"]
+    rejected = [e for e in ranked
+                if ranked_elsewhere(e.context, e.answer_start, e.answer_start + len(e.answer_text),
+                                    [normalize(w) for w in segmenter.content_words(e.question) if len(w) > 1])]
+    assert len(ranked) >= 30 and not rejected, [(e.question, e.answer_text) for e in rejected]
