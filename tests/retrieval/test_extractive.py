@@ -77,8 +77,8 @@ def test_a_date_read_from_a_labelled_iso_date_is_cited_where_it_stands() -> None
     ("停车场建设花了多少钱？", "建成后将增加停车位135个", "135个", False),
     ("这件提案属于哪一类？", "您在市政协九届四次会议提出的《关于旧城改造的提案》收悉", "《关于旧城改造的提案》", False),
     ("这件提案属于哪一类？", "临建字〔2020〕2号 B类", "B类", True),
-    ("高速公路里程在全省排第几？", "公路总里程达到1.2万公里，全省排名第9，其中高速公路为320公里，全省排名第3", "第9", False),
-    ("高速公路里程在全省排第几？", "公路总里程达到1.2万公里，全省排名第9，其中高速公路为320公里，全省排名第3", "第3", True),
+    ("高速公路在全省排第几？", "公路总里程达到1.2万公里，全省排名第9，其中高速公路为320公里，全省排名第3", "第9", False),
+    ("高速公路在全省排第几？", "公路总里程达到1.2万公里，全省排名第9，其中高速公路为320公里，全省排名第3", "第3", True),
 ])
 def test_a_span_answering_a_header_fact_from_the_text_looks_like_it(answerer, question, passage, span, fits) -> None:
     start = passage.index(span)
