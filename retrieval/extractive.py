@@ -571,8 +571,9 @@ _CLOSE_BRACKET = r"[〕\]］】)）]"
 
 # What a span answering one header fact from a letter's text looks like, where the header lacks it: an agency
 # ends in a body's word (…局, …部, …委员会, …政府), a phone number has digits, a 文号 its bracketed year or a
-# number (…号), a proposal's number a numeral, a class its letter or 类. "Which ministry replied?" was answered with "《中华人民共和国长江保护法》
-# 正式施行", "那封答复的文号是什么？" of a letter without one with its opening "您提出的《…》收悉".
+# number (…号), a proposal's number a numeral, a class its letter or 类. "Which ministry replied?" was answered
+# with "《中华人民共和国长江保护法》正式施行", "那封答复的文号是什么？" of a letter without one with its opening
+# "您提出的《…》收悉".
 _FIELD_FORMS = {
     "agency": re.compile(r"[局部委厅办院府会所站处室队社司]|中心"),
     "phone": re.compile(r"\d{3}"),
@@ -697,10 +698,12 @@ def _fits(question: Question, passage: str, start: int, end: int) -> bool:
             return False
     if question.kind == "quantity" and not question.per_unit and per_unit_at(passage, start, end):
         return False
-    if question.kind == "quantity" and counted_elsewhere(passage, start, end, question_words(question)):
-        return False
-    if question.form == "rank" and ranked_elsewhere(passage, start, end, question_words(question)):
-        return False
+    if question.kind == "quantity" or question.form == "rank":
+        words = question_words(question)
+        if question.kind == "quantity" and counted_elsewhere(passage, start, end, words):
+            return False
+        if question.form == "rank" and ranked_elsewhere(passage, start, end, words):
+            return False
     if OPEN_QUESTION.search(question.text) and within_topic_phrase(passage, start, end):
         return False
     if not all(pattern.search(passage, max(0, start - 1), end + 1) for field, pattern in _FIELD_FORMS.items()

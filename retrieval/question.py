@@ -215,7 +215,8 @@ class QuestionAnalyser:
         places = self._english_places(text, groups) if english else tuple(TermGroup(p, (p,)) for p in self._segmenter.places(text))
         people = () if english else tuple(self._segmenter.people(text))
         index_words = () if english else tuple(self._segmenter.index_terms(text))
-        return Question(text, english, kind, unit, tuple(groups), focus, frozenset(years_in(DOC_NUMBER_TAIL.sub("", norm))), places, fields,
+        years = frozenset(years_in(DOC_NUMBER_TAIL.sub("", norm)))  # a 文号's 〔2022〕 names the letter, no year asked
+        return Question(text, english, kind, unit, tuple(groups), focus, years, places, fields,
                         people, index_words, measure=asked_measure(norm), form=asked_form(norm),
                         per_unit=asks_per_unit(norm))
 

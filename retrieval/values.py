@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 from index.patterns import DAY, MONTH, YEAR
 
@@ -172,13 +173,25 @@ SHARED_HEAD_CHARS = 2       # two counted phrases ending alike (…检验检测�
 
 
 def _normalised(text: str) -> str:
-    """As questions' words are (retrieval.lexicon.normalize): NFKC, Latin lower-cased (5G → 5g)."""
+    """As questions' words are (retrieval.lexicon.normalize, not imported: it would bring jieba in with it):
+    NFKC, Latin lower-cased (5G → 5g)."""
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _counted(sentence: str) -> list[tuple[int, int, str, bool, int, int]]:
-    """Each counting figure of ``sentence``: (start, end, what it counts, whether a 、 ends that, and where its
-    item begins and ends: from the mark before it, "分别是王村中学5条", to the end of what it counts)."""
+class _CountedFigure(NamedTuple):
+    """A counting figure of a sentence (offsets into the text it was found in)."""
+
+    start: int
+    end: int
+    counts: str        # what it counts: the words after it
+    listed: bool       # a 、 ends what it counts: a list's item
+    item_start: int    # where its item begins: after the mark before it ("分别是王村中学5条")
+    item_end: int      # … and ends: the end of what it counts
+
+
+def _counted(text: str, left: int, right: int) -> list[_CountedFigure]:
+    """Each counting figure of the sentence ``text[left:right]``."""
+    sentence = text[left:right]
     figures = list(_COUNTED_FIGURE.finditer(sentence))
     found = []
     for i, figure in enumerate(figures):
@@ -187,9 +200,16 @@ def _counted(sentence: str) -> list[tuple[int, int, str, bool, int, int]]:
         phrase_end = end.start() if end else stop
         item_start = max([m.end() for m in _COUNTED_END.finditer(sentence, 0, figure.start())]
                          + [figures[i - 1].end() if i else 0])
-        found.append((figure.start(), figure.end(), sentence[figure.end():phrase_end],
-                      bool(end) and sentence[end.start()] == "、", item_start, phrase_end))
+        found.append(_CountedFigure(figure.start() + left, figure.end() + left, sentence[figure.end():phrase_end],
+                                    bool(end) and sentence[end.start()] == "、", item_start + left, phrase_end + left))
     return found
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence holding ``text[start:end]`` begins and ends (a line ends one too)."""
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
+    return left, right
 
 
 def counted_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool:
@@ -201,12 +221,9 @@ def counted_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool
     total's parts follow it (分别/其中/包括), counted with the same word, the part whose name alone holds one of the
     question's words is the one asked: neither the total nor another part answers for it (王村中学分到几条？ of
     共增加了八条专线，分别是王村中学5条，淄博六中两条)."""
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    right = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
-    sentence = text[left:right]
-    figures = [(a + left, b + left, phrase, listed, i + left, j + left)
-               for a, b, phrase, listed, i, j in _counted(sentence)]
-    own = next((f for f in figures if f[0] < end and f[1] > start), None)
+    left, right = _sentence_around(text, start, end)
+    figures = _counted(text, left, right)
+    own = next((f for f in figures if f.start < end and f.end > start), None)
     if own is None:
         return False
 
@@ -214,30 +231,30 @@ def counted_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool
         phrase = _normalised(phrase)
         return {word for word in words if word and word in phrase}
 
-    def named_only_by(figure, after: int = 0) -> set[str]:
+    def named_only_by(figure: _CountedFigure, after: int = 0) -> set[str]:
         """The question's words the sentence names only before this figure, in its item and after ``after``
         (分别是王村中学5条: 王村中学): what a part is named by, not what it counts (其中3个位于城区的污水处理站 names
         no part), nor the sentence's subject before 包括 (下萨克森邦包括164个城市)."""
-        begin = max(figure[4], after)
-        rest = text[left:begin] + "\n" + text[figure[0]:right]
-        rest = _normalised(rest)
-        return {word for word in named(text[begin:figure[0]]) if word not in rest}
+        begin = max(figure.item_start, after)
+        rest = _normalised(text[left:begin] + "\n" + text[figure.start:right])
+        return {word for word in named(text[begin:figure.start]) if word not in rest}
 
     for other in figures:
         if other is own:
             continue
-        if other[0] < end and other[1] > start and not _CLAUSE_MARK.search(text, min(own[1], other[1]), max(own[0], other[0])):
+        if (other.start < end and other.end > start
+                and not _CLAUSE_MARK.search(text, min(own.end, other.end), max(own.start, other.start))):
             continue  # a span listing both (8个村、2个社区) answers with both
-        alike = (own[3] and other[0] > own[0]) or (
-            len(own[2]) >= SHARED_HEAD_CHARS and own[2][-SHARED_HEAD_CHARS:] == other[2][-SHARED_HEAD_CHARS:])
-        if alike and named(other[2]) > named(own[2]):
+        alike = (own.listed and other.start > own.start) or (
+            len(own.counts) >= SHARED_HEAD_CHARS and own.counts[-SHARED_HEAD_CHARS:] == other.counts[-SHARED_HEAD_CHARS:])
+        if alike and named(other.counts) > named(own.counts):
             return True
         # A total and its parts counted with one word: the part the question names is the one asked, not
         # the total nor another part (共增加了八条专线，分别是王村中学5条，淄博六中两条 — 王村中学分到几条？ is answered
         # by neither 八条 nor 两条).
-        parts = _PARTS_FOLLOW.search(text, left, other[0])
-        if parts and text[other[1] - 1] == text[own[1] - 1] and named_only_by(other, parts.end()) and (
-                own[1] <= parts.start() or not named_only_by(own)):  # the total's own words are the parts' too
+        parts = _PARTS_FOLLOW.search(text, left, other.start)
+        if parts and text[other.end - 1] == text[own.end - 1] and named_only_by(other, parts.end()) and (
+                own.end <= parts.start() or not named_only_by(own)):  # the total's own words are the parts' too
             return True
     return False
 
@@ -281,8 +298,7 @@ def ranked_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool:
     question ranks (``words``: its words, normalised), told by another place in its sentence whose clause and the
     one before name more of them: "5G基站在全省排第几？" is not answered by the 第6 of "移动通信基站总数达到3.9万个，
     全省排名第6，其中5G基站为6451个，全省排名第8"."""
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    right = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
+    left, right = _sentence_around(text, start, end)
     ranks = list(_RANK.finditer(text, left, right))
     own = next((r for r in ranks if r.start() < end and r.end() > start), None)
     if own is None:

@@ -106,9 +106,9 @@ def test_a_span_holds_a_form_with_the_characters_beside_it(text, span, form, exp
     assert holds_form(text, start, start + len(span), form) is expected
 
 
-def test_gold_answers_of_the_reading_comprehension_data_pass_the_checks_their_question_asks_for():
-    # Pins what ANSWER_FORMS (1,080 of 1,087) and the per-head check (none of the figures asked) say they measured:
-    # a pattern that stops meaning what it says fails here.
+@pytest.fixture(scope="module")
+def mrc_examples():
+    """Every question of the public reading-comprehension data (CMRC 2018 trial, DRCD dev and test), read once."""
     from pathlib import Path
 
     from retrieval.reader.data import read_squad
@@ -116,8 +116,23 @@ def test_gold_answers_of_the_reading_comprehension_data_pass_the_checks_their_qu
     mrc = Path(__file__).resolve().parents[3] / "shared" / "data" / "mrc"
     if not mrc.is_dir():
         pytest.skip(f"no {mrc}")
-    examples = (read_squad(mrc / "cmrc2018_trial.json") + read_squad(mrc / "DRCD_dev.json", simplify=True)
-                + read_squad(mrc / "DRCD_test.json", simplify=True))
+    return (read_squad(mrc / "cmrc2018_trial.json") + read_squad(mrc / "DRCD_dev.json", simplify=True)
+            + read_squad(mrc / "DRCD_test.json", simplify=True))
+
+
+@pytest.fixture(scope="module")
+def words_of():
+    """A question's words as the gold tests compare them: jieba's content words of two or more characters, normalised."""
+    from retrieval.lexicon import Segmenter, normalize
+
+    segmenter = Segmenter(None)
+    return lambda question: [normalize(w) for w in segmenter.content_words(question) if len(w) > 1]
+
+
+def test_gold_answers_of_the_reading_comprehension_data_pass_the_checks_their_question_asks_for(mrc_examples):
+    # Pins what ANSWER_FORMS (1,080 of 1,087) and the per-head check (none of the figures asked) say they measured:
+    # a pattern that stops meaning what it says fails here.
+    examples = mrc_examples
     asked = [(e, form) for e in examples if (form := asked_form(e.question))]
     held = [e for e, form in asked if holds_form(e.context, e.answer_start, e.answer_start + len(e.answer_text), form)]
     assert len(asked) >= 700 and len(held) / len(asked) >= 0.99, (len(held), len(asked))
@@ -179,25 +194,13 @@ def test_a_count_of_another_kind_of_thing_than_asked_is_told_by_the_figure_besid
     assert counted_elsewhere(text, start, start + len(span), words) is expected
 
 
-def test_gold_counts_of_the_reading_comprehension_data_count_what_their_question_asks():
+def test_gold_counts_of_the_reading_comprehension_data_count_what_their_question_asks(mrc_examples, words_of):
     # Pins what values.counted_elsewhere measured: no gold figure asked with 多少/几 is rejected (529 here, with
     # jieba's words; benchmarks/answer_forms.py, with answering's analysis: 384 of 384 counting questions);
     # a change that makes it reject right answers fails here.
-    from pathlib import Path
-
-    from retrieval.lexicon import Segmenter, normalize
-    from retrieval.reader.data import read_squad
-
-    mrc = Path(__file__).resolve().parents[3] / "shared" / "data" / "mrc"
-    if not mrc.is_dir():
-        pytest.skip(f"no {mrc}")
-    segmenter = Segmenter(None)
-    examples = (read_squad(mrc / "cmrc2018_trial.json") + read_squad(mrc / "DRCD_dev.json", simplify=True)
-                + read_squad(mrc / "DRCD_test.json", simplify=True))
-    figures = [e for e in examples if re.search(r"多少|几", e.question) and re.search(r"\d|[一二三四五六七八九十百千万亿]", e.answer_text)]
+    figures = [e for e in mrc_examples if re.search(r"多少|几", e.question) and re.search(r"\d|[一二三四五六七八九十百千万亿]", e.answer_text)]
     rejected = [e for e in figures
-                if counted_elsewhere(e.context, e.answer_start, e.answer_start + len(e.answer_text),
-                                     [normalize(w) for w in segmenter.content_words(e.question) if len(w) > 1])]
+                if counted_elsewhere(e.context, e.answer_start, e.answer_start + len(e.answer_text), words_of(e.question))]
     assert len(figures) >= 400 and len(rejected) <= len(figures) // 100, [(e.question, e.answer_text) for e in rejected]
 
 
@@ -214,19 +217,10 @@ def test_a_span_inside_a_phrase_naming_a_topic_restates_it(text, span, expected)
     assert within_topic_phrase(text, start, start + len(span)) is expected
 
 
-def test_no_gold_answer_of_the_reading_comprehension_data_restates_a_topic():
+def test_no_gold_answer_of_the_reading_comprehension_data_restates_a_topic(mrc_examples):
     # Pins what values.within_topic_phrase measured (0 of 8,019 gold answers lie inside 关于…问题/建议/提案/议案).
-    from pathlib import Path
-
-    from retrieval.reader.data import read_squad
-
-    mrc = Path(__file__).resolve().parents[3] / "shared" / "data" / "mrc"
-    if not mrc.is_dir():
-        pytest.skip(f"no {mrc}")
-    examples = (read_squad(mrc / "cmrc2018_trial.json") + read_squad(mrc / "DRCD_dev.json", simplify=True)
-                + read_squad(mrc / "DRCD_test.json", simplify=True))
-    inside = [e for e in examples if within_topic_phrase(e.context, e.answer_start, e.answer_start + len(e.answer_text))]
-    assert len(examples) >= 8000 and not inside, [(e.question, e.answer_text) for e in inside]
+    inside = [e for e in mrc_examples if within_topic_phrase(e.context, e.answer_start, e.answer_start + len(e.answer_text))]
+    assert len(mrc_examples) >= 8000 and not inside, [(e.question, e.answer_text) for e in inside]
 
 
 @pytest.mark.parametrize("text, span, expected", [
@@ -258,21 +252,9 @@ def test_a_place_in_an_order_is_that_of_the_clause_before_it(span, words, expect
     assert ranked_elsewhere(RANKS, start, start + len(span), words) is expected
 
 
-def test_places_in_an_order_of_the_reading_comprehension_data_rank_what_their_question_asks():
+def test_places_in_an_order_of_the_reading_comprehension_data_rank_what_their_question_asks(mrc_examples, words_of):
     # Pins what values.ranked_elsewhere measured (benchmarks/answer_forms.py: 35 of 35 gold places asked with 第几).
-    from pathlib import Path
-
-    from retrieval.lexicon import Segmenter, normalize
-    from retrieval.reader.data import read_squad
-
-    mrc = Path(__file__).resolve().parents[3] / "shared" / "data" / "mrc"
-    if not mrc.is_dir():
-        pytest.skip(f"no {mrc}")
-    segmenter = Segmenter(None)
-    examples = (read_squad(mrc / "cmrc2018_trial.json") + read_squad(mrc / "DRCD_dev.json", simplify=True)
-                + read_squad(mrc / "DRCD_test.json", simplify=True))
-    ranked = [e for e in examples if asked_form(e.question) == "rank"]
+    ranked = [e for e in mrc_examples if asked_form(e.question) == "rank"]
     rejected = [e for e in ranked
-                if ranked_elsewhere(e.context, e.answer_start, e.answer_start + len(e.answer_text),
-                                    [normalize(w) for w in segmenter.content_words(e.question) if len(w) > 1])]
+                if ranked_elsewhere(e.context, e.answer_start, e.answer_start + len(e.answer_text), words_of(e.question))]
     assert len(ranked) >= 30 and not rejected, [(e.question, e.answer_text) for e in rejected]
