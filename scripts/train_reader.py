@@ -36,8 +36,9 @@ from tqdm import tqdm  # noqa: E402
 from index.onnx_runtime import load_hf_tokenizer  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from retrieval.reader import train as T  # noqa: E402
-from retrieval.reader.data import (ENGLISH_QUESTIONS_FILE, Example, is_english_copy, is_loosened_copy,  # noqa: E402
-                                   load_training_examples, read_english_questions)
+from retrieval.reader.data import (ENGLISH_QUESTIONS_FILE, ENGLISH_TRAINING_QUESTIONS_FILE,  # noqa: E402
+                                   Example, is_english_copy, is_loosened_copy, load_training_examples,
+                                   read_english_questions)
 from retrieval.reader.features import span_targets  # noqa: E402
 from retrieval.reader.model import SpanReaderModel, load_encoder, load_reader, save_trained  # noqa: E402
 from retrieval.reader.runtime import (Reader, default_base_dir, load_default_reader,  # noqa: E402
@@ -198,7 +199,8 @@ def data_stage(examples: list[Example], plan: T.TrainingPlan, limit: int = 0) ->
                    + T.loosened_copies(calibration, plan, loosener.loosened))
     print(f"questions: {len(examples)} ({len(train)} train, {len(held_back)} held-back, {len(calibration)} calibration)")
     return {"counts": {"questions": len(examples), "train_questions": len(train)},
-            "train_examples": T.training_examples(train, plan, glosser.english, loosener.loosened),
+            "train_examples": T.training_examples(train, plan, glosser.english, loosener.loosened,
+                                                  read_english_questions(ENGLISH_TRAINING_QUESTIONS_FILE)),
             "held_back": held_back,
             "held_back_english": T.english_copies(held_back, plan, glosser.english, written),
             "held_back_loosened": T.loosened_copies(held_back, plan, loosener.loosened),
@@ -206,9 +208,11 @@ def data_stage(examples: list[Example], plan: T.TrainingPlan, limit: int = 0) ->
 
 
 def data_record(plan: T.TrainingPlan) -> dict:
-    """What a saved data stage was made from: the plan's data fields and the English renderings file."""
+    """What a saved data stage was made from: the plan's data fields and the English renderings files."""
     written = hashlib.sha256(ENGLISH_QUESTIONS_FILE.read_bytes()).hexdigest()[:16]
-    return {**{k: getattr(plan, k) for k in DATA_FIELDS}, "english_questions": written}
+    training = hashlib.sha256(ENGLISH_TRAINING_QUESTIONS_FILE.read_bytes()).hexdigest()[:16]
+    return {**{k: getattr(plan, k) for k in DATA_FIELDS}, "english_questions": written,
+            "english_training_questions": training}
 
 
 def write_examples(path: Path, splits: dict[str, list[Example]], plan: T.TrainingPlan) -> None:

@@ -174,6 +174,9 @@ def with_headings(examples: list[Example], *, rate: float, seed: int) -> list[Ex
 ENGLISH_QUESTIONS_FILE = Path(__file__).parent / "data" / "english_questions.tsv"
 """Fluent English renderings of the held-back and calibration splits' English copies, by question id."""
 
+ENGLISH_TRAINING_QUESTIONS_FILE = Path(__file__).parent / "data" / "english_training_questions.tsv"
+"""Fluent English renderings of the training split's English copies, by question id (the glosses' stand-in)."""
+
 
 def read_english_questions(path: Path = ENGLISH_QUESTIONS_FILE) -> dict[str, str]:
     """question id → its English rendering (``#`` lines are comments)."""

@@ -437,9 +437,14 @@ def split_three(examples: list[Example], plan: TrainingPlan):
 
 
 def training_examples(train: list[Example], plan: TrainingPlan, english: Callable[[str], str],
-                      loosened: Callable[[Example], str | None] | None = None) -> list[Example]:
-    """The training questions, some also in English and some reworded, each with its no-answer negatives."""
+                      loosened: Callable[[Example], str | None] | None = None,
+                      written: dict[str, str] | None = None) -> list[Example]:
+    """The training questions, some also in English and some reworded, each with its no-answer negatives.
+    ``written``: English renderings by question id that replace the word-by-word gloss of those copies."""
     both = with_english(train, rate=plan.english_question_rate, english=english, seed=plan.seed + 3)
+    if written:
+        both = [replace(e, question=written.get(e.qid.removesuffix(":en"), e.question)) if is_english_copy(e) else e
+                for e in both]
     if loosened and plan.loosened_question_rate:
         both += [e for e in with_loosened(train, rate=plan.loosened_question_rate, loosened=loosened,
                                           seed=plan.seed + 5) if is_loosened_copy(e)]

@@ -5,6 +5,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from retrieval.reader.data import (Example, read_squad, split_by_article, with_headings, with_named_questions,
                                    with_negatives, without_answer_sentence)
 
@@ -99,11 +101,20 @@ def test_headings_come_first_and_the_answer_moves_with_them() -> None:
     assert with_headings(examples, rate=0.0, seed=2) == examples
 
 
-def test_the_written_english_questions_are_english_and_one_per_question() -> None:
+@pytest.mark.parametrize("name, at_least", [("english_questions.tsv", 190), ("english_training_questions.tsv", 1800)])
+def test_the_written_english_questions_are_english_and_one_per_question(name: str, at_least: int) -> None:
     from retrieval.reader.data import ENGLISH_QUESTIONS_FILE, read_english_questions
 
-    written = read_english_questions()
-    rows = [line for line in ENGLISH_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    assert len(written) == len(rows) >= 190                      # no question id twice
+    path = ENGLISH_QUESTIONS_FILE.with_name(name)
+    written = read_english_questions(path)
+    rows = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    assert len(written) == len(rows) >= at_least                 # no question id twice
     assert not any(re.search(r"[\u4e00-\u9fff]", q) for q in written.values())   # no Chinese left in them
     assert all(q.rstrip().endswith("?") for q in written.values())
+
+
+def test_training_renderings_are_of_other_questions_than_the_held_back_and_calibration_ones() -> None:
+    from retrieval.reader.data import ENGLISH_QUESTIONS_FILE, ENGLISH_TRAINING_QUESTIONS_FILE, read_english_questions
+
+    assert not read_english_questions(ENGLISH_QUESTIONS_FILE).keys() & read_english_questions(
+        ENGLISH_TRAINING_QUESTIONS_FILE).keys()

@@ -164,3 +164,19 @@ def test_held_back_english_copies_take_the_written_rendering_where_there_is_one(
     assert [e.qid for e in copies] == [e.qid for e in glossed]
     assert copies[0].question == "What is question one?"
     assert all(e.question.startswith("gloss ") for e in copies[1:])
+
+
+def test_training_english_copies_take_the_written_rendering_where_there_is_one() -> None:
+    examples = [Example(f"q{i}", "a", f"问题{i}是什么？", "上下文", "", -1) for i in range(40)]
+    plan = dataclasses.replace(T.TrainingPlan(), english_question_rate=0.5, loosened_question_rate=0.0,
+                               named_question_rate=0.0, heading_rate=0.0, sentence_removed_rate=0.0,
+                               other_paragraph_rate=0.0)
+    glossed = [e for e in T.training_examples(examples, plan, lambda q: "gloss " + q) if e.qid.endswith(":en")]
+    assert glossed and all(e.question.startswith("gloss ") for e in glossed)
+    written = {glossed[0].qid.removesuffix(":en"): "What is question one?"}
+    both = T.training_examples(examples, plan, lambda q: "gloss " + q, written=written)
+    copies = sorted((e for e in both if e.qid.endswith(":en")), key=lambda e: e.qid)
+    assert [e.qid for e in copies] == sorted(e.qid for e in glossed)
+    assert sum(e.question == "What is question one?" for e in copies) == 1
+    assert sum(e.question.startswith("gloss ") for e in copies) == len(copies) - 1
+    assert not any(e.question == "What is question one?" for e in both if not e.qid.endswith(":en"))
