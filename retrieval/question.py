@@ -62,6 +62,10 @@ _FIELDS_ZH = [
                  rf".{{0,4}}(属于|是|算|列为|归为)(哪一类|哪类|什么类|哪个类别|几类)"),
     ("signer", r"签发人|(承办|分管)负责人|谁签发|谁签(的|字)"),  # not 项目负责人: a topic
 ]
+# Who proposes (the addressee of a reply), one or several: "which deputies submitted …".
+_PROPOSERS_EN = r"(members?|deput(y|ies)|delegates?|representatives?)"
+# How English asks when: "when", "on what date", "which day".
+_WHEN_EN = r"(\bwhen|\b(what|which) (date|day))"
 _FIELDS_EN = [
     ("doc_number", r"document number|reference number|file number|\bserial number"),
     # "suggestion No. 255" names the number: it does not ask it.
@@ -71,12 +75,17 @@ _FIELDS_EN = [
     ("phone", r"phone|telephone"),
     # who wrote the proposal, not the reply (the agency: below)
     ("addressee", r"addressed to|\bto whom\b|who (submitted|proposed|made|raised)|\bwhose (suggestion|proposal|motion)"
-                  r"|\bwho\b.*\b(suggestion|proposal|motion)\b.*\bfrom\b|who wrote (?!(the|this|that) (reply|letter|response|answer))|which (\w+ )?(member|deputy|delegate)|(member|deputy|delegate|representative)\b.*\b(submit|propos|rais|made|wrote)"),
-    ("date", r"when (was|is) (this|the) (reply|letter|response|answer)|date of (this|the) (reply|letter)|(reply|letter) (dated|issued|sent|signed)"
-             r"|\bwhen did\b.*\b(reply|respond)\b|\bwhen did\b.*\b(sign|issue|send|write)\b.*\b(reply|letter|response)\b"
-             r"|\b(replied|responded|answered)\b.*(\band\b|,)\s*(on )?(when|what date|which date|what day)\b"),
+                  r"|\bwho\b.*\b(suggestion|proposal|motion)\b.*\bfrom\b|who wrote (?!(the|this|that) (reply|letter|response|answer))"
+                  rf"|which (\w+ )?{_PROPOSERS_EN}|{_PROPOSERS_EN}\b.*\b(submit|propos|rais|made|wrote)"),
+    # When the letter was dated, asked with when / what date / which day ("On what date was X's reply to
+    # suggestion No. 5 issued?", "What day did the bureau sign its reply?"), not when a thing it tells of happens.
+    ("date", rf"{_WHEN_EN} (was|is) (this|the) (reply|letter|response|answer)|date of (this|the) (reply|letter)"
+             r"|(reply|letter) (dated|issued|sent|signed)"
+             rf"|{_WHEN_EN}\b.*\b(reply|letter|response)\b.*\b(dated|issued|sent|signed|written)\b"
+             rf"|{_WHEN_EN} did\b.*\b(reply|respond)\b|{_WHEN_EN} did\b.*\b(sign|issue|send|write)\b.*\b(reply|letter|response)\b"
+             rf"|\b(replied|responded|answered|signed)\b.*(\band\b|,)\s*(on )?{_WHEN_EN}\b"),
     ("agency", r"which (agency|department|bureau|office|ministry|authority|body|government|county|city|district) "
-               r"(replied|issued|wrote|sent|handled|dealt with|(is|was) (handling|responsible for|in charge of))"
+               r"(replied|issued|wrote|sent|signed|handled|dealt with|(is|was) (handling|responsible for|in charge of))"
                r"|who (handled|dealt with) (the|this|that|suggestion|proposal|motion)"
                r"|issuing (agency|authority)"
                r"|who (wrote|sent|issued) (the|this|that) (reply|letter|response|answer)|\bwho (replied|responded)\b"

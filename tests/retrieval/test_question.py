@@ -104,6 +104,12 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("第12号建议的主办单位是哪个？", "agency"),
     ("Which bureau handled proposal No. 36?", "agency"),
     ("Who dealt with the suggestion on school buses?", "agency"),
+    ("On what date was the water bureau's reply to proposal No. 8 issued?", "date"),
+    ("Which day did the county government sign its reply to the deputies?", "date"),
+    ("Which office signed the reply on street lights, and on what date?", "agency"),
+    ("Which office signed the reply on street lights, and on what date?", "date"),
+    ("Which deputies submitted the suggestion on bus lanes?", "addressee"),
+    ("Which members raised the proposal about the library?", "addressee"),
 ])
 def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser, question: str, field: str) -> None:
     assert field in analyser.analyse(question).fields
@@ -117,7 +123,10 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
                                       "第几号线路改了站？", "新校区什么时候开工，哪天完工？",
                                       "Who repaired the road, and when?", "When did the bridge open and who paid?",
                                       "有几位代表参加了调研？", "补助资金由哪个部门负责办理？",
-                                      "项目的主办单位是谁？", "Who benefits from the suggestion?"])
+                                      "项目的主办单位是谁？", "Who benefits from the suggestion?",
+                                      "What date was the plan issued, according to the reply?",
+                                      "When was the new school opened, according to the letter?",
+                                      "On what date will the road the reply mentions be finished?"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
     assert analyser.analyse(question).fields == ()
 
