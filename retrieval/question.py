@@ -38,7 +38,9 @@ _LETTER = r"(?:答复|回复|复函|来函|回函|回信|来信|(?:这|那|该|�
 _FIELDS_ZH = [
     ("doc_number", r"文号|发文字号|发文编号"),
     ("proposal_number", r"(提案|建议|议案)的?(编号|号码|号是)|编号是多少|编号为|(提案|建议|议案)是?第?(几|多少)号"),
-    ("contact", r"联系人|联系谁|找谁|找哪位|问谁"),
+    # 承办人/经办人: the official who handled the reply, whom the sign-off names with the phone
+    # ("承办人及联系电话：…"); not 承办单位 (the agency) nor 承办负责人 (the signer).
+    ("contact", r"联系人|联系谁|找谁|找哪位|问谁|承办人|经办人|谁经办"),
     ("phone", r"电话|联系方式"),
     ("addressee", r"哪(几|一)?位(委员|代表)|回复(给)?谁|答复(给)?谁|谁的(提案|建议)|提案人|建议人|哪位.*(提案|建议)|(写|发|寄)给(谁|哪)"
                   r"|谁提(出)?的|由谁提(出)?"  # who proposed it (谁提的, not 谁提供)

@@ -56,6 +56,8 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
 @pytest.mark.parametrize(("question", "field"), [
     ("对这份答复有意见，该联系谁？", "contact"),
     ("有问题找谁？", "contact"),
+    ("修路那封答复的承办人是谁？", "contact"),
+    ("这件事具体是谁经办的？", "contact"),
     ("这封信是写给哪个单位的？", "addressee"),
     ("这件提案是哪几位委员提的？", "addressee"),
     ("那件建议是谁提出的？", "addressee"),
