@@ -46,8 +46,9 @@ from retrieval.reader.runtime import (Reader, default_base_dir, load_default_rea
 
 DATA_FILES = [("cmrc2018_trial.json", False), ("DRCD_dev.json", True), ("DRCD_test.json", True)]
 # The plan fields the data stage depends on: examples saved under other values are not reused.
-DATA_FIELDS = ("seed", "held_out_share", "english_question_rate", "loosened_question_rate",
-               "sentence_removed_rate", "other_paragraph_rate", "named_question_rate", "heading_rate")
+DATA_FIELDS = ("seed", "held_out_share", "english_question_rate", "english_renderings_in_training",
+               "loosened_question_rate", "sentence_removed_rate", "other_paragraph_rate", "named_question_rate",
+               "heading_rate")
 SPLITS = ("train_examples", "held_back", "held_back_english", "held_back_loosened", "calibration")
 
 
@@ -199,8 +200,9 @@ def data_stage(examples: list[Example], plan: T.TrainingPlan, limit: int = 0) ->
                    + T.loosened_copies(calibration, plan, loosener.loosened))
     print(f"questions: {len(examples)} ({len(train)} train, {len(held_back)} held-back, {len(calibration)} calibration)")
     return {"counts": {"questions": len(examples), "train_questions": len(train)},
-            "train_examples": T.training_examples(train, plan, glosser.english, loosener.loosened,
-                                                  read_english_questions(ENGLISH_TRAINING_QUESTIONS_FILE)),
+            "train_examples": T.training_examples(
+                train, plan, glosser.english, loosener.loosened,
+                read_english_questions(ENGLISH_TRAINING_QUESTIONS_FILE) if plan.english_renderings_in_training else None),
             "held_back": held_back,
             "held_back_english": T.english_copies(held_back, plan, glosser.english, written),
             "held_back_loosened": T.loosened_copies(held_back, plan, loosener.loosened),
