@@ -35,6 +35,7 @@ class LetterMetadata:
     cc: str | None = None               # 抄送
     category: str | None = None         # e.g. A类
     signer: str | None = None           # 签发人 / 承办负责人: who signed for the agency
+    session: str | None = None          # the meeting the proposal was made at, e.g. 市十七届人大五次会议
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,9 @@ _FIELDS_ZH = [
     ("category", rf"(办理|答复|办复)(的)?(类别|类型|分类)|({_LETTER}|(的|这|那|该|此)(件|个|项|份)?(提案|建议|议案))"
                  rf".{{0,4}}(属于|是|算|列为|归为)(哪一类|哪类|什么类|哪个类别|几类)"),
     ("signer", r"签发人|(承办|分管)负责人|谁签发|谁签(的|字)"),  # not 项目负责人: a topic
+    # The meeting a proposal was made at ("这件建议是在哪次会议上提的？"): the proposal must be what is asked
+    # about, so "项目是在哪次会议上通过的？" stays a question about the text.
+    ("session", r"^(?=.*(建议|提案|议案)).*(哪(一)?次|哪(一)?届|第几次|什么)(会议|人代会|政协会|大会|会上)"),
 ]
 # Who proposes (the addressee of a reply), one or several: "which deputies submitted …".
 _PROPOSERS_EN = r"(members?|deput(y|ies)|delegates?|representatives?)"
@@ -95,6 +98,8 @@ _FIELDS_EN = [
     ("disclosure", r"disclos|made public"),
     ("cc", r"\bcc\b|copied to|carbon cop"),
     ("category", r"\bcategory\b|\bclass(ified)? [abc]\b"),
+    ("session", r"\b(which|what) (session|meeting)\b.*\b(suggestion|proposal|motion|raised|submitted|made|put forward)\b"
+                r"|\b(suggestion|proposal|motion)\b.*\b(raised|submitted|made|put forward) at (which|what)\b"),
     ("signer", r"responsible (official|person|leader)|\bsign(ed|s)? (off|for)\b|\bsignator|\bsigner\b|who signed|official in charge"),
 ]
 # The subject a later part of a question about the letter leaves out: "答复是哪个单位发的，什么时候发的？"

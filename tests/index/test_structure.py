@@ -169,6 +169,7 @@ def test_baiyun_metadata(baiyun: Letter) -> None:
         date_iso="2021-09-10",
         contact="黄嘉怡",
         phone="020-36218457",
+        session="区十八届人大六次会议",
     )
 
 
@@ -356,6 +357,19 @@ def test_doc_number_variants(line: str, expected: str) -> None:
 ])
 def test_proposal_number_variants(line: str, expected: str) -> None:
     assert extract_metadata([], [line], []).proposal_number == expected
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("关于市人大十六届二次会议第B0045号代表建议的答复", "市人大十六届二次会议"),
+    ("水利局对政协临川县第八届委员会第二次会议第12号提案的答复", "政协临川县第八届委员会第二次会议"),
+    ("关于对县十五届人民代表大会三次会议第7号建议的答复", "县十五届人民代表大会三次会议"),
+    ("市交通局对市八届人大二次会议第9号建议的答复", "市八届人大二次会议"),   # not 局对市…: an agency's words
+    ("关于答复十六届人大二次会第12号建议的函", "十六届人大二次会"),
+    ("您在省政协十二届三次会议上提出的提案收悉。", "省政协十二届三次会议"),
+    ("关于加快老旧小区改造的建议", None),
+])
+def test_the_meeting_a_proposal_was_made_at(line: str, expected: str | None) -> None:
+    assert extract_metadata([], [line], []).session == expected
 
 
 @pytest.mark.parametrize(("lines", "contact", "phone"), [

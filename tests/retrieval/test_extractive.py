@@ -62,7 +62,25 @@ def test_a_date_read_from_a_labelled_iso_date_is_cited_where_it_stands() -> None
     assert [c.quote for c in answer.citations] == [" ".join(PAGE_HEADER[1:])]
 
 
+def test_the_meeting_a_proposal_was_made_at_is_answered_from_the_letters_title() -> None:
+    title = "城南区文体局关于区九届人大三次会议第17号建议的答复"
+    header = Chunk("h1", "letter-s", "体育馆函", (HEADER_SECTION,), title, 0, len(title))
+    record = DocumentRecord("letter-s", "s.txt", "hash", "体育馆函",
+                            metadata=extract_metadata([title], ["城南体育馆将于明年修缮。"], []))
+    dictionary = EnglishToChinese()
+    analyser = QuestionAnalyser(Segmenter(None), lambda: dictionary, known=lambda word: True)
+    answerer = ExtractiveAnswerer(analyser, reader=None, document=lambda doc_id: record,
+                                  chunks_of=lambda doc_id: [header])
+    for question in ("修体育馆的建议是在哪次会议上提出的？", "At which session was the stadium suggestion raised?"):
+        found = answerer._from_metadata(analyser.analyse(question), [Hit(header, 1.0)], "letter-s")
+        assert found is not None, question
+        answer, fields = found
+        assert "区九届人大三次会议" in answer.text and fields == {"session"}
+
+
 @pytest.mark.parametrize(("question", "passage", "span", "fits"), [
+    ("这件建议是在哪次会议上提的？", "正在阅读: 对区九届人大三次会议第17号建议的答复", "正在阅读", False),
+    ("这件建议是在哪次会议上提的？", "您在区九届人大三次会议上提出的建议收悉", "区九届人大三次会议", True),
     ("Which ministry replied about drinking water?", "《长江保护法》正式施行", "《长江保护法》正式施行", False),
     ("Which ministry replied about drinking water?", "由生态环境部会同水利部办理", "生态环境部", True),
     ("这封答复的联系电话是多少？", "联系人：王明，请来电咨询", "王明", False),

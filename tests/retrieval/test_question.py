@@ -112,6 +112,10 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("Which office signed the reply on street lights, and on what date?", "date"),
     ("Which deputies submitted the suggestion on bus lanes?", "addressee"),
     ("Which members raised the proposal about the library?", "addressee"),
+    ("修桥的那件建议是在哪次会议上提的？", "session"),
+    ("这件提案是政协哪一届会议提出的？", "session"),
+    ("At which session was the proposal on the library raised?", "session"),
+    ("What meeting was the suggestion on bus lanes put forward at?", "session"),
 ])
 def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser, question: str, field: str) -> None:
     assert field in analyser.analyse(question).fields
@@ -128,7 +132,8 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
                                       "项目的主办单位是谁？", "Who benefits from the suggestion?",
                                       "What date was the plan issued, according to the reply?",
                                       "When was the new school opened, according to the letter?",
-                                      "On what date will the road the reply mentions be finished?"])
+                                      "On what date will the road the reply mentions be finished?",
+                                      "这个项目是在哪次会议上通过的？", "Which meeting approved the road plan?"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
     assert analyser.analyse(question).fields == ()
 
