@@ -122,7 +122,7 @@ def extract_metadata(header: Sequence[str], body: Sequence[str],
         cc=_first(CC, ends),
         category=_category(ends),
         signer=_first(SIGNER, ends),
-        session=_first(SESSION, [title or "", *header, *body[:OPENING_PARAGRAPHS]]),
+        session=_first(SESSION, [title or "", *header, *body[:OPENING_PARAGRAPHS], *signoff]),  # 正在阅读: 对…答复
     )
 
 

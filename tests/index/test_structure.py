@@ -372,6 +372,11 @@ def test_the_meeting_a_proposal_was_made_at(line: str, expected: str | None) -> 
     assert extract_metadata([], [line], []).session == expected
 
 
+def test_the_meeting_named_after_the_sign_off_as_a_web_page_repeats_the_title() -> None:
+    signoff = ["城南区交通运输局", "2018年6月4日", "正在阅读: 对城南区十六届人大三次会议代表建议第23号的答复"]
+    assert extract_metadata([], ["您提出的建议收悉。"], signoff).session == "区十六届人大三次会议"
+
+
 @pytest.mark.parametrize(("lines", "contact", "phone"), [
     (["（联系人：李金吉，电话：88308273）"], "李金吉", "88308273"),
     (["联系人：王某；联系电话：0760-88308273"], "王某", "0760-88308273"),
