@@ -113,7 +113,9 @@ def extract_metadata(header: Sequence[str], body: Sequence[str],
         title=title,
         addressee=(_addressee(header) or _salutation(body[:SALUTATION_PARAGRAPHS])
                    or _first(PROPOSERS, [*header, *body[:OPENING_PARAGRAPHS]])),
-        proposal_number=_first(PROPOSAL_NUMBER, [title or "", *header, *body[:OPENING_PARAGRAPHS]]),
+        # a header may break its line between 提案 and 第34号 ("…委员提案\n第34号办理情况的报告"): pairs joined last
+        proposal_number=_first(PROPOSAL_NUMBER, [title or "", *header, *body[:OPENING_PARAGRAPHS],
+                                                 *(a + b for a, b in zip(header, header[1:]))]),
         date=date,
         date_iso=date_to_iso(date) if date else None,
         contact=_first(CONTACT, ends),

@@ -389,7 +389,22 @@ class ExtractiveAnswerer:
         return None
 
     def _named_letters(self, text: str) -> tuple[str, ...]:
-        """Letters the question names by 文号, proposal number, agency or the person it answers."""
+        """Letters the question names by 文号, proposal number, agency or the person it answers; where several
+        share the number it names, those of the kind it names (第34号提案, not a 第34号建议)."""
+        text = _ENGLISH_PROPOSAL_NUMBER.sub(lambda m: f"第{m['number']}号{_ENGLISH_PROPOSAL_KINDS[m['kind'].lower()]}", text)
+        named = self._named_by_keys(text)
+        kind = _kind_named(text)
+        if len(named) > 1 and kind:
+            return tuple(doc_id for doc_id in named if self._letter_kind(doc_id) == kind) or named
+        return named
+
+    def _letter_kind(self, doc_id: str) -> str | None:
+        """提案, 建议 or 议案: what the letter answers, as its title or header numbers it."""
+        record = self._document(doc_id)
+        chunks = self._chunks_of(doc_id)
+        return _kind_named((record.metadata.title or "") if record else "") or (_kind_named(chunks[0].text) if chunks else None)
+
+    def _named_by_keys(self, text: str) -> tuple[str, ...]:
         asked = _compact(text)
         # The number of a 文号 (中工信函〔2022〕53号) is no proposal number (第53号): a letter is named by a
         # 文号 only whole, and the other keys are looked for in the question with its 文号s masked.
@@ -794,6 +809,21 @@ def _compact(text: str) -> str:
 # 第131082号提案, 131082号建议, 提案第131082号, 代表建议第23号 (the number of the proposal, motion or suggestion).
 _PROPOSAL_NUMBER = re.compile(r"第?\s*(?P<number>\d{1,8})\s*号\s*(?:代表|委员)?(?:提案|建议|议案)"
                               r"|(?:提案|建议|议案)\s*第\s*(?P<after>\d{1,8})\s*号")
+
+
+# "suggestion No. 34", "proposal number 58", "motion #7": an English question naming a proposal by its number,
+# put as the letters number it (人大 suggestions are 建议, 政协 proposals 提案, motions 议案).
+_ENGLISH_PROPOSAL_NUMBER = re.compile(r"\b(?P<kind>suggestion|proposal|motion)\s+(?:no\.?|number|#)\s*(?P<number>\d{1,8})\b",
+                                      re.IGNORECASE)
+_ENGLISH_PROPOSAL_KINDS = {"suggestion": "建议", "proposal": "提案", "motion": "议案"}
+
+
+def _kind_named(text: str) -> str | None:
+    """The kind of proposal a text names by its number: 提案 of 第34号提案 or 提案第34号."""
+    match = _PROPOSAL_NUMBER.search(_compact(text))
+    if not match:
+        return None
+    return re.search(r"提案|建议|议案", match.group(0)).group(0)
 
 
 def _doc_number_asked(matched: str, prefix: str) -> str:

@@ -359,6 +359,11 @@ def test_proposal_number_variants(line: str, expected: str) -> None:
     assert extract_metadata([], [line], []).proposal_number == expected
 
 
+def test_a_proposal_number_on_the_line_after_its_kind() -> None:
+    header = ["(注:A已经解决或基本解决,B正在解决)", "城南市政协十三届四次会议委员提案", "第27号办理情况的报告"]
+    assert extract_metadata(header, ["您的提案收悉。"], []).proposal_number == "27"
+
+
 @pytest.mark.parametrize(("line", "expected"), [
     ("关于市人大十六届二次会议第B0045号代表建议的答复", "市人大十六届二次会议"),
     ("水利局对政协临川县第八届委员会第二次会议第12号提案的答复", "政协临川县第八届委员会第二次会议"),

@@ -116,3 +116,24 @@ TOPIC_PASSAGE = "“关于城南农贸市场原址扩建的问题”。经核实
 def test_an_open_question_is_not_answered_with_the_phrase_naming_the_letters_topic(answerer, question, span, fits) -> None:
     start = TOPIC_PASSAGE.index(span)
     assert _fits(answerer._analyser.analyse(question), TOPIC_PASSAGE, start, start + len(span)) is fits
+
+
+def test_a_number_two_letters_share_names_the_one_of_the_kind_asked() -> None:
+    titles = {"a": "城南区住建局对区九届人大三次会议第34号建议的答复",
+              "b": "城南区文旅局对区政协八届二次会议第34号提案的答复"}
+    records = {doc_id: DocumentRecord(doc_id, f"{doc_id}.txt", "hash", title,
+                                      metadata=extract_metadata([title], ["您的来信收悉。"], []))
+               for doc_id, title in titles.items()}
+    heads = {doc_id: [Chunk(f"{doc_id}0", doc_id, title, (HEADER_SECTION,), title, 0, len(title))]
+             for doc_id, title in titles.items()}
+    assert {r.metadata.proposal_number for r in records.values()} == {"34"}
+    dictionary = EnglishToChinese()
+    analyser = QuestionAnalyser(Segmenter(None), lambda: dictionary, known=lambda word: True)
+    answerer = ExtractiveAnswerer(analyser, reader=None, document=records.get, chunks_of=heads.get,
+                                  documents=lambda: list(records.values()))
+    assert answerer._named_letters("第34号提案的联系人是谁？") == ("b",)
+    assert answerer._named_letters("建议第34号是哪天答复的？") == ("a",)
+    assert answerer._named_letters("Who is the contact for suggestion No. 34?") == ("a",)
+    assert answerer._named_letters("When was proposal number 34 answered?") == ("b",)
+    assert set(answerer._named_letters("第34号的联系人是谁？")) == {"a", "b"}      # no kind named: both
+    assert answerer._named_letters("Who is the contact for suggestion No. 340?") == ()
