@@ -44,13 +44,13 @@ _TITLE_CELL = re.compile(r"^标\s*题\s*[：:]\s*\|?\s*|[\s|]+$")
 _TABLE_ROW = re.compile(r"[：:]\s*\|")   # "发文单位: | 成文日期: |": labels with empty cells, no title
 _LEADING_YEAR = re.compile(r"^\d{4}年")
 _TABLE_LABEL = re.compile(r"^[^：:|]{1,8}[：:|]\s*\|?\s*")   # a web page table's label before its value
-# Who signed for the agency: an official document's 签发人 (header), a reply sheet's 承办负责人 (sign-off).
 # The meeting a proposal was made at, as titles and openings name it: "市十七届人大五次会议", "省人大十三届四次
 # 会议", "政协成安县第十届委员会第三次会议", "县十八届人民代表大会二次会议"; the level (省/市/县…) and body
 # just before the 届 are kept, a place name further left is not (it cannot be told from an agency's words).
 SESSION = re.compile(
     r"(?:(?:自治区|省|市|县|区)(?:人大|政协)?|(?:人大|政协)(?:[^\s，,。、对于在局的]{1,3}?(?:省|市|县|区))?)?"
     r"第?[一二三四五六七八九十]+届(?:人大|政协|人民代表大会|委员会)?(?:常委会)?第?[一二三四五六七八九十]+次(?:全体)?会议?")
+# Who signed for the agency: an official document's 签发人 (header), a reply sheet's 承办负责人 (sign-off).
 SIGNER = re.compile(r"(?:签发人|(?:承办|分管)?负责人)\s*[：:]\s*([\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{1,2})?)(?![\u4e00-\u9fff])")
 # Without a salutation, the proposers named in the letter's opening ("在县十八届人大二次会议上，万守文、梁清君、…、
 # 冯彦丽等提出的《…》"): at least two names joined by 、, then 等 and perhaps their count and role, then 提出的.

@@ -391,7 +391,8 @@ class ExtractiveAnswerer:
     def _named_letters(self, text: str) -> tuple[str, ...]:
         """Letters the question names by 文号, proposal number, agency or the person it answers; where several
         share the number it names, those of the kind it names (第34号提案, not a 第34号建议)."""
-        text = _ENGLISH_PROPOSAL_NUMBER.sub(lambda m: f"第{m['number']}号{_ENGLISH_PROPOSAL_KINDS[m['kind'].lower()]}", text)
+        text = _ENGLISH_PROPOSAL_NUMBER.sub(
+            lambda m: f"第{m['number']}号{_ENGLISH_PROPOSAL_KINDS[m['kind'].lower()]}", text)
         named = self._named_by_keys(text)
         kind = _kind_named(text)
         if len(named) > 1 and kind:
@@ -401,8 +402,9 @@ class ExtractiveAnswerer:
     def _letter_kind(self, doc_id: str) -> str | None:
         """提案, 建议 or 议案: what the letter answers, as its title or header numbers it."""
         record = self._document(doc_id)
-        chunks = self._chunks_of(doc_id)
-        return _kind_named((record.metadata.title or "") if record else "") or (_kind_named(chunks[0].text) if chunks else None)
+        kind = _kind_named(record.metadata.title or "") if record else None
+        chunks = [] if kind else self._chunks_of(doc_id)
+        return kind or (_kind_named(chunks[0].text) if chunks else None)
 
     def _named_by_keys(self, text: str) -> tuple[str, ...]:
         asked = _compact(text)

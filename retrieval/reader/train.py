@@ -450,8 +450,7 @@ def training_examples(train: list[Example], plan: TrainingPlan, english: Callabl
     ``written``: English renderings by question id that replace the word-by-word gloss of those copies."""
     both = with_english(train, rate=plan.english_question_rate, english=english, seed=plan.seed + 3)
     if written:
-        both = [replace(e, question=written.get(e.qid.removesuffix(":en"), e.question)) if is_english_copy(e) else e
-                for e in both]
+        both = [_as_written(e, written) if is_english_copy(e) else e for e in both]
     if loosened and plan.loosened_question_rate:
         both += [e for e in with_loosened(train, rate=plan.loosened_question_rate, loosened=loosened,
                                           seed=plan.seed + 5) if is_loosened_copy(e)]
@@ -467,9 +466,12 @@ def english_copies(examples: list[Example], plan: TrainingPlan, english: Callabl
     renderings by question id (data.read_english_questions) that replace the word-by-word gloss, so the
     split is read as people write English questions; a question without one keeps its gloss."""
     both = with_english(examples, rate=plan.english_question_rate, english=english, seed=plan.seed + 4)
-    copies = [e for e in both if is_english_copy(e)]
-    written = written or {}
-    return [replace(e, question=written.get(e.qid.removesuffix(":en"), e.question)) for e in copies]
+    return [_as_written(e, written or {}) for e in both if is_english_copy(e)]
+
+
+def _as_written(copy: Example, written: dict[str, str]) -> Example:
+    """An English copy with its question's written rendering in place of the gloss, where there is one."""
+    return replace(copy, question=written.get(copy.qid.removesuffix(":en"), copy.question))
 
 
 def loosened_copies(examples: list[Example], plan: TrainingPlan,

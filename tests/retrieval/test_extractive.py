@@ -46,15 +46,21 @@ def test_alone_or_over_another_letter_a_question_must_find_one_of_its_words(answ
 PAGE_HEADER = ["关于修缮城南体育馆的建议", "发布机构: | 城南区文体局 | 成文日期: | 2021-05-25 | |"]
 
 
+def over_letters(records: dict[str, DocumentRecord],
+                 heads: dict[str, list[Chunk]]) -> tuple[QuestionAnalyser, ExtractiveAnswerer]:
+    """An analyser and an answerer (no reader) over these letters' records and chunks."""
+    dictionary = EnglishToChinese()
+    analyser = QuestionAnalyser(Segmenter(None), lambda: dictionary, known=lambda word: True)
+    return analyser, ExtractiveAnswerer(analyser, reader=None, document=records.get, chunks_of=heads.get,
+                                        documents=lambda: list(records.values()))
+
+
 def test_a_date_read_from_a_labelled_iso_date_is_cited_where_it_stands() -> None:
     header = Chunk("h1", "letter-p", "体育馆函", (HEADER_SECTION,), "\n".join(PAGE_HEADER), 0, 60)
     record = DocumentRecord("letter-p", "p.html", "hash", "体育馆函",
                             metadata=extract_metadata(PAGE_HEADER, ["城南体育馆将于明年修缮。"], []))
     assert record.metadata.date == "2021年5月25日"
-    dictionary = EnglishToChinese()
-    analyser = QuestionAnalyser(Segmenter(None), lambda: dictionary, known=lambda word: True)
-    answerer = ExtractiveAnswerer(analyser, reader=None, document=lambda doc_id: record,
-                                  chunks_of=lambda doc_id: [header])
+    analyser, answerer = over_letters({"letter-p": record}, {"letter-p": [header]})
     found = answerer._from_metadata(analyser.analyse("体育馆那封答复是哪天发布的？"), [Hit(header, 1.0)], "letter-p")
     assert found is not None
     answer, fields = found
@@ -67,10 +73,7 @@ def test_the_meeting_a_proposal_was_made_at_is_answered_from_the_letters_title()
     header = Chunk("h1", "letter-s", "体育馆函", (HEADER_SECTION,), title, 0, len(title))
     record = DocumentRecord("letter-s", "s.txt", "hash", "体育馆函",
                             metadata=extract_metadata([title], ["城南体育馆将于明年修缮。"], []))
-    dictionary = EnglishToChinese()
-    analyser = QuestionAnalyser(Segmenter(None), lambda: dictionary, known=lambda word: True)
-    answerer = ExtractiveAnswerer(analyser, reader=None, document=lambda doc_id: record,
-                                  chunks_of=lambda doc_id: [header])
+    analyser, answerer = over_letters({"letter-s": record}, {"letter-s": [header]})
     for question in ("修体育馆的建议是在哪次会议上提出的？", "At which session was the stadium suggestion raised?"):
         found = answerer._from_metadata(analyser.analyse(question), [Hit(header, 1.0)], "letter-s")
         assert found is not None, question
@@ -127,10 +130,7 @@ def test_a_number_two_letters_share_names_the_one_of_the_kind_asked() -> None:
     heads = {doc_id: [Chunk(f"{doc_id}0", doc_id, title, (HEADER_SECTION,), title, 0, len(title))]
              for doc_id, title in titles.items()}
     assert {r.metadata.proposal_number for r in records.values()} == {"34"}
-    dictionary = EnglishToChinese()
-    analyser = QuestionAnalyser(Segmenter(None), lambda: dictionary, known=lambda word: True)
-    answerer = ExtractiveAnswerer(analyser, reader=None, document=records.get, chunks_of=heads.get,
-                                  documents=lambda: list(records.values()))
+    _, answerer = over_letters(records, heads)
     assert answerer._named_letters("第34号提案的联系人是谁？") == ("b",)
     assert answerer._named_letters("建议第34号是哪天答复的？") == ("a",)
     assert answerer._named_letters("Who is the contact for suggestion No. 34?") == ("a",)
