@@ -50,6 +50,18 @@ _TABLE_LABEL = re.compile(r"^[^：:|]{1,8}[：:|]\s*\|?\s*")   # a web page tabl
 SESSION = re.compile(
     r"(?:(?:自治区|省|市|县|区)(?:人大|政协)?|(?:人大|政协)(?:[^\s，,。、对于在局的]{1,3}?(?:省|市|县|区))?)?"
     r"第?[一二三四五六七八九十]+届(?:人大|政协|人民代表大会|委员会)?(?:常委会)?第?[一二三四五六七八九十]+次(?:全体)?会议?")
+# The bodies that handle a proposal beside the replying agency (会办单位), as letters name them: a header's label
+# ("会办单位: 贵阳市政府,遵义市政府"), or the opening's "经综合市科技局、商务局意见" / "经征求…意见" / "经商…同意" /
+# "由我部会同水利部办理" / "由我局主办，市教育局会办". Each body ends in a body's word (as an agency does);
+# "会同有关部门全力打好…" (no 办理 after it) is an action, not the handling, so the opening's forms need their
+# verb of handling.
+_BODY = r"[^，,。；;：:“”《》\s]{1,30}?(?:[局部委厅办院府会所站处室队社司]|中心|单位|部门)"
+_BODIES = rf"{_BODY}(?:[、和及与,，]{_BODY})*(?:等(?:单位|部门)?)?"
+CO_HANDLERS = re.compile(
+    r"(?:会办|协办|参办)(?:单位|部门)\s*[：:|]\s*\|?\s*([^|]+?)\s*\|?\s*$"
+    rf"|(?:(?:经|已)(?:综合|征求|会商|听取)了?|经商)({_BODIES})的?(?:意见|同意)"
+    rf"|会同({_BODIES})(?:共同|一起)?(?:办理|研究办理|办复|答复)"
+    rf"|主办[，,]({_BODIES})(?:会办|协办)(?![单部])")
 # Who signed for the agency: an official document's 签发人 (header), a reply sheet's 承办负责人 (sign-off).
 SIGNER = re.compile(r"(?:签发人|(?:承办|分管)?负责人)\s*[：:]\s*([\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{1,2})?)(?![\u4e00-\u9fff])")
 # Without a salutation, the proposers named in the letter's opening ("在县十八届人大二次会议上，万守文、梁清君、…、
@@ -125,6 +137,7 @@ def extract_metadata(header: Sequence[str], body: Sequence[str],
         category=_category(ends),
         signer=_first(SIGNER, ends),
         session=_first(SESSION, [title or "", *header, *body[:OPENING_PARAGRAPHS], *signoff]),  # 正在阅读: 对…答复
+        co_handlers=_first(CO_HANDLERS, [*header, *body[:OPENING_PARAGRAPHS]]),
     )
 
 

@@ -36,6 +36,7 @@ class LetterMetadata:
     category: str | None = None         # e.g. A类
     signer: str | None = None           # 签发人 / 承办负责人: who signed for the agency
     session: str | None = None          # the meeting the proposal was made at, e.g. 市十七届人大五次会议
+    co_handlers: str | None = None      # 会办单位: the bodies whose views the reply joins, e.g. 市科技局、商务局
 
 
 @dataclass(frozen=True)

@@ -598,21 +598,24 @@ _FIELD_FORMS = {
     "proposal_number": re.compile(r"\d|[一二三四五六七八九十]号"),
     "category": re.compile(r"[A-DＡ-Ｄ]\s*类|[A-DＡ-Ｄ][.．、]|类"),
     "session": re.compile(r"届.*次.*会"),
+    # bodies' names, each ending in a body's word before a 、 or the span's end ("会办单位已按时反馈" names none)
+    "co_handlers": re.compile(r"(?:[局部委厅院府会所站处室队社司]|中心|办公室)(?:[、,，和及与等]|$)"),
 }
 
 _FIELD_LABELS = {
     "doc_number": "文号：{}", "proposal_number": "第{}号", "contact": "联系人：{}", "phone": "电话：{}",
     "addressee": "{}", "date": "{}", "agency": "{}", "disclosure": "公开方式：{}", "cc": "抄送：{}",
     "category": "办理类别：{}", "signer": "{}", "session": "{}",
+    "co_handlers": "会办单位：{}",
 }
 
 
 _FIELD_WORDS = re.compile(
     r"^(文号|发文|字号|编号|联系|联系人|电话|联系电话|联系方式|落款|日期|时间|哪天|一天|提案|建议|议案|提案人|建议人|委员|代表|哪位|"
-    r"单位|部门|机关|印发|签发|签发人|负责人|成文|公开|方式|抄送|号码|出|发出|类别|办理|找|会议|哪次|提出|"
+    r"单位|部门|机关|印发|签发|签发人|负责人|成文|公开|方式|抄送|号码|出|发出|类别|办理|找|会议|哪次|提出|会办|协办|综合|征求|意见|一起|会同|"
     r"contact|person|phone|telephone|number|date|dated|issued|sent|signed|proposal|motion|suggestion|member|deputy|"
     r"delegate|submitted|proposed|agency|department|bureau|office|document|reference|file|serial|cc|copied|"
-    r"responsible|official|signatory|signer|session|meeting|raised)$")
+    r"responsible|official|signatory|signer|session|meeting|raised|consulted|jointly|handled|co)$")
 
 
 def _asks_about_someone_else(question: Question, record: DocumentRecord) -> bool:
@@ -635,7 +638,8 @@ def _raw_field(record: DocumentRecord, field: str) -> str:
     return {"doc_number": meta.doc_number, "proposal_number": meta.proposal_number, "contact": meta.contact,
             "phone": meta.phone, "addressee": meta.addressee, "date": meta.date, "agency": meta.agency,
             "disclosure": meta.disclosure, "cc": meta.cc, "category": meta.category,
-            "signer": meta.signer, "session": meta.session}.get(field) or ""
+            "signer": meta.signer, "session": meta.session,
+            "co_handlers": meta.co_handlers}.get(field) or ""
 
 
 def _field_texts(record: DocumentRecord, field: str) -> tuple[str, ...]:

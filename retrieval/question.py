@@ -35,6 +35,8 @@ _KINDS_EN = [
 # How a question names the letter itself: 答复, 复函, 这封信 (not 短信, 信号, 诚信).
 _LETTER = r"(?:答复|回复|复函|来函|回函|回信|来信|(?:这|那|该|此|本)(?:一)?(?:封|份|个)?(?:信|函))"
 # Facts every letter's header or sign-off holds, and how people ask for them.
+# "Which body/bodies", as a question about the letter's handling names them.
+_WHICH_BODY = r"(哪些|哪几个|哪个|哪几家|哪家|什么)(单位|部门|机关|机构)"
 _FIELDS_ZH = [
     ("doc_number", r"文号|发文字号|发文编号"),
     ("proposal_number", r"(提案|建议|议案)的?(编号|号码|号是)|编号是多少|编号为|(提案|建议|议案)是?第?(几|多少)号"),
@@ -66,11 +68,17 @@ _FIELDS_ZH = [
     # The meeting a proposal was made at ("这件建议是在哪次会议上提的？"): the proposal must be what is asked
     # about, so "项目是在哪次会议上通过的？" stays a question about the text.
     ("session", r"^(?=.*(建议|提案|议案)).*(哪(一)?次|哪(一)?届|第几次|什么)(会议|人代会|政协会|大会|会上)"),
+    # The bodies that handled the proposal beside the agency ("会办单位有哪些？", "答复时综合了哪些部门的意见？",
+    # "是和哪个部门一起办的？"); the verb must be the handling's, so "和哪些部门一起开展了整治？" is about the text.
+    ("co_handlers", rf"(会办|协办|参办)(单位|部门)|(综合|征求|听取|会商)(了)?{_WHICH_BODY}的?(意见|看法)"
+                    rf"|(和|与|同|跟|会同){_WHICH_BODY}(一起|一道|共同|联合)?(办|办理|答复|办复)(的|了|这)"
+                    rf"|{_WHICH_BODY}(一起|一道|共同|联合|参与|协助)(办理|答复|办复)"),
 ]
 # Who proposes (the addressee of a reply), one or several: "which deputies submitted …".
 _PROPOSERS_EN = r"(members?|deput(y|ies)|delegates?|representatives?)"
 # How English asks when: "when", "on what date", "which day".
 _WHEN_EN = r"(\bwhen|\b(what|which) (date|day))"
+_BODIES_EN = r"(departments?|agenc(y|ies)|bureaus?|ministr(y|ies)|units?|bod(y|ies)|offices?|authorit(y|ies)|governments?)"
 _FIELDS_EN = [
     ("doc_number", r"document number|reference number|file number|\bserial number"),
     # "suggestion No. 255" names the number: it does not ask it.
@@ -101,6 +109,9 @@ _FIELDS_EN = [
     ("session", r"\b(which|what) (session|meeting)\b.*\b(suggestion|proposal|motion|raised|submitted|made|put forward)\b"
                 r"|\b(suggestion|proposal|motion)\b.*\b(raised|submitted|made|put forward) at (which|what)\b"),
     ("signer", r"responsible (official|person|leader)|\bsign(ed|s)? (off|for)\b|\bsignator|\bsigner\b|who signed|official in charge"),
+    # Not "were residents consulted": the bodies consulted, or who handled the proposal jointly.
+    ("co_handlers", rf"\bco-?handl\w*|\b(which|what) (\w+ ){{0,2}}{_BODIES_EN}\b.*\b(consulted|jointly|co-?handled)\b"
+                    rf"|\bconsulted (which|what)\b|\bjointly with (which|what)\b|\b(together|along) with (which|what) {_BODIES_EN}\b.*\b(handl|dealt|repl|answer)"),
 ]
 # The subject a later part of a question about the letter leaves out: "答复是哪个单位发的，什么时候发的？"
 _IMPLIED_LETTER = "答复"

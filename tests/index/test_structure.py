@@ -382,6 +382,26 @@ def test_the_meeting_named_after_the_sign_off_as_a_web_page_repeats_the_title() 
     assert extract_metadata([], ["您提出的建议收悉。"], signoff).session == "区十六届人大三次会议"
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ("会办单位: 城南区财政局,城南区教育局", "城南区财政局,城南区教育局"),
+    ("| 协办单位: | 市水务局 |", "市水务局"),
+    ("您提出的《关于修缮体育馆的建议》收悉，经综合区财政局、区住房和城乡建设局意见，现答复如下：", "区财政局、区住房和城乡建设局"),
+    ("经征求市总工会、市残疾人联合会等单位意见，现答复如下：", "市总工会、市残疾人联合会等单位"),
+    ("经商市发展改革委同意，现答复如下：", "市发展改革委"),
+    ("您的提案由我部会同交通运输部办理。", "交通运输部"),
+    ("该建议由我局主办，市公安局、市交通运输局会办。", "市公安局、市交通运输局"),
+    ("我局将会同有关部门全力推进道路改造。", None),        # an action the letter tells of, not the handling
+    ("我局综合考虑了各方意见。", None),
+])
+def test_the_bodies_that_handled_a_proposal_beside_the_agency(line: str, expected: str | None) -> None:
+    assert extract_metadata([], [line], []).co_handlers == expected
+
+
+def test_bodies_named_deep_in_a_letters_text_are_not_its_co_handlers() -> None:
+    body = ["您提出的建议收悉，现答复如下：", "一、基本情况", "我市道路总里程5000公里。", "经综合市财政局意见，明年再建两条。"]
+    assert extract_metadata([], body, []).co_handlers is None
+
+
 @pytest.mark.parametrize(("lines", "contact", "phone"), [
     (["（联系人：李金吉，电话：88308273）"], "李金吉", "88308273"),
     (["联系人：王某；联系电话：0760-88308273"], "王某", "0760-88308273"),

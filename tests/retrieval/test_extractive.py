@@ -81,9 +81,27 @@ def test_the_meeting_a_proposal_was_made_at_is_answered_from_the_letters_title()
         assert "区九届人大三次会议" in answer.text and fields == {"session"}
 
 
+def test_the_bodies_consulted_are_answered_from_the_letters_opening() -> None:
+    opening = "您提出的《关于修缮体育馆的建议》收悉，经综合区财政局、区教育局意见，现答复如下："
+    chunk = Chunk("b1", "letter-c", "体育馆函", (), opening, 0, len(opening))
+    record = DocumentRecord("letter-c", "c.txt", "hash", "体育馆函", metadata=extract_metadata([], [opening], []))
+    dictionary = EnglishToChinese()
+    analyser = QuestionAnalyser(Segmenter(None), lambda: dictionary, known=lambda word: True)
+    answerer = ExtractiveAnswerer(analyser, reader=None, document=lambda doc_id: record,
+                                  chunks_of=lambda doc_id: [chunk])
+    for question in ("修体育馆那件建议征求了哪些部门的意见？", "Which departments were consulted on the stadium suggestion?"):
+        found = answerer._from_metadata(analyser.analyse(question), [Hit(chunk, 1.0)], "letter-c")
+        assert found is not None, question
+        answer, fields = found
+        assert "区财政局、区教育局" in answer.text and fields == {"co_handlers"}
+        assert [c.quote for c in answer.citations] == [opening]
+
+
 @pytest.mark.parametrize(("question", "passage", "span", "fits"), [
     ("这件建议是在哪次会议上提的？", "正在阅读: 对区九届人大三次会议第17号建议的答复", "正在阅读", False),
     ("这件建议是在哪次会议上提的？", "您在区九届人大三次会议上提出的建议收悉", "区九届人大三次会议", True),
+    ("这件建议的会办单位有哪些？", "会办单位已按时反馈", "会办单位已按时反馈", False),
+    ("这件建议的会办单位有哪些？", "由区教育局、区财政局共同办理", "区教育局、区财政局", True),
     ("Which ministry replied about drinking water?", "《长江保护法》正式施行", "《长江保护法》正式施行", False),
     ("Which ministry replied about drinking water?", "由生态环境部会同水利部办理", "生态环境部", True),
     ("这封答复的联系电话是多少？", "联系人：王明，请来电咨询", "王明", False),
