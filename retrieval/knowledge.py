@@ -89,9 +89,9 @@ class KnowledgeView:
     def known(self, term: str) -> bool:
         return self.sparse.known(term)
 
-    def romanised(self, name: str) -> tuple[str, ...]:
-        """The letters' words a romanised name spells (Gaoping → 高平)."""
-        return self.sparse.romanised.words_for(name)
+    def romanised(self, name: str, suffixes: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """The letters' words a romanised name spells (Gaoping → 高平; Huan with 县 → 环县)."""
+        return self.sparse.romanised.words_for(name, suffixes)
 
     def documents(self) -> list[DocumentRecord]:
         """Every document answering sees, oldest first: read with the chunks, not at every question (the

@@ -197,7 +197,7 @@ class QuestionAnalyser:
     """Builds Question objects; holds the word tools it needs."""
 
     def __init__(self, segmenter: Segmenter, dictionary: Callable[[], EnglishToChinese], known: Callable[[str], bool],
-                 romanised: Callable[[str], tuple[str, ...]] = lambda name: ()) -> None:
+                 romanised: Callable[[str, tuple[str, ...]], tuple[str, ...]] = lambda name, suffixes=(): ()) -> None:
         self._segmenter = segmenter
         self._dictionary = dictionary
         self._known = known
@@ -253,6 +253,10 @@ class QuestionAnalyser:
         for group in _proper_names(text, groups):
             alternatives = tuple(alt for alt in group.alternatives if self._segmenter.is_place(alt))
             suffixes = _english_rank_suffixes(text, group.source)
+            if not suffixes and any(alt.isascii() for alt in group.alternatives):
+                # a name spelled from the letters' words (its Latin form kept beside them), with no rank word:
+                # only searched for (homophones: "Xiqiao" is 西樵镇 or 喜桥村)
+                alternatives = ()
             if suffixes:  # "Yunxi county": 郧西县, not 云溪区; "Zhongfang town": not the county 中方县
                 alternatives = tuple(alt for alt in alternatives if _of_rank(normalize(alt), suffixes))
                 # A town the tagger does not know, its bare name spelled from the letters' words: Zhongfang town
@@ -273,8 +277,8 @@ class QuestionAnalyser:
         its pinyin spells (Zhongfang → 忠防)."""
         groups = self._dictionary().term_groups(text, keep=self._known)
         names = _capitalised(text)
-        groups = [_with_spellings(g, self._romanised(g.source)) if g.source in names and all(a.isascii() for a in g.alternatives)
-                  else g for g in groups]
+        groups = [_with_spellings(g, self._romanised(g.source, _english_rank_suffixes(text, g.source)))
+                  if g.source in names and all(a.isascii() for a in g.alternatives) else g for g in groups]
         return [g for g in groups if not re.fullmatch(r"\d{4}", g.source)]
 
     def _chinese_focus(self, norm: str, groups: list[TermGroup]) -> tuple[int, ...]:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from functools import cache
+
+from .places import bare_name, place_level
 
 # Names of two to four characters: a county's or a town's without its suffix (高平, 忠防); a single
 # syllable (Long, Fang) would match too many words, and English words rarely spell a longer name.
@@ -22,18 +25,40 @@ class RomanisedNames:
         self._by_pinyin: dict[str, tuple[str, ...]] | None = None
         self._lock = threading.Lock()
 
-    def words_for(self, name: str) -> tuple[str, ...]:
-        """The vocabulary's words spelt ``name`` in pinyin ("Gaoping" → 高平, 高坪), in a fixed order."""
-        return self._index().get(_PINYIN_KEY.sub("", name.lower()), ())
+    def words_for(self, name: str, suffixes: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """The vocabulary's words spelt ``name`` in pinyin ("Gaoping" → 高平, 高坪), in a fixed order; a place's
+        full name is spelt by its name without the rank suffix too ("Bailu" → 百禄镇, where the letters only
+        have the full name). ``suffixes``: the rank an English word gave the name ("Huan county" → 县), whose
+        pinyin is added to the name ("huanxian" → 环县: a one-character name spells nothing on its own)."""
+        index = self._index()
+        key = _PINYIN_KEY.sub("", name.lower())
+        if not key:
+            return ()
+        found = list(index.get(key, ()))
+        for suffix in suffixes:
+            found += [w for w in index.get(key + _spelt(suffix), ()) if w.endswith(suffix) and w not in found]
+        return tuple(found)
 
     def _index(self) -> dict[str, tuple[str, ...]]:
         with self._lock:
             if self._by_pinyin is None:
                 from pypinyin import lazy_pinyin  # its tables cost 50 MB: only once an English name is asked
 
-                found: dict[str, list[str]] = {}
+                found: dict[str, set[str]] = {}
                 for word in self._words:
-                    if NAME_CHARS[0] <= len(word) <= NAME_CHARS[1] and _CJK.fullmatch(word):
-                        found.setdefault("".join(lazy_pinyin(word)), []).append(word)
+                    if not _CJK.fullmatch(word):
+                        continue
+                    if NAME_CHARS[0] <= len(word) <= NAME_CHARS[1]:
+                        found.setdefault("".join(lazy_pinyin(word)), set()).add(word)
+                    bare = bare_name(word) if place_level(word) else word
+                    if bare != word and NAME_CHARS[0] <= len(bare) <= NAME_CHARS[1]:
+                        found.setdefault("".join(lazy_pinyin(bare)), set()).add(word)
                 self._by_pinyin = {key: tuple(sorted(words)) for key, words in found.items()}
             return self._by_pinyin
+
+
+@cache
+def _spelt(suffix: str) -> str:
+    """A rank suffix's toneless pinyin (县 → xian)."""
+    from pypinyin import lazy_pinyin
+    return "".join(lazy_pinyin(suffix))

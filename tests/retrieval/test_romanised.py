@@ -20,6 +20,24 @@ def test_a_name_finds_every_word_it_spells_in_pinyin() -> None:
     assert names.words_for("Bole") == ("伯乐",)
 
 
+def test_a_name_finds_a_place_the_letters_only_name_with_its_rank_suffix() -> None:
+    names = RomanisedNames(["樟木镇", "环县", "龙门县", "城区"])
+    assert names.words_for("Zhangmu") == ("樟木镇",)          # the letters have 樟木镇, never 樟木 alone
+    assert names.words_for("Longmen") == ("龙门县",)
+    assert names.words_for("Cheng") == ()                      # 城区's bare name would be one character
+    assert names.words_for("Huan") == ()                       # a one-character name spells nothing alone,
+    assert names.words_for("Huan", ("县", "旗")) == ("环县",)    # but with the rank the question gives it does
+    assert names.words_for("Huan", ("镇",)) == ()
+
+
+def test_a_spelled_name_with_its_rank_word_is_a_place_the_letter_must_name(tmp_path) -> None:
+    vocabulary = ["樟木镇", "环县", "公交", "线路"]
+    analyser = QuestionAnalyser(Segmenter(tmp_path / "jieba.cache"), EnglishToChinese, known=lambda word: word in vocabulary,
+                                romanised=RomanisedNames(vocabulary).words_for)
+    assert [p.alternatives for p in analyser.analyse("How many bus routes does Zhangmu town run?").places] == [("樟木镇",)]
+    assert [p.alternatives for p in analyser.analyse("How many bus routes does Huan county run?").places] == [("环县",)]
+
+
 def test_words_outside_two_to_four_characters_and_english_words_find_nothing() -> None:
     names = RomanisedNames(VOCABULARY)
     assert names.words_for("Zhen") == () and names.words_for("Qiao") == ()  # single characters are left out
