@@ -170,6 +170,14 @@ class ExtractiveAnswerer:
         answer = self._refusal(question, []) if prepared.names_nothing else None
         if prepared.missing_letter:
             answer = self._no_such_letter(question, prepared.missing_letter)
+        if answer is None and question.fields and not prepared.preferred_doc and not prepared.named_docs:
+            topic = self._topic_words(question)
+            if self._names_no_letters_topic(question, topic):
+                # "潜水艇那封答复的电话": no letter is about it, so no letter's phone answers it
+                answer = self._no_letter_about(question, topic)
+            elif topic and not question.english and any(self._analyser.known(w) for words in topic for w in words):
+                # the letter meant holds the topic named ("枸杞那封答复": not the first letter the search found)
+                hits = [hit for hit in hits if self._holds_topic(hit.chunk.doc_id, topic)]
         if answer is None and question.fields:
             found = self._from_metadata(question, hits, prepared.preferred_doc)
             if found is not None:
@@ -561,6 +569,35 @@ class ExtractiveAnswerer:
                               tuple(self._cite(c, asked.line) for c in cited))
         return None
 
+    def _topic_words(self, question: Question) -> list[tuple[str, ...]]:
+        """What a question about a letter's facts names the letter by, each idea's words; never words naming
+        the letter itself (那封, 答复) or the facts asked (电话). Of a Chinese question only ideas holding one
+        of its nouns as jieba tags the question (丝苗米 holds 丝苗; 关于 and search-mode pieces like 天发 of
+        哪天发的 hold none)."""
+        topical = [g for g in question.groups if not _is_field_word(g.source) and not _LETTER_WORD.search(g.source)]
+        if not question.english:
+            nouns = self._analyser.nouns(question.text)
+            topical = [g for g in topical if any(noun in g.source or g.source in noun for noun in nouns)]
+        return [g.alternatives for g in topical]
+
+    def _names_no_letters_topic(self, question: Question, topic: list[tuple[str, ...]]) -> bool:
+        """No letter holds any of the topic's ideas, and one of them is a thing, not a name: a romanised name
+        may be a place its letter never writes (a county's bureau writes 我县), so it is no reason to refuse."""
+        if not topic or any(self._analyser.known(word) for words in topic for word in words):
+            return False
+        return not question.english or any(_as_written(question.text, words[-1]).islower() for words in topic)
+
+    def _holds_topic(self, doc_id: str, topic: list[tuple[str, ...]]) -> bool:
+        text = self._letter_text(doc_id)
+        return any(normalize(word) in text for words in topic for word in words)
+
+    def _no_letter_about(self, question: Question, topic: list[tuple[str, ...]]) -> Answer:
+        """The refusal of a question about the letter on a topic no letter mentions."""
+        if question.english:
+            names = [_as_written(question.text, words[-1]) for words in topic]
+            return Answer(question.text, f"None of the letters mentions {' or '.join(names)}.", False, ())
+        return Answer(question.text, f"这些答复函都没有提到{'、'.join(words[0] for words in topic)}。", False, ())
+
     def _letter_meant(self, question: Question, hits: list[Hit], preferred: str | None) -> DocumentRecord | None:
         """Which letter "这份答复" is: the conversation's, the one the question's topic finds, else the newest."""
         if preferred:
@@ -609,6 +646,15 @@ _FIELD_LABELS = {
     "co_handlers": "会办单位：{}",
 }
 
+
+def _as_written(text: str, word: str) -> str:
+    """``word`` as the question spells it (mars → Mars)."""
+    match = re.search(rf"\b{re.escape(word)}\b", text, re.I)
+    return match.group(0) if match else word
+
+
+# Words that name the letter itself, not what it is about (那封, 这份, 封信, 复函, "the reply").
+_LETTER_WORD = re.compile(r"封|份|函|信|答复|回复|letter|repl(y|ies)|response|answer", re.I)
 
 _FIELD_WORDS = re.compile(
     r"^(文号|发文|字号|编号|联系|联系人|电话|联系电话|联系方式|落款|日期|时间|哪天|一天|提案|建议|议案|提案人|建议人|委员|代表|哪位|"

@@ -72,6 +72,9 @@ def is_english(text: str) -> bool:
     return latin > 0 and cjk * 3 < latin
 
 
+# jieba's noun tags: common, person, place, organisation and other proper nouns, and verbal nouns.
+NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "vn"})
+
 class Segmenter:
     """A jieba tokenizer of our own (jieba's default is a module global).
 
@@ -151,6 +154,12 @@ class Segmenter:
             if word and not _PUNCT_OR_SPACE.match(word) and word not in STOP_WORDS_ZH and word not in ASKING_REMNANTS_ZH:
                 seen.setdefault(word, None)
         return list(seen)
+
+    def nouns(self, text: str) -> list[str]:
+        """Words of two or more characters jieba tags as nouns (n, nr, ns, nt, nz, vn: 潜水艇, 枸杞, 张三):
+        what a question can name as its topic, where search-mode pieces (天发 of 哪天发的) are not."""
+        return [pair.word for pair in self._tagger.cut(normalize(text))
+                if len(pair.word) >= 2 and pair.flag in NOUN_TAGS]
 
     def places(self, text: str) -> list[str]:
         """Place names of two or more characters: words jieba tags ``ns`` that can be places

@@ -224,6 +224,14 @@ class QuestionAnalyser:
         fields = tuple(dict.fromkeys(question.fields + tuple(field for part in asking for field in part.fields)))
         return replace(question, parts=tuple(asking), fields=fields)
 
+    def known(self, word: str) -> bool:
+        """True when some letter holds ``word``."""
+        return self._known(word)
+
+    def nouns(self, text: str) -> list[str]:
+        """The nouns of a Chinese question (``Segmenter.nouns``)."""
+        return self._segmenter.nouns(text)
+
     def is_follow_up(self, question: Question) -> bool:
         """True when a question leans on the one before it (few words of its own, or a pronoun)."""
         content = [g for g in question.groups if len(g.source) > 1]
