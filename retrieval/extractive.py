@@ -21,6 +21,7 @@ from index.types import HEADER_SECTION, SIGNOFF_SECTION, Chunk, DocumentRecord
 
 from .crosslingual import TermGroup
 from .labelled import asked_value, labelled_values
+from .collection import asks_about_the_letters, small_talk, small_talk_reply, the_letters
 from .knowledge import letter_text as chunks_letter_text
 from .lexicon import normalize, to_simplified
 from .places import letter_can_be_about, names_place_unmistakably
@@ -168,6 +169,11 @@ class ExtractiveAnswerer:
         question = prepared.question
         hits = _prefer_document(hits, prepared.preferred_doc)
         answer = self._refusal(question, []) if prepared.names_nothing else None
+        talk = small_talk(question.text)
+        if talk:
+            answer = Answer(question.text, small_talk_reply(talk, question.english, len(self._documents())), False, ())
+        elif asks_about_the_letters(question.text, question.english, [g.source for g in question.groups]):
+            answer = self._the_letters(question, hits)
         if prepared.missing_letter:
             answer = self._no_such_letter(question, prepared.missing_letter)
         if answer is None and question.fields and not prepared.preferred_doc and not prepared.named_docs:
@@ -493,6 +499,14 @@ class ExtractiveAnswerer:
         text = f"提到{named}的答复有{len(found)}封：" + "；".join(labels) + ("；……" if len(found) > len(labels) else "")
         citations = [self._first_mention(doc_id, topic[0]) for doc_id in found[:MAX_CITATIONS]]
         return Answer(question.text, text, True, tuple(c for c in citations if c))
+
+    def _the_letters(self, question: Question, hits: list[Hit]) -> Answer:
+        """"这些答复函一共有几封？": the indexed letters' count and names, oldest first."""
+        records = self._documents()
+        if not records:
+            return self._refusal(question, hits)
+        text = the_letters([record.metadata.doc_number or record.display_name for record in records], question.english)
+        return Answer(question.text, text, True, ())
 
     def _first_mention(self, doc_id: str, idea: TermGroup) -> Citation | None:
         """The sentence of a letter where one of ``idea``'s words first appears."""

@@ -232,6 +232,20 @@ def test_a_letters_fact_asked_by_its_topic_comes_from_a_letter_holding_the_topic
     assert library.ask("What is the contact phone of the Qingxian reply on rice?").answered
 
 
+@pytest.mark.parametrize("question", ["这些答复函一共有几封？", "How many letters do you have?"])
+def test_how_many_letters_there_are_is_answered_with_them(library, question):
+    records = library.documents()
+    answer = library.ask(question)
+    assert answer.answered and str(len(records)) in answer.text, answer
+    assert all(record.metadata.doc_number in answer.text for record in records if record.metadata.doc_number)
+
+
+@pytest.mark.parametrize(("question", "said"), [("你好", "您好"), ("Thanks!", "welcome"), ("你能做什么？", "答复函")])
+def test_a_greeting_or_thanks_gets_a_reply_not_a_refusal(library, question, said):
+    answer = library.ask(question)
+    assert not answer.answered and said in answer.text and answer.text not in (NOT_IN_LETTERS, NOT_IN_LETTERS_EN)
+
+
 def test_who_wrote_a_letter_to_whom_says_which_is_which(library):
     answer = library.ask("加装电梯那封答复是谁写给谁的？")
     assert answer.answered and answer.text.startswith("广州市白云区住房和城乡建设局答复陈立华代表"), answer
