@@ -12,6 +12,8 @@ what the question counts (counted);
 topic, 关于…问题 (topic);
 - of the questions asking what something cost (多少钱, how much did … spend), how many gold answers are no
 sum of money (money);
+- of the questions counting with a measure word (多少家, 几个), how many gold answers hold no numeral counted with
+one (count);
 - of the questions asking a place in an order (第几), how many gold places another place in their sentence
 outdoes in naming what the question ranks (ranked) — what each check would cost if the reader were always right.
 
@@ -72,8 +74,8 @@ def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, 
     """Each check: (whether it applies to a question, whether span ``text[start:end]`` passes it)."""
     from retrieval.extractive import OPEN_QUESTION
     from retrieval.values import (
-        asked_form, asked_measure, counted_elsewhere, holds_form, money_missing, per_unit_at, ranked_elsewhere,
-        within_topic_phrase,
+        COUNT, asked_form, asked_measure, counted_at, counted_elsewhere, holds_form, money_missing, per_unit_at,
+        ranked_elsewhere, within_topic_phrase,
     )
 
     return {"form": (lambda q: asked_form(q) is not None,
@@ -83,6 +85,8 @@ def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, 
                         lambda q, text, s, e: not counted_elsewhere(text, s, e, _question_words(q))),
             "topic": (lambda q: bool(OPEN_QUESTION.search(q)), lambda q, text, s, e: not within_topic_phrase(text, s, e)),
             "money": (lambda q: asked_measure(q) == "money", lambda q, text, s, e: not money_missing(text, s, e)),
+            "count": (lambda q: asked_measure(q) == COUNT and _analyser().analyse(q).kind == "quantity",
+                      lambda q, text, s, e: counted_at(text, s, e)),
             "ranked": (lambda q: asked_form(q) == "rank",
                        lambda q, text, s, e: not ranked_elsewhere(text, s, e, _question_words(q)))}
 

@@ -50,6 +50,29 @@ _ASKED_MONEY = re.compile(r"多少钱")
 # Words a count is made with (4处, 2条, 八家): not units of time or measure, which answer when and how much.
 COUNTING_WORDS = "个|家|项|期|人|名|套|次|批|所|座|条|台|件|户|场|份|篇|部|辆|张|本|处|栋|间|层|支|类|种|位|例|届|轮"
 _ASKED_COUNT = re.compile(rf"(?:多少|几)(?:[万亿千百])?(?:{COUNTING_WORDS})(?![亿万]|千万|百万)")
+# A count asked is a figure, not a name with a numeral in it: a numeral glued to a Latin letter names a grade,
+# a generation or a model (国家4A, 5G, 3D, G20), so "升格为国家4A、5A级景区" answers no 多少家. Measured on CMRC 2018
+# trial and DRCD dev/test (benchmarks/answer_forms.py, check "count", 2026-12-06): 140 of the 144 gold answers to
+# questions counting with a measure word hold a counting numeral; the 4 others answer which-questions with a 几 in
+# them (北朝几个朝代中，哪个朝代…). Read over the held-back and calibration splits, the shipped reader's answers
+# to the 26 question sets it applies to are unchanged (12 right, 1 wrong, 4 unanswerable answered).
+_NAMING_NUMERAL = re.compile(r"(?<![A-Za-z\d.])\d[\d,.]*(?=[A-Za-z])|(?<=[A-Za-z])\d[\d,.]*")
+_ANY_NUMERAL = re.compile(_NUMERAL)
+
+
+# Nor is an ordinal (第一) a count, nor 一 in words where it counts nothing: a vague amount (一批, 一些, 一系列)
+# or no amount at all (统一, 进一步, 一直, 一体化).
+_NO_COUNT_ONE = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+|(?<=[统唯同进万])一|一(?=批|些|系列|部分|大批|定|直|起|步|般|体|道|致|切|同|并|线|流|方面)")
+
+
+def counted_at(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a numeral that counts (45家, 八条, 2,790,060: not 4A, 第一, 一批)."""
+    window = (max(0, start - 1), min(len(text), end + 2))
+    not_counts = {m.start() for pattern in (_NAMING_NUMERAL, _NO_COUNT_ONE) for m in pattern.finditer(text, *window)}
+    not_counts |= {m.start() + 1 for m in _NO_COUNT_ONE.finditer(text, *window) if m.group(0).startswith("第")}
+    return any(start + m.start() not in not_counts for m in _ANY_NUMERAL.finditer(text[start:end]))
+
+
 # The same in an English question: the unit within a few words of "how many/much" (how many kilometres of road).
 _ENGLISH_UNITS = {
     "area": r"mu|hectares?|square (?:kilo)?met(?:er|re)s?",

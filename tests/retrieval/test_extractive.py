@@ -100,6 +100,8 @@ def test_the_bodies_consulted_are_answered_from_the_letters_opening() -> None:
 @pytest.mark.parametrize(("question", "passage", "span", "fits"), [
     ("这件建议是在哪次会议上提的？", "正在阅读: 对区九届人大三次会议第17号建议的答复", "正在阅读", False),
     ("这件建议是在哪次会议上提的？", "您在区九届人大三次会议上提出的建议收悉", "区九届人大三次会议", True),
+    ("全市有多少家A级景区？", "推动一批景区升格为国家4A级景区", "国家4A", False),
+    ("全市有多少家A级景区？", "全市共有12家A级景区", "12家", True),
     ("这件建议的会办单位有哪些？", "会办单位已按时反馈", "会办单位已按时反馈", False),
     ("这件建议的会办单位有哪些？", "由区教育局、区财政局共同办理", "区教育局、区财政局", True),
     ("Which ministry replied about drinking water?", "《长江保护法》正式施行", "《长江保护法》正式施行", False),
