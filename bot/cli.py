@@ -304,8 +304,9 @@ def _decision_rule(settings) -> dict:
                     "the answer's chunk, and a place named is in its letter unless no other letter names it and "
                     "the letter names no other place of its rank, and a figure with a unit of measure measures what the "
                     "question asks a figure in, a question naming its answer's form (哪一天, 几月, 哪年, 几类, 第几) "
-                    "is answered in that form, and a count asked for is not one given per head (每万人, 人均) unless "
-                    "asked so; each passage's best span that passes the last three is read",
+                    "is answered in that form, a count asked for is not one given per head (每万人, 人均) unless "
+                    "asked so, and a figure asked for (多少, 几, how many) holds a numeral that counts or measures (not "
+                    "国家4A, 第一, a heading's 一、); each passage's best span that passes the last four is read",
             "threshold": round(config.answer_threshold, 4),
             **({"threshold_by_language": {k: round(v, 4) for k, v in config.language_thresholds.items()}}
                if config.language_thresholds else {}),
