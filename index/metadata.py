@@ -32,6 +32,9 @@ CATEGORY = re.compile(r"^[（(【\[]?\s*(?:(?:答复)?类别\s*[：:]\s*)?([A-D�
 # The category set after the 文号 on its line, as the top right of many replies has it: "忠字〔2020〕1号 B类".
 CATEGORY_AFTER_DOC_NUMBER = re.compile(rf"(?:{DOC_NUMBER.pattern})\s*[（(【\[]?\s*(?P<letter>[A-DＡ-Ｄ])\s*类\s*[）)】\]]?$")
 
+# A reply sheet's 办理结果 as boxes, the one ticked: "A已解决() B正在解决(√) C计划解决() D不能解决()".
+CATEGORY_TICKED = re.compile(r"(?<![A-Za-z])(?P<letter>[A-DＡ-Ｄ])\s*[.．、]?\s*(?P<words>[\u4e00-\u9fff]{1,8})\s*[（(]\s*[√✓✔]\s*[）)]")
+
 CONTACT = re.compile(r"(?:联系人|经办人|承办人)(?:及(?:联系)?电话|和(?:联系)?电话)?\s*[：:]\s*([^\s，,；;、：:（）()\d]+)")
 PHONE = re.compile(r"(?:联系电话|电话|联系方式|手机)\s*[：:]\s*(\+?[\d（(][\d\-－—（）()转\s]*\d)"
                    r"|(?:联系人|经办人|承办人)[及和](?:联系)?电话\s*[：:][^\d]*(\+?\d[\d\-－—转]*\d)")
@@ -43,6 +46,7 @@ _DOC_NUMBER_LABEL = re.compile(r"^(?:发文字号|发文编号|文号|字号)\s*
 _TITLE_CELL = re.compile(r"^标\s*题\s*[：:]\s*\|?\s*|[\s|]+$")
 _TABLE_ROW = re.compile(r"[：:]\s*\|")   # "发文单位: | 成文日期: |": labels with empty cells, no title
 _LEADING_YEAR = re.compile(r"^\d{4}年")
+_NOTE = re.compile(r"^[（(]?\s*注\s*[：:]")   # a note on the form, "(注:A已经解决或基本解决,…)"
 _TABLE_LABEL = re.compile(r"^[^：:|]{1,8}[：:|]\s*\|?\s*")   # a web page table's label before its value
 # The meeting a proposal was made at, as titles and openings name it: "市十七届人大五次会议", "省人大十三届四次
 # 会议", "政协成安县第十届委员会第三次会议", "县十八届人民代表大会二次会议"; the level (省/市/县…) and body
@@ -172,7 +176,14 @@ def find_title(header: Sequence[str]) -> str | None:
         following = header[index + 1] if index + 1 < len(header) else ""
         if TITLE_END.search(following) and not DOC_NUMBER.search(following):
             return line + following
-    return next((line for line in header if len(line) >= 12 and not _is_known_line(line) and not _TABLE_ROW.search(line)), None)
+    # else the first long line that is no note ("(注:A已经解决…)"), joined with the next where that ends the
+    # title ("黄石市政协十三届四次会议委员提案" / "第34号办理情况的报告")
+    for index, line in enumerate(header):
+        if len(line) >= 12 and not _is_known_line(line) and not _TABLE_ROW.search(line) and not _NOTE.match(line):
+            following = header[index + 1] if index + 1 < len(header) else ""
+            joined = not TITLE_END.search(line) and TITLE_END.search(following) and not _is_known_line(following)
+            return line + following if joined and not _TABLE_ROW.search(following) else line
+    return None
 
 
 def _is_known_line(line: str) -> bool:
@@ -238,9 +249,14 @@ def _date(lines: Sequence[str]) -> str | None:
 
 
 def _category(lines: Sequence[str]) -> str | None:
-    """"(A类)" or "答复类别：A类" → "A类" (full-width letters are normalised)."""
+    """"(A类)" or "答复类别：A类" → "A类" (full-width letters are normalised); a ticked box of a reply sheet's
+    办理结果 ("A已解决() B正在解决(√) C计划解决()") → "B类（正在解决）"."""
     letter = _first(CATEGORY, lines)
     if letter is None:
         after = next((m for m in map(CATEGORY_AFTER_DOC_NUMBER.search, lines) if m), None)
         letter = after.group("letter") if after else None
+    if letter is None:
+        ticked = next((m for m in map(CATEGORY_TICKED.search, lines) if m), None)
+        if ticked:
+            return f"{unicodedata.normalize('NFKC', ticked['letter'])}类（{ticked['words']}）"
     return f"{unicodedata.normalize('NFKC', letter)}类" if letter else None

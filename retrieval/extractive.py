@@ -708,6 +708,9 @@ def _field_texts(record: DocumentRecord, field: str) -> tuple[str, ...]:
     raw = _raw_field(record, field)
     if field == "date" and record.metadata.date_iso:
         return (raw, record.metadata.date_iso)
+    ticked = re.fullmatch(r"([A-D])类（(.+)）", raw) if field == "category" else None
+    if ticked:  # a ticked box, written "B正在解决(√)"
+        return (raw, ticked[1] + ticked[2])
     return (raw,)
 
 

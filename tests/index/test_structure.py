@@ -397,6 +397,21 @@ def test_the_bodies_that_handled_a_proposal_beside_the_agency(line: str, expecte
     assert extract_metadata([], [line], []).co_handlers == expected
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ("办理结果 | A已解决() B正在解决(√)C计划解决()D不能解决() | ||", "B类（正在解决）"),
+    ("办理结果：A.已解决（ ）B.正在解决（ ）C.计划解决（✓）", "C类（计划解决）"),
+    ("（注：A已经解决或基本解决，B正在解决，C列入规划逐步解决，D不能解决）", None),   # the key, nothing ticked
+])
+def test_a_reply_sheets_ticked_box_is_its_category(line: str, expected: str | None) -> None:
+    assert extract_metadata([line], [], []).category == expected
+
+
+def test_a_note_on_the_form_is_no_title_and_a_title_broken_across_two_lines_is_joined() -> None:
+    header = ["（注：A已经解决或基本解决，B正在解决，C列入规划逐步解决，D不能解决）", "城南区政协五届二次会议委员提案",
+              "第12号办理情况的报告", "办理结果 | A已解决() B正在解决(√) | ||"]
+    assert extract_metadata(header, [], []).title == "城南区政协五届二次会议委员提案第12号办理情况的报告"
+
+
 def test_bodies_named_deep_in_a_letters_text_are_not_its_co_handlers() -> None:
     body = ["您提出的建议收悉，现答复如下：", "一、基本情况", "我市道路总里程5000公里。", "经综合市财政局意见，明年再建两条。"]
     assert extract_metadata([], body, []).co_handlers is None
