@@ -134,6 +134,10 @@ class ExtractiveAnswerer:
         text = to_simplified(text)
         history = [replace(turn, question=to_simplified(turn.question)) for turn in history]
         question = self._analyser.analyse(text)
+        if history and not question.fields and _BARE_WHEN.match(normalize(text)) \
+                and self._analyser.analyse(history[-1].question).fields:
+            # "And when?" after "Who replied about parking?": the date of the letter just named
+            question = replace(question, fields=("date",))
         named = self._about_places(self._named_letters(text), question)
         missing = None if named else self._missing_letter(text)
         if missing:
@@ -665,6 +669,13 @@ def _as_written(text: str, word: str) -> str:
     """``word`` as the question spells it (mars → Mars)."""
     match = re.search(rf"\b{re.escape(word)}\b", text, re.I)
     return match.group(0) if match else word
+
+
+# A follow-up asking only when ("And when?", "那是哪天发的？"): after a question about a letter's facts, its date.
+_BARE_WHEN = re.compile(r"^(?:and|so|then)?\s*(?:when|on what date|what date|which day)\s*(?:was it|was that|is it|was it sent"
+                        r"|did (?:it|they) (?:reply|answer|write))?\s*[?？.]*$"
+                        r"|^(?:那|那么)?(?:是|又是)?(?:什么时候|哪天|哪一天|何时|几月几[日号])(?:发|写|答复|回复|发出)?(?:的)?(?:呢)?[?？。]*$",
+                        re.I)
 
 
 # Words that name the letter itself, not what it is about (那封, 这份, 封信, 复函, "the reply").

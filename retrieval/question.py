@@ -33,7 +33,7 @@ _KINDS_EN = [
     ("entity", r"\bwho\b|\bwhich\b|\bwhat\b"),
 ]
 # How a question names the letter itself: 答复, 复函, 这封信 (not 短信, 信号, 诚信).
-_LETTER = r"(?:答复|回复|复函|来函|回函|回信|来信|(?:这|那|该|此|本)(?:一)?(?:封|份|个)?(?:信|函))"
+_LETTER = r"(?:答复|回复|复函|来函|回函|回信|来信|(?:这|那|该|此|本)(?:一)?(?:封|份|个)?(?:信|函)|(?:这|那|该|此|本)(?:一)?份(?:报告|文件))"
 # Facts every letter's header or sign-off holds, and how people ask for them.
 # "Which body/bodies", as a question about the letter's handling names them.
 _WHICH_BODY = r"(哪些|哪几个|哪个|哪几家|哪家|什么)(单位|部门|机关|机构)"

@@ -246,6 +246,14 @@ def test_a_greeting_or_thanks_gets_a_reply_not_a_refusal(library, question, said
     assert not answer.answered and said in answer.text and answer.text not in (NOT_IN_LETTERS, NOT_IN_LETTERS_EN)
 
 
+@pytest.mark.parametrize("follow_up", ["And when?", "那是哪天发的？"])
+def test_a_bare_when_after_a_letters_fact_asks_that_letters_date(library, follow_up):
+    session = f"t-when-{follow_up[:3]}"
+    assert "广州市白云区住房和城乡建设局" in library.ask("加装电梯那封答复是哪个单位写的？", session_id=session).text
+    answer = library.ask(follow_up, session_id=session)
+    assert answer.answered and "2021年9月10日" in answer.text, answer
+
+
 def test_who_wrote_a_letter_to_whom_says_which_is_which(library):
     answer = library.ask("加装电梯那封答复是谁写给谁的？")
     assert answer.answered and answer.text.startswith("广州市白云区住房和城乡建设局答复陈立华代表"), answer

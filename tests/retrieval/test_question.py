@@ -116,6 +116,7 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("这件提案是政协哪一届会议提出的？", "session"),
     ("At which session was the proposal on the library raised?", "session"),
     ("What meeting was the suggestion on bus lanes put forward at?", "session"),
+    ("修桥那份报告是哪天发的？", "date"),
     ("修桥那件建议的会办单位是哪些？", "co_handlers"),
     ("这份答复征求了哪些部门的意见？", "co_handlers"),
     ("图书馆的提案是和哪个单位一起办理的？", "co_handlers"),
@@ -140,6 +141,7 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
                                       "On what date will the road the reply mentions be finished?",
                                       "这个项目是在哪次会议上通过的？", "Which meeting approved the road plan?",
                                       "市里和哪些部门一起开展了道路整治？", "哪些部门参与了联合执法？",
+                                      "监测报告是哪天发布的？",
                                       "Were residents consulted about the bus lanes?",
                                       "Who are the co-organisers of the book fair?"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
