@@ -24,7 +24,7 @@ _COLLECTION_EN = re.compile(
 _NOT_A_TOPIC = re.compile(
     r"^(这些|那些|所有|全部|一共|总共|共|总计|目前|现在|系统|你|您|你们|我们|这里|里|中|有|收录|载入|存|存了|导入"
     r"|几|多少|几封|多少封|几份|多少份|封|份|件|列出|列举|罗列|清单|目录|列表|名单|哪些|什么|都|请|请问|一下"
-    r"|答复|答复函|复函|回复|来函|信|信件|函|函件|文件"
+    r"|答复|答复函|复函|回复|来函|信|信件|函|函件|文件|文号|标题|名称|名字"   # the listing gives each letter's 文号
     r"|letters?|replies|reply|documents?|files?|list|all|every|many|much|there|loaded|indexed|available|got|have)$",
     re.I)
 # Letters named in a listing; more are counted, not named.

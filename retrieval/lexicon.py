@@ -33,7 +33,8 @@ ASKING_REMNANTS_ZH = frozenset({"时候"})
 STOP_WORDS_EN = frozenset("""
 a an the of to in on at by for from with and or as is are was were be been being do does did have has had
 how many much what which who whom whose when where why this that these those it its there their they them he she
-his her we our you your i me my can could would should will shall may might please tell about into than then
+his her we our you your i me my can could would should will shall may might please tell give show let know
+about into than then
 so such any all some total number amount letter reply document
 """.split())
 

@@ -10,6 +10,7 @@ from retrieval.collection import MAX_LISTED, asks_about_the_letters, small_talk,
     ("这些答复函一共有几封？", False, ["答复函", "一共"]),
     ("你这里收录了多少份答复？", False, ["收录", "答复"]),
     ("列出所有的复函", False, ["列出", "所有", "复函"]),
+    ("列出所有答复的文号", False, ["列出", "所有", "答复", "文号"]),
     ("How many letters do you have?", True, ["letters"]),
     ("List all the replies, please.", True, ["list", "replies"]),
 ])
