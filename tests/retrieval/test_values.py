@@ -6,7 +6,7 @@ import re
 import pytest
 
 from retrieval.values import (
-    COUNT, MEASURES, asked_form, asked_measure, asks_a_figure, asks_per_unit, counted_at, counted_elsewhere, holds_form, measures_at,
+    COUNT, MEASURES, asked_form, asked_measure, asks_a_figure, asks_a_share, asks_per_unit, counted_at, only_shares_at, counted_elsewhere, holds_form, measures_at,
     measures_in,
     money_missing, per_unit_at, ranked_elsewhere, within_topic_phrase,
 )
@@ -297,3 +297,35 @@ def test_gold_figures_of_the_reading_comprehension_data_hold_a_numeral_that_coun
 ])
 def test_a_question_asks_a_figure_when_it_asks_how_many_and_no_name_or_place_in_an_order(question, expected):
     assert asks_a_figure(question) is expected
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("5G用户占比为28.0%，全省排名第5", "5G用户占比为28.0%", True),   # 5G names, 第5 ranks: a share is all it gives
+    ("增长3个百分点", "3个", True),
+    ("建成5G基站6451个，占全省10%", "6451个", False),
+    ("5G用户达到120万户，占比28.0%", "120万户，占比28.0%", False),
+])
+def test_a_span_giving_only_shares(text, span, expected):
+    start = text.index(span)
+    assert only_shares_at(text, start, start + len(span)) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("5G用户占比是多少？", True), ("产量增加了多少？", True), ("What percentage of households have access?", True),
+    ("全市5G用户有多少万户？", False), ("How many households have access?", False),
+])
+def test_a_question_asks_a_share_when_it_names_one_or_a_change(question, expected):
+    assert asks_a_share(question) is expected
+
+
+def test_gold_figures_of_the_reading_comprehension_data_are_shares_only_where_a_share_or_change_is_asked(mrc_examples):
+    # Pins what the share check measured (benchmarks/answer_forms.py, check "share": 469 of 470; the other asks
+    # 有多少的国民生产总值… for 2.8%).
+    asking = [e for e in mrc_examples if asks_a_figure(e.question) and not asks_a_share(e.question)]
+    shares = [e for e in asking if only_shares_at(e.context, e.answer_start, e.answer_start + len(e.answer_text))]
+    assert len(asking) >= 400 and len(shares) <= len(asking) // 100, [(e.question, e.answer_text) for e in shares]
+
+
+@pytest.mark.parametrize("question", ["智能化改造一共投入了多少资金？", "项目经费是多少？", "补贴资金一共多少？"])
+def test_money_is_asked_by_what_it_is_too(question):
+    assert asked_measure(question) == "money"
