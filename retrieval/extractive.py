@@ -262,7 +262,8 @@ class ExtractiveAnswerer:
         def reading(question_text: str, which: list[int]) -> list[Reading]:
             found = self._reader.read(question_text, [passages[i] for i in which],
                                       taken={j: taken[i] for j, i in enumerate(which) if i in taken},
-                                      accept=lambda j, start, end: _fits(asked, passages[which[j]], start, end))
+                                      accept=lambda j, start, end: _fits(asked, passages[which[j]], start, end,
+                                                                         read[which[j]].chunk.section_path))
             return [replace(r, passage=i) for r, i in zip(found, which)]
 
         readings = reading(text, list(indices))
@@ -780,12 +781,13 @@ def question_words(question: Question) -> list[str]:
     return [normalize(alt) for group in question.groups for alt in group.alternatives]
 
 
-def _fits(question: Question, passage: str, start: int, end: int) -> bool:
+def _fits(question: Question, passage: str, start: int, end: int, headings: tuple[str, ...] = ()) -> bool:
     """A span whose figure has a unit of measure has one of the measure asked (多少万亩: not 400万元); a span
     answering a question that names its answer's form is in it (哪一天: a day, not 2021年10月); a count asked
     for is not one given per head (多少辆公交车: not 每万人…12.3辆) unless the question asks per head, nor one
     of another kind of thing than asked (多少个省级平台: not the 4 of 4个国家级平台，14个省级平台); an open question
-    (why, how, what was done) is not answered with the phrase naming the letter's topic (关于…的问题)."""
+    (why, how, what was done) is not answered with the phrase naming the letter's topic (关于…的问题) or with its
+    chunk's section heading."""
     if question.measure is not None:
         found = measures_at(passage, start, end)
         if found and question.measure not in found:
@@ -803,12 +805,26 @@ def _fits(question: Question, passage: str, start: int, end: int) -> bool:
             return False
         if question.form == "rank" and ranked_elsewhere(passage, start, end, words):
             return False
-    if OPEN_QUESTION.search(question.text) and within_topic_phrase(passage, start, end):
+    if OPEN_QUESTION.search(question.text) and (within_topic_phrase(passage, start, end)
+                                                or _within_heading(passage[start:end], headings)):
         return False
     if not all(pattern.search(passage, max(0, start - 1), end + 1) for field, pattern in _FIELD_FORMS.items()
                if question.fields == (field,)):
         return False
     return question.form is None or holds_form(passage, start, end, question.form)
+
+
+def _within_heading(span: str, headings: tuple[str, ...]) -> bool:
+    """Whether a span is nothing but (parts of) its chunk's section headings, as the passage's path line and
+    the text's first line repeat them: "为什么要推广首席信息官制度？" is not answered with the heading "（三）推广首席
+    信息官制度。", which names the topic and gives no reason."""
+    pieces = [piece.strip(_HEADING_EDGES) for piece in re.split(r"[\n›]", normalize(span))]
+    pieces = [piece for piece in pieces if piece]
+    names = [normalize(heading) for heading in headings]
+    return bool(pieces) and all(any(piece in name for name in names) for piece in pieces)
+
+
+_HEADING_EDGES = " \n\t。，,；;：:、.›"
 
 
 def _passage(chunk: Chunk) -> str:

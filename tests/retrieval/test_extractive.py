@@ -6,7 +6,7 @@ import pytest
 from index.metadata import extract_metadata
 from index.types import HEADER_SECTION, Chunk, DocumentRecord
 from retrieval.crosslingual import EnglishToChinese
-from retrieval.extractive import ExtractiveAnswerer, _fits
+from retrieval.extractive import ExtractiveAnswerer, _fits, _within_heading
 from retrieval.lexicon import Segmenter
 from retrieval.question import QuestionAnalyser
 from retrieval.types import Answer, Citation, Hit
@@ -95,6 +95,27 @@ def test_the_bodies_consulted_are_answered_from_the_letters_opening() -> None:
         answer, fields = found
         assert "区财政局、区教育局" in answer.text and fields == {"co_handlers"}
         assert [c.quote for c in answer.citations] == [opening]
+
+
+@pytest.mark.parametrize(("span", "within"), [
+    ("修缮体育馆。", True),
+    ("修缮体育馆\n（二）修缮体育馆。", True),                    # the path line's end and the text's heading
+    ("二、关于文体设施 › （二）修缮体育馆\n（二）修缮体育馆。", True),
+    ("（二）修缮体育馆。今年投入资金200万元", False),          # the heading and what the text says after it
+    ("今年投入资金200万元", False),
+])
+def test_a_span_that_is_only_its_chunks_headings(span: str, within: bool) -> None:
+    assert _within_heading(span, ("二、关于文体设施", "（二）修缮体育馆")) is within
+
+
+def test_an_open_question_is_not_answered_with_its_chunks_heading() -> None:
+    analyser, _ = over_letters({}, {})
+    passage = "二、关于文体设施 › （二）修缮体育馆\n（二）修缮体育馆。今年投入资金200万元。"
+    question = analyser.analyse("为什么要修缮体育馆？")
+    heading = passage.index("修缮体育馆。")
+    headings = ("二、关于文体设施", "（二）修缮体育馆")
+    assert not _fits(question, passage, heading, heading + len("修缮体育馆。"), headings)
+    assert _fits(analyser.analyse("哪一节讲修缮体育馆？"), passage, heading, heading + len("修缮体育馆。"), headings)
 
 
 @pytest.mark.parametrize(("question", "passage", "span", "fits"), [
