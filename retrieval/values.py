@@ -58,8 +58,8 @@ _ASKED_COUNT = re.compile(rf"(?:多少|几)(?:[万亿千百])?(?:{COUNTING_WORDS
 # check "figure", 529 of the 533 gold answers to questions asking a figure hold such a numeral (the others: 欧盟,
 # 土制装甲 for a 这几年 question, 六, 6500K); check "count" (counting with a measure word), 140 of 144 (the others
 # answer which-questions with a 几 in them, 北朝几个朝代中，哪个朝代…, which asks_a_figure leaves out). Read over
-# the held-back and calibration splits, the shipped reader answers one of the 128 question sets it applies to
-# differently: an unanswerable one, refused with the check.
+# the held-back and calibration splits (English copies included), the shipped reader answers one of the 130
+# question sets it applies to differently: an unanswerable one, refused with the check.
 _NAMING_NUMERAL = re.compile(r"(?<![A-Za-z\d.])\d[\d,.]*(?=[A-Z](?![A-Za-z]))|(?<=[A-Za-z])\d[\d,.]*")
 _ANY_NUMERAL = re.compile(_NUMERAL)
 
@@ -78,11 +78,19 @@ _ASKS_A_NAME = re.compile(r"哪|什么|谁|\b(which|what|who)\b", re.I)
 _ASKS_A_PLACE_IN_AN_ORDER = re.compile(r"第几|排名|名次|位列|排第|位居|\brank", re.I)
 
 
+# English also asks a figure by what it measures: "What is the area of …?", "What was the total cost …?".
+_ASKS_WHAT_FIGURE = re.compile(r"\bwhat (?:is|was|are|were|will be) the (?:total |overall |combined |estimated )?"
+                               r"(?:area|number|amount|length|size|cost|budget|population|output|sum|investment|capacity)\b",
+                               re.I)
+
+
 def asks_a_figure(question: str) -> bool:
-    """Whether a question asks for a figure (多少家, 几个, how many), not for a name (哪个, which) or a place in an
-    order (第几, 排名)."""
-    return (bool(_ASKS_A_FIGURE.search(question)) and not _ASKS_A_NAME.search(question)
-            and not _ASKS_A_PLACE_IN_AN_ORDER.search(question))
+    """Whether a question asks for a figure (多少家, 几个, how many, what is the area), not for a name (哪个,
+    which) or a place in an order (第几, 排名)."""
+    if _ASKS_A_PLACE_IN_AN_ORDER.search(question):
+        return False
+    return bool(_ASKS_WHAT_FIGURE.search(question)) or (bool(_ASKS_A_FIGURE.search(question))
+                                                        and not _ASKS_A_NAME.search(question))
 
 
 # A share (28.0%, 百分之十, 3个百分点) answers only a question asking one: "5G用户有多少万户？" is not answered with
