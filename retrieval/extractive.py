@@ -796,7 +796,7 @@ def _fits(question: Question, passage: str, start: int, end: int, headings: tupl
             return False
     if question.kind == "quantity" and not question.per_unit and per_unit_at(passage, start, end):
         return False
-    if asks_a_figure(question.text) and (not counted_at(passage, start, end)
+    if not question.fields and asks_a_figure(question.text) and (not counted_at(passage, start, end)
                                          or (not asks_a_share(question.text) and only_shares_at(passage, start, end))):
         return False
     if question.kind == "quantity" or question.form == "rank":

@@ -80,7 +80,8 @@ _ASKS_A_PLACE_IN_AN_ORDER = re.compile(r"第几|排名|名次|位列|排第|位�
 
 # English also asks a figure by what it measures: "What is the area of …?", "What was the total cost …?".
 _ASKS_WHAT_FIGURE = re.compile(r"\bwhat (?:is|was|are|were|will be) the (?:total |overall |combined |estimated )?"
-                               r"(?:area|number|amount|length|size|cost|budget|population|output|sum|investment|capacity)\b",
+                               r"(?:area|number|amount|length|size|cost|budget|population|output|sum|investment|capacity)\b"
+                               r"(?! of (?:the|this|that|its) (?:\w+ ){0,3}(?:suggestion|proposal|motion|letter|reply|document))",
                                re.I)
 
 

@@ -294,6 +294,7 @@ def test_gold_figures_of_the_reading_comprehension_data_hold_a_numeral_that_coun
     ("全市有多少家企业？", True), ("修了几公里路？", True), ("How many routes were added?", True),
     ("示范园面积有多大？", True), ("How large, in mu, is the park?", True), ("这项政策起了多大作用？", False),
     ("What is the total area of the low-yield orchards?", True), ("What is the park called?", False),
+    ("What is the number of the parking suggestion?", False),   # its 第23号, a header fact
     ("哪几个部门参与了办理？", False), ("这个县的产值排名第几？", False), ("What is the plan called?", False),
 ])
 def test_a_question_asks_a_figure_when_it_asks_how_many_and_no_name_or_place_in_an_order(question, expected):
