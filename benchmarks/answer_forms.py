@@ -74,7 +74,7 @@ def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, 
     """Each check: (whether it applies to a question, whether span ``text[start:end]`` passes it)."""
     from retrieval.extractive import OPEN_QUESTION
     from retrieval.values import (
-        COUNT, asked_form, asked_measure, asks_a_figure, asks_a_share, counted_at, counted_elsewhere, holds_form, money_missing, only_shares_at,
+        COUNT, MAX_FIGURE_SPAN_CHARS, asked_form, asked_measure, asks_a_figure, asks_a_share, counted_at, counted_elsewhere, holds_form, money_missing, only_shares_at,
         per_unit_at, ranked_elsewhere, within_topic_phrase,
     )
 
@@ -88,6 +88,7 @@ def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, 
             "count": (lambda q: asked_measure(q) == COUNT and _analyser().analyse(q).kind == "quantity",
                       lambda q, text, s, e: counted_at(text, s, e)),
             "figure": (asks_a_figure, lambda q, text, s, e: counted_at(text, s, e)),
+            "figure length": (asks_a_figure, lambda q, text, s, e: e - s <= MAX_FIGURE_SPAN_CHARS),
             "share": (lambda q: asks_a_figure(q) and not asks_a_share(q), lambda q, text, s, e: not only_shares_at(text, s, e)),
             "ranked": (lambda q: asked_form(q) == "rank",
                        lambda q, text, s, e: not ranked_elsewhere(text, s, e, _question_words(q)))}

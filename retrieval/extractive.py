@@ -30,7 +30,7 @@ from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, sentence_around, sentence_with_what_follows
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 from .values import (
-    MEASURE_WORDS, asks_a_figure, asks_a_share, counted_at, counted_elsewhere, holds_form, measures_at, money_missing, only_shares_at, per_unit_at, ranked_elsewhere,
+    MAX_FIGURE_SPAN_CHARS, MEASURE_WORDS, asks_a_figure, asks_a_share, counted_at, counted_elsewhere, holds_form, measures_at, money_missing, only_shares_at, per_unit_at, ranked_elsewhere,
     within_topic_phrase,
 )
 
@@ -796,7 +796,8 @@ def _fits(question: Question, passage: str, start: int, end: int, headings: tupl
             return False
     if question.kind == "quantity" and not question.per_unit and per_unit_at(passage, start, end):
         return False
-    if not question.fields and asks_a_figure(question.text) and (not counted_at(passage, start, end)
+    if not question.fields and asks_a_figure(question.text) and (end - start > MAX_FIGURE_SPAN_CHARS
+                                                                 or not counted_at(passage, start, end)
                                          or (not asks_a_share(question.text) and only_shares_at(passage, start, end))):
         return False
     if question.kind == "quantity" or question.form == "rank":

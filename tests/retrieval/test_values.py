@@ -6,7 +6,7 @@ import re
 import pytest
 
 from retrieval.values import (
-    COUNT, MEASURES, asked_form, asked_measure, asks_a_figure, asks_a_share, asks_per_unit, counted_at, only_shares_at, counted_elsewhere, holds_form, measures_at,
+    COUNT, MAX_FIGURE_SPAN_CHARS, MEASURES, asked_form, asked_measure, asks_a_figure, asks_a_share, asks_per_unit, counted_at, only_shares_at, counted_elsewhere, holds_form, measures_at,
     measures_in,
     money_missing, per_unit_at, ranked_elsewhere, within_topic_phrase,
 )
@@ -331,3 +331,10 @@ def test_gold_figures_of_the_reading_comprehension_data_are_shares_only_where_a_
 @pytest.mark.parametrize("question", ["智能化改造一共投入了多少资金？", "项目经费是多少？", "补贴资金一共多少？"])
 def test_money_is_asked_by_what_it_is_too(question):
     assert asked_measure(question) == "money"
+
+
+def test_gold_figures_of_the_reading_comprehension_data_are_short(mrc_examples):
+    # Pins MAX_FIGURE_SPAN_CHARS (the 99th percentile of the 533 gold answers to figure questions): a value that
+    # would reject more right figures fails here.
+    lengths = [len(e.answer_text) for e in mrc_examples if asks_a_figure(e.question)]
+    assert len(lengths) >= 450 and sum(n > MAX_FIGURE_SPAN_CHARS for n in lengths) <= len(lengths) // 100
