@@ -74,8 +74,8 @@ def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, 
     """Each check: (whether it applies to a question, whether span ``text[start:end]`` passes it)."""
     from retrieval.extractive import OPEN_QUESTION
     from retrieval.values import (
-        COUNT, MAX_FIGURE_SPAN_CHARS, asked_form, asked_measure, asks_a_figure, asks_a_share, counted_at, counted_elsewhere, holds_form, money_missing, only_shares_at,
-        per_unit_at, ranked_elsewhere, within_topic_phrase,
+        COUNT, MAX_FIGURE_SPAN_CHARS, asked_form, asked_measure, asks_a_figure, asks_a_share, counted_at,
+        counted_elsewhere, holds_form, money_missing, only_shares_at, per_unit_at, ranked_elsewhere, within_topic_phrase,
     )
 
     return {"form": (lambda q: asked_form(q) is not None,

@@ -307,8 +307,7 @@ def _decision_rule(settings) -> dict:
                     "is answered in that form, a count asked for is not one given per head (每万人, 人均) unless "
                     "asked so, and a figure asked for (多少, 几, how many) holds a numeral that counts or measures (not "
                     "国家4A, 第一, a heading's 一、) in at most 39 characters and is no share alone unless a share or change is "
-                    "asked; each passage's "
-                    "best span that passes the last four is read",
+                    "asked; each passage's best span that passes the last four is read",
             "threshold": round(config.answer_threshold, 4),
             **({"threshold_by_language": {k: round(v, 4) for k, v in config.language_thresholds.items()}}
                if config.language_thresholds else {}),

@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 from index.patterns import DOC_NUMBER, DOC_NUMBER_TAIL
 from index.types import HEADER_SECTION, SIGNOFF_SECTION, Chunk, DocumentRecord
 
+from .collection import asks_about_the_letters, small_talk, small_talk_reply, the_letters
 from .crosslingual import TermGroup
 from .labelled import asked_value, labelled_values
-from .collection import asks_about_the_letters, small_talk, small_talk_reply, the_letters
 from .knowledge import letter_text as chunks_letter_text
 from .lexicon import normalize, to_simplified
 from .places import letter_can_be_about, names_place_unmistakably
@@ -30,8 +30,8 @@ from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, sentence_around, sentence_with_what_follows
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 from .values import (
-    MAX_FIGURE_SPAN_CHARS, MEASURE_WORDS, asks_a_figure, asks_a_share, counted_at, counted_elsewhere, holds_form, measures_at, money_missing, only_shares_at, per_unit_at, ranked_elsewhere,
-    within_topic_phrase,
+    MEASURE_WORDS, counted_elsewhere, gives_the_figure, holds_form, measures_at, money_missing, per_unit_at,
+    ranked_elsewhere, within_topic_phrase,
 )
 
 # Retrieved chunks the reader reads per question at most, as many as the threshold was calibrated on
@@ -785,7 +785,8 @@ def _fits(question: Question, passage: str, start: int, end: int, headings: tupl
     """A span whose figure has a unit of measure has one of the measure asked (多少万亩: not 400万元); a span
     answering a question that names its answer's form is in it (哪一天: a day, not 2021年10月); a count asked
     for is not one given per head (多少辆公交车: not 每万人…12.3辆) unless the question asks per head, nor one
-    of another kind of thing than asked (多少个省级平台: not the 4 of 4个国家级平台，14个省级平台); an open question
+    of another kind of thing than asked (多少个省级平台: not the 4 of 4个国家级平台，14个省级平台); a figure asked
+    for is one (values.gives_the_figure: not 国家4A, a heading's 一、, a share alone or a sentence); an open question
     (why, how, what was done) is not answered with the phrase naming the letter's topic (关于…的问题) or with its
     chunk's section heading."""
     if question.measure is not None:
@@ -796,9 +797,7 @@ def _fits(question: Question, passage: str, start: int, end: int, headings: tupl
             return False
     if question.kind == "quantity" and not question.per_unit and per_unit_at(passage, start, end):
         return False
-    if not question.fields and asks_a_figure(question.text) and (end - start > MAX_FIGURE_SPAN_CHARS
-                                                                 or not counted_at(passage, start, end)
-                                         or (not asks_a_share(question.text) and only_shares_at(passage, start, end))):
+    if question.figure and not question.fields and not gives_the_figure(passage, start, end, question.share):
         return False
     if question.kind == "quantity" or question.form == "rank":
         words = question_words(question)

@@ -76,6 +76,7 @@ def is_english(text: str) -> bool:
 # jieba's noun tags: common, person, place, organisation and other proper nouns, and verbal nouns.
 NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "vn"})
 
+
 class Segmenter:
     """A jieba tokenizer of our own (jieba's default is a module global).
 

@@ -123,6 +123,13 @@ def only_shares_at(text: str, start: int, end: int) -> bool:
     return bool(numerals) and all(any(a <= at < b for a, b in shares) for at in numerals)
 
 
+def gives_the_figure(text: str, start: int, end: int, share_asked: bool) -> bool:
+    """Whether span ``text[start:end]`` can answer a question asking a figure: short (MAX_FIGURE_SPAN_CHARS), with
+    a numeral that counts or measures, and no share alone unless a share or a change is asked."""
+    return (end - start <= MAX_FIGURE_SPAN_CHARS and counted_at(text, start, end)
+            and (share_asked or not only_shares_at(text, start, end)))
+
+
 def counted_at(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` holds a numeral that counts (45家, 八条, 2,790,060: not 4A, 第一, 一批)."""
     return bool(_counting_numerals(text, start, end))
@@ -131,8 +138,8 @@ def counted_at(text: str, start: int, end: int) -> bool:
 def _counting_numerals(text: str, start: int, end: int) -> list[int]:
     """Where the numerals of ``text[start:end]`` that count or measure begin (not 4A, 第一, 一批, a heading's 一、)."""
     window = (max(0, start - 1), min(len(text), end + 2))
-    not_counts = {m.start() for pattern in (_NAMING_NUMERAL, _NO_COUNT_ONE) for m in pattern.finditer(text, *window)}
-    not_counts |= {m.start() + 1 for m in _NO_COUNT_ONE.finditer(text, *window) if m.group(0).startswith("第")}
+    not_counts = {m.start() for m in _NAMING_NUMERAL.finditer(text, *window)}
+    not_counts |= {m.start() + m.group(0).startswith("第") for m in _NO_COUNT_ONE.finditer(text, *window)}  # 第一's 一
     return [start + m.start() for m in _ANY_NUMERAL.finditer(text[start:end]) if start + m.start() not in not_counts]
 
 
