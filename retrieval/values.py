@@ -155,6 +155,13 @@ _ENGLISH_ASKS_MONEY = re.compile(r"\bhow much money\b|\bhow much (?:did|does|do|
                                  r"\b(?:spen[dt]|cost|invest|allocat|budget|pa(?:y|id)|fund|subsidi|set aside|earmark)", re.I)
 _ENGLISH_ASKED_UNIT = re.compile(
     rf"\bhow (?:many|much)\s+(?:\w+\s+){{0,2}}?({'|'.join(_ENGLISH_UNITS.values())})\b", re.I)
+# "How many" with no unit of measure after it counts things (how many teachers, how many factory buildings):
+# "74800平方米" does not answer it. Not "how many million/billion …", which may leave a sum's unit unsaid.
+# Measured on the 1,809 English renderings of reading-comprehension questions (retrieval/reader/data/
+# english_training_questions.tsv, 2026-12-06): of the 46 asking "how many" and naming no unit, no gold answer
+# is a figure with a unit of measure. Not measured on the word-by-word glosses, which render every 多少 (多少亩
+# too) as "how many".
+_ENGLISH_ASKED_COUNT = re.compile(r"\bhow many\b(?!\s+(?:\w+\s+)?(?:million|billion|thousand|hundred|lakh)\b)", re.I)
 
 
 def _measure_of(unit: str) -> str:
@@ -174,8 +181,8 @@ def measures_at(text: str, start: int, end: int) -> set[str]:
 
 
 def asked_measure(question: str) -> str | None:
-    """The measure a question asks a figure in (多少万亩 → area; how many kilometres → length; 多少家 → a count,
-    which no unit of measure measures), or None."""
+    """The measure a question asks a figure in (多少万亩 → area; how many kilometres → length; 多少家 or how many
+    teachers → a count, which no unit of measure measures), or None."""
     if _ASKED_MONEY.search(question) or _ENGLISH_ASKS_MONEY.search(question):
         return "money"
     match = _ASKED_UNIT.search(question)
@@ -187,6 +194,8 @@ def asked_measure(question: str) -> str | None:
     if match:
         word = match.group(1).lower()
         return next(m for m, pattern in _ENGLISH_UNITS.items() if re.fullmatch(pattern, word, re.I))
+    if _ENGLISH_ASKED_COUNT.search(question):
+        return COUNT
     return None
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -48,7 +49,9 @@ def test_a_span_without_its_unit_is_measured_by_the_unit_after_it():
     ("How many kilometres of rural roads were resurfaced?", "length"),
     ("How many square metres does the new library cover?", "area"),
     ("How much money did the city allocate?", "money"),
-    ("How many teachers were recruited?", None),
+    ("How many teachers were recruited?", "count"),   # how many, no unit: a count
+    ("How many standard factory buildings have been built?", "count"),
+    ("How many million were invested in the park?", None),   # a sum whose unit is left unsaid
     ("How much did the county spend on its car parks?", "money"),   # what something cost asks a sum of money
     ("How much will the new bridge cost?", "money"),
     ("How much land did the park take?", None),
@@ -144,6 +147,20 @@ def test_gold_answers_of_the_reading_comprehension_data_pass_the_checks_their_qu
     counts = [e for e in examples if asked_measure(e.question) == COUNT]   # 169, values._ASKED_COUNT
     measured = [e for e in counts if measures_at(e.context, e.answer_start, e.answer_start + len(e.answer_text))]
     assert len(counts) >= 150 and not measured, [(e.question, e.answer_text) for e in measured]
+
+
+def test_no_english_how_many_naming_no_unit_is_answered_with_a_measure(mrc_examples):
+    # values._ENGLISH_ASKED_COUNT's measurement: the developers' English renderings of the data's questions
+    # (46 of them ask "how many" and name no unit) and their gold answers.
+    by_id = {e.qid: e for e in mrc_examples}
+    renderings = Path(__file__).resolve().parents[2] / "retrieval" / "reader" / "data" / "english_training_questions.tsv"
+    rows = [line.rstrip("\n").split("\t") for line in renderings.read_text(encoding="utf-8").splitlines()
+            if "\t" in line and not line.startswith("#")]
+    counts = [(question, by_id[qid]) for qid, question in rows
+              if qid in by_id and by_id[qid].answerable and asked_measure(question) == COUNT]
+    measured = [(q, e.answer_text) for q, e in counts
+                if measures_at(e.context, e.answer_start, e.answer_start + len(e.answer_text))]
+    assert len(counts) >= 40 and not measured, measured
 
 
 @pytest.mark.parametrize("text, span, expected", [
