@@ -261,6 +261,10 @@ class QuestionAnalyser:
         """Capitalised names whose Chinese renderings are place names (Guangzhou → 广州; not Ministry → 交通部)."""
         places = []
         for group in _proper_names(text, groups):
+            if _is_rank_word(group.source):
+                # "Huan County", "Tongjiang City": the rank word is the name's suffix, no place of its own (its
+                # renderings had been 南县 and 定安, any city the letters name)
+                continue
             alternatives = tuple(alt for alt in group.alternatives if self._segmenter.is_place(alt))
             suffixes = _english_rank_suffixes(text, group.source)
             if not suffixes and any(alt.isascii() for alt in group.alternatives):
@@ -338,6 +342,12 @@ _ENGLISH_RANK_SUFFIXES = {
     "province": ("省", "自治区"), "region": ("自治区", "地区"), "city": ("市",), "prefecture": ("州", "地区", "盟"),
     "county": ("县", "旗"), "district": ("区",), "town": ("镇", "乡"), "township": ("乡", "镇"), "village": ("村",),
 }
+
+
+def _is_rank_word(word: str) -> bool:
+    """county, counties, City: an English word for a division's rank."""
+    word = word.lower()
+    return any(word in (rank, rank + "s", rank[:-1] + "ies") for rank in _ENGLISH_RANK_SUFFIXES)
 
 
 def _english_rank_suffixes(text: str, name: str) -> tuple[str, ...]:

@@ -195,6 +195,15 @@ def test_the_rank_word_after_an_english_place_name_picks_the_places_of_that_rank
     assert "同江市" in city[0].alternatives and "通江县" not in city[0].alternatives
 
 
+def test_a_capitalised_rank_word_is_the_names_suffix_not_a_place_of_its_own(analyser: QuestionAnalyser) -> None:
+    # "County" had been a place of its own, rendered 南县 and 定安: a letter naming 定安 was the one asked about
+    county = analyser.analyse("How many schools did Tongjiang County build last year?").places
+    assert [p.source for p in county] == ["tongjiang"] and "通江县" in county[0].alternatives
+    assert [p.source for p in analyser.analyse("How many schools did Tongjiang City build last year?").places] == ["tongjiang"]
+    for rank in ("County", "Counties", "City", "Province", "District", "Town", "Township", "Village", "Region"):
+        assert not analyser.analyse(f"Which {rank} replied about parking?").places, rank
+
+
 def test_a_town_the_dictionary_only_knows_as_a_county_is_not_that_county(analyser: QuestionAnalyser) -> None:
     # CC-CEDICT renders Boluo only as 博罗县; a town of that name is not checked for the county. (This analyser
     # knows every word, so 博罗镇 is a word of its letters: the town is checked for that, test_romanised.py.)
