@@ -41,6 +41,7 @@ so such any all some total number amount letter reply document
 SEGMENTATION_REVISION = 1
 """Bump when ``Segmenter.index_terms`` changes in a way its inputs below do not show."""
 
+_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s\b")
 _LATIN = re.compile(r"[a-z0-9]+(?:&[a-z]+)?(?:\.[0-9]+)?%?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # "基站数是多少" segments as 基站/数是/多少 unless the copula is split off first.
@@ -235,5 +236,6 @@ def _join_single_characters(words: list[str]) -> list[str]:
 
 
 def english_words(text: str) -> list[str]:
-    """Lower-cased Latin words and numbers of ``text``."""
-    return [match.group(0) for match in _LATIN.finditer(normalize(text))]
+    """Lower-cased Latin words and numbers of ``text``; a possessive's 's is no word (Tianmen's → tianmen: "s"
+    had been looked up as a word of its own, 作为 and 人民政府 among its renderings)."""
+    return [match.group(0) for match in _LATIN.finditer(_POSSESSIVE.sub("", normalize(text)))]

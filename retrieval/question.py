@@ -44,7 +44,7 @@ _FIELDS_ZH = [
     # ("承办人及联系电话：…"); not 承办单位 (the agency) nor 承办负责人 (the signer).
     ("contact", r"联系人|联系谁|找谁|找哪位|问谁|承办人|经办人|谁经办"),
     ("phone", r"电话|联系方式"),
-    ("addressee", r"哪(几|一)?位(委员|代表)|回复(给)?谁|答复(给)?谁|谁的(提案|建议)|提案人|建议人|哪位.*(提案|建议)|(写|发|寄)给(谁|哪)"
+    ("addressee", r"哪(几|一|些)?位[\u4e00-\u9fff]{0,4}?(委员|代表)|回复(给)?谁|答复(给)?谁|谁的(提案|建议)|提案人|建议人|哪位.*(提案|建议)|(写|发|寄)给(谁|哪)"
                   r"|谁提(出)?的|由谁提(出)?"  # who proposed it (谁提的, not 谁提供)
                   r"|哪(些|几)位?(委员|代表).{0,3}提|(答复|回复)(的|给)(是)?哪(些|几|一)?位?(委员|代表)"
                   r"|(几|多少)(位|名)(委员|代表).{0,3}(提|联名)"),  # 是几位代表提的: the salutation names them
@@ -96,9 +96,12 @@ _FIELDS_EN = [
              r"|(reply|letter) (dated|issued|sent|signed)"
              rf"|{_WHEN_EN}\b.*\b(reply|letter|response)\b.*\b(dated|issued|sent|signed|written)\b"
              rf"|{_WHEN_EN} did\b.*\b(reply|respond)\b|{_WHEN_EN} did\b.*\b(sign|issue|send|write)\b.*\b(reply|letter|response)\b"
-             rf"|\b(replied|responded|answered|signed)\b.*(\band\b|,)\s*(on )?{_WHEN_EN}\b"),
+             rf"|\b(replied|responded|answered|signed)\b.*(\band\b|,)\s*(on )?{_WHEN_EN}\b"
+             # the date a letter bears: "What date is on the bureau's reply…", "the date of the bureau's reply"
+             r"|\bdate (is |was )?on (the|this|that)\b.*\b(reply|letter|response)\b"
+             r"|\bdate of (the|this|that) [\w\s.'’-]{0,60}?['’]s? (reply|letter|response)\b"),
     ("agency", r"which (agency|department|bureau|office|ministry|authority|body|government|county|city|district) "
-               r"(replied|issued|wrote|sent|signed|handled|dealt with|(is|was) (handling|responsible for|in charge of))"
+               r"(replied|answered|responded|issued|wrote|sent|signed|handled|dealt with|(is|was) (handling|responsible for|in charge of))"
                r"|who (handled|dealt with) (the|this|that|suggestion|proposal|motion)"
                r"|issuing (agency|authority)"
                r"|who (wrote|sent|issued) (the|this|that) (reply|letter|response|answer)|\bwho (replied|responded)\b"
@@ -111,7 +114,10 @@ _FIELDS_EN = [
     ("signer", r"responsible (official|person|leader)|\bsign(ed|s)? (off|for)\b|\bsignator|\bsigner\b|who signed|official in charge"),
     # Not "were residents consulted": the bodies consulted, or who handled the proposal jointly.
     ("co_handlers", rf"\bco-?handl\w*|\b(which|what) (\w+ ){{0,2}}{_BODIES_EN}\b.*\b(consulted|jointly|co-?handled)\b"
-                    rf"|\bconsulted (which|what)\b|\bjointly with (which|what)\b|\b(together|along) with (which|what) {_BODIES_EN}\b.*\b(handl|dealt|repl|answer)"),
+                    rf"|\bconsulted (which|what)\b|\bjointly with (which|what)\b|\b(together|along) with (which|what) {_BODIES_EN}\b.*\b(handl|dealt|repl|answer)"
+                    # "Which ministry did the bureau work with to handle the proposal?"
+                    rf"|\b(which|what) (\w+ ){{0,2}}{_BODIES_EN}\b.*\bwork(ed)? (together |jointly )?with\b.*"
+                    r"\b(handl\w*|answer\w*|repl\w*|respon\w*|deal\w*)\b.*\b(proposal|suggestion|motion)"),
 ]
 # The subject a later part of a question about the letter leaves out: "答复是哪个单位发的，什么时候发的？"
 _IMPLIED_LETTER = "答复"
@@ -291,8 +297,17 @@ class QuestionAnalyser:
         its pinyin spells (Zhongfang → 忠防)."""
         groups = self._dictionary().term_groups(text, keep=self._known)
         names = _capitalised(text)
-        groups = [_with_spellings(g, self._romanised(g.source, _english_rank_suffixes(text, g.source)))
-                  if g.source in names and all(a.isascii() for a in g.alternatives) else g for g in groups]
+        unrendered = {g.source for g in groups if g.source in names and all(a.isascii() for a in g.alternatives)}
+        # A person's name is two capitalised words, surname first (Wang Shilai → 王世来): both words get the
+        # letters' words the whole name spells, if any.
+        full_names: dict[str, tuple[str, ...]] = {}
+        for surname, given in re.findall(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b", text):
+            if {surname.lower(), given.lower()} <= unrendered:
+                spelt = self._romanised(surname + given, ())
+                for word in (surname.lower(), given.lower()):
+                    full_names[word] = tuple(dict.fromkeys(full_names.get(word, ()) + spelt))
+        groups = [_with_spellings(g, full_names.get(g.source) or self._romanised(g.source, _english_rank_suffixes(text, g.source)))
+                  if g.source in unrendered else g for g in groups]
         return [g for g in groups if not re.fullmatch(r"\d{4}", g.source)]
 
     def _chinese_focus(self, norm: str, groups: list[TermGroup]) -> tuple[int, ...]:

@@ -103,3 +103,10 @@ def test_the_cache_is_kept_beside_the_models_for_every_data_dir(tmp_path: Path) 
     one, other = (Settings(data_dir=tmp_path / name, models_dir=tmp_path / "models") for name in ("one", "other"))
     assert crosslingual.cedict_cache(one) == crosslingual.cedict_cache(other)
     assert crosslingual.cedict_cache(one).parent == tmp_path / "models"
+
+
+def test_a_possessive_s_is_no_word_of_its_own() -> None:
+    from retrieval.lexicon import english_words
+
+    assert english_words("What is Tianmen's plan, and the bureau’s?") == ["what", "is", "tianmen", "plan", "and", "the", "bureau"]
+    assert english_words("It's 5G's turn") == ["it", "5g", "turn"]

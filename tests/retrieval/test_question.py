@@ -122,6 +122,13 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     ("图书馆的提案是和哪个单位一起办理的？", "co_handlers"),
     ("Which departments were consulted on the reply about the library?", "co_handlers"),
     ("Which bureau co-handled the suggestion on bus lanes?", "co_handlers"),
+    ("Which bureau answered the suggestion on bus lanes?", "agency"),
+    ("Which department responded to the library proposal?", "agency"),
+    ("What date is on the water bureau's reply about the reservoir?", "date"),
+    ("What is the date of the housing bureau's reply?", "date"),
+    ("修桥那件建议是哪位人大代表提的？", "addressee"),
+    ("图书馆的提案是哪几位政协委员提的？", "addressee"),
+    ("Which ministry did the bureau work with to handle the proposal on reservoirs?", "co_handlers"),
 ])
 def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser, question: str, field: str) -> None:
     assert field in analyser.analyse(question).fields
@@ -143,7 +150,10 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
                                       "市里和哪些部门一起开展了道路整治？", "哪些部门参与了联合执法？",
                                       "监测报告是哪天发布的？",
                                       "Were residents consulted about the bus lanes?",
-                                      "Who are the co-organisers of the book fair?"])
+                                      "Who are the co-organisers of the book fair?",
+                                      "What is the date of the plan the reply mentions?",
+                                      "Which departments did the city work with to repair the roads?",
+                                      "Which bureau answers for the bus lanes?"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
     assert analyser.analyse(question).fields == ()
 

@@ -69,3 +69,12 @@ def test_a_spelled_name_with_its_rank_is_a_place_where_the_letters_have_the_two_
 
 def test_a_lower_case_word_is_not_read_as_a_name(analyser: QuestionAnalyser) -> None:
     assert "伯乐" not in analyser.analyse("How many bus routes did the city add, bole or not?").search_words
+
+
+def test_a_persons_name_of_two_capitalised_words_finds_the_name_the_letters_write(tmp_path) -> None:
+    vocabulary = [*VOCABULARY, "王世来", "世来"]
+    analyser = QuestionAnalyser(Segmenter(tmp_path / "jieba.cache"), EnglishToChinese, known=lambda word: word in vocabulary,
+                                romanised=RomanisedNames(vocabulary).words_for)
+    question = analyser.analyse("Which bureau answered Wang Shilai's suggestion on bus routes?")
+    assert "王世来" in question.search_words
+    assert "王世来" not in analyser.analyse("Which bureau answered Shilai Wang's suggestion on bus routes?").search_words
