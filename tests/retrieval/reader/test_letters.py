@@ -1,0 +1,81 @@
+"""retrieval.reader.letters: questions over letters, read over the chunks `govqa index` cuts."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval.reader import letters as L
+
+# An invented letter: a header, an opening, two sections and a sign-off.
+LETTER = ("某某县交通运输局\n关于县十七届人大二次会议第12号建议的答复\n张三代表：\n"
+          "您提出的《关于修建大河桥的建议》收悉。经认真研究，现答复如下：\n"
+          "一、关于大河桥建设\n大河桥全长320米，总投资4500万元，由县交通投资公司负责建设，计划2023年5月开工。\n"
+          "二、关于资金\n由于县级财政紧张，我局已积极向省交通厅争取补助资金1200万元。\n"
+          "感谢您对交通工作的关心。\n某某县交通运输局\n2022年6月18日\n联系人：李四  联系电话：0771-1234567")
+QUESTIONS = [{"id": "t-q1", "question": "大河桥要花多少钱？", "lang": "zh", "answer": "4500万元"},
+             {"id": "t-q2", "question": "When will work on the bridge start?", "lang": "en", "answer": "2023年5月"},
+             {"id": "t-q3", "question": "大河桥有多宽？", "lang": "zh", "answer": None},
+             {"id": "t-q4", "question": "桥叫什么？", "lang": "zh", "answer": "不在信里的话"}]
+
+
+@pytest.fixture()
+def letters(tmp_path: Path) -> list[L.Letter]:
+    path = tmp_path / "letters.jsonl"
+    lines = [json.dumps({"id": f"t{i}", "context": LETTER, "qas": [dict(q, id=f"t{i}-{q['id']}") for q in QUESTIONS]},
+                        ensure_ascii=False) for i in range(5)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return L.read_letters(path, chunk_chars=320)
+
+
+def test_a_letter_is_cut_as_the_indexer_cuts_it(letters: list[L.Letter]) -> None:
+    paths = [chunk.section_path for chunk in letters[0].chunks]
+    assert ("一、关于大河桥建设",) in paths and ("二、关于资金",) in paths
+    assert [q.english for q in letters[0].questions] == [False, True, False, False]
+
+
+def test_an_answer_is_read_in_its_chunk_and_a_near_miss_chunk_holds_no_answer(letters: list[L.Letter]) -> None:
+    pairs = L.training_pairs(letters[:1], negatives_per_question=1, seed=1)
+    answered = [p for p in pairs if p.answerable]
+    assert sorted(p.answer_text for p in answered) == ["2023年5月", "4500万元"]
+    for pair in answered:
+        assert pair.context[pair.answer_start:pair.answer_start + len(pair.answer_text)] == pair.answer_text
+        assert "一、关于大河桥建设" in pair.context   # read after its section path, as answering reads a chunk
+    negatives = [p for p in pairs if not p.answerable]
+    assert all("4500万元" not in p.context for p in negatives if p.qid.startswith("t0-t-q1"))
+    assert not any(p.qid.startswith("t0-t-q4") for p in pairs)   # an answer the letter does not hold is left out
+    assert len([p for p in negatives if p.qid.startswith("t0-t-q3")]) == 2   # the unanswerable question
+
+
+def test_a_question_set_reads_the_answers_chunk_first_beside_others_of_its_letter(letters: list[L.Letter]) -> None:
+    sets = L.question_sets(letters[:1], seed=1)
+    by_id = {example.qid: (example, contexts, answerable) for example, contexts, answerable in sets}
+    example, contexts, answerable = by_id["t0-t-q1"]
+    assert answerable and "4500万元" in contexts[0] and len(contexts) == L.PASSAGES_PER_SET
+    assert not any("4500万元" in c for c in contexts[1:])
+    assert by_id["t0-t-q3"][2] is False and "t0-t-q4" not in by_id
+
+
+def test_held_out_letters_are_not_trained_on(letters: list[L.Letter]) -> None:
+    train, held = L.split_letters(letters, 0.2, seed=13)
+    assert len(held) == 1 and not {x.letter_id for x in train} & {x.letter_id for x in held}
+    assert L.split_letters(letters, 0.2, seed=13) == (train, held)
+
+
+def test_a_line_that_is_no_letter_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "x"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.jsonl:1"):
+        L.read_letters(path, chunk_chars=320)
+
+
+def test_the_letter_questions_file_holds_every_answer_it_gives() -> None:
+    letters = L.read_letters(L.LETTER_QUESTIONS_FILE, chunk_chars=320)
+    questions = [q for letter in letters for q in letter.questions]
+    assert len(letters) >= 60 and len(questions) >= 14 * 60
+    assert sum(q.english for q in questions) >= len(questions) / 3
+    unanswerable = [q for q in questions if q.answer is None]
+    assert len(unanswerable) >= len(questions) / 6
+    missing = [q.qid for letter in letters for q in letter.questions if q.answer and L._answer_in(letter.chunks, q.answer) is None]
+    assert not missing
