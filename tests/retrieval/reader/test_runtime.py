@@ -67,9 +67,10 @@ def test_reader_calls_fill_the_cores_and_never_more() -> None:
 
 # bf16 arithmetic: on the calibration split (1,103 question sets) OpenVINO's best margins differ from onnxruntime's
 # by 0.035 at the median and 0.30 at most, and 2 answers shown (0.2%) change between right and wrong. Here every margin must be
-# this close, and spans may differ only where two ends score nearly alike (one of the 70 pairs, measured).
+# this close, and spans may differ only where two ends score nearly alike (one of the 70 pairs, measured with the
+# first reader; with the reader gone on with letter questions, 50 of 55 spans the same).
 MAX_BF16_MARGIN_DIFFERENCE = 0.5
-MIN_SAME_SPANS = 0.95
+MIN_SAME_SPANS = 0.85
 
 
 def test_openvino_reader_reads_as_onnxruntime_does(reader, openvino_reader) -> None:
@@ -89,20 +90,25 @@ def test_openvino_reader_reads_as_onnxruntime_does(reader, openvino_reader) -> N
 # int8 products (Settings.reader_int8): on the calibration split (1,103 question sets) the best margins moved from the
 # float export's by a median 0.30 (95th percentile 1.25), and 10 answers shown (0.9%) changed between right and wrong.
 # Here (measured): median 0.23, at most 1.3, 47 of 55 spans the same; the bounds leave room for another CPU's kernels.
+# A passage may have a span in one and none in the other where its only candidates score at the edge (the reader
+# gone on with letter questions: one pair of 55).
 MAX_INT8_MEDIAN_MARGIN_DIFFERENCE = 0.5
 MIN_INT8_SAME_SPANS = 0.75
+MAX_INT8_FOUND_DIFFERENCES = 2
 
 
 def test_int8_reader_reads_nearly_as_the_float_export_does(reader, int8_reader) -> None:
     passages = _paragraphs()
     same = pairs = 0
     differences = []
+    found_differences = 0
     for question in QUESTIONS:
         float_readings, int8_readings = reader.read(question, passages), int8_reader.read(question, passages)
-        assert [r.found for r in int8_readings] == [r.found for r in float_readings], question
+        found_differences += sum(a.found != b.found for a, b in zip(int8_readings, float_readings))
         same += sum((a.start, a.end) == (b.start, b.end) for a, b in zip(int8_readings, float_readings))
         pairs += len(passages)
-        differences += [abs(a.margin - b.margin) for a, b in zip(int8_readings, float_readings) if b.found]
+        differences += [abs(a.margin - b.margin) for a, b in zip(int8_readings, float_readings) if a.found and b.found]
+    assert found_differences <= MAX_INT8_FOUND_DIFFERENCES, found_differences
     assert np.median(differences) <= MAX_INT8_MEDIAN_MARGIN_DIFFERENCE
     assert same / pairs >= MIN_INT8_SAME_SPANS
     assert int8_reader.threshold == reader.threshold
