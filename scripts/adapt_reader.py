@@ -37,10 +37,10 @@ from index.settings import Settings  # noqa: E402
 from retrieval.reader import letters as L  # noqa: E402
 from retrieval.reader import train as T  # noqa: E402
 from retrieval.reader.config import WEIGHTS_DIR  # noqa: E402
-from retrieval.reader.features import span_targets  # noqa: E402
 from retrieval.reader.model import load_reader, save_trained  # noqa: E402
 from retrieval.reader.runtime import default_base_dir, load_default_reader  # noqa: E402
-from train_reader import calibrate, calibration_record, held_back_spans, plan_overrides, read_examples  # noqa: E402
+from train_reader import (calibrate, calibration_record, held_back_spans, plan_overrides,  # noqa: E402
+                          read_examples, save_calibrated)
 
 # A fifth of the letters are held out: their questions are read before and after, never trained on.
 HELD_OUT_LETTERS_SHARE = 0.2
@@ -92,10 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     examples = pairs + replay
     tokenizer = load_hf_tokenizer(base_dir)
-    windows = T.windows_for(tokenizer, examples, plan, pad_to_max=True)
-    spans = [(e.answer_start, e.answer_start + len(e.answer_text)) if e.answerable else None for e in examples]
-    starts, ends = span_targets(windows, spans)
-    windows, starts, ends = T.select_windows(windows, starts, ends, [e.answerable for e in examples], plan)
+    windows, starts, ends = T.training_windows(tokenizer, examples, plan)
     print(f"windows: {len(windows.input_ids)} ({int((starts == 0).sum())} without an answer)")
 
     torch.manual_seed(plan.seed)
@@ -126,12 +123,8 @@ def main(argv: list[str] | None = None) -> int:
                 "replayed_pairs": len(replay), "windows": int(len(windows.input_ids)),
                 "epoch_losses": [round(x, 4) for x in losses], "threads": args.threads,
                 "seconds": {"train": round(train_s), "total": round(time.perf_counter() - started)}}
-    config = T.reader_config(plan, threshold, calibration_record(plan, calibration, calibrated), held_out, training)
-    if plan.threshold_per_language:
-        config = dataclasses.replace(config, language_thresholds=by_language)
-    save_trained(model, config, args.out)
-    print(json.dumps({"held_out": held_out, "calibration": config.calibration, "seconds": training["seconds"]},
-                     ensure_ascii=False, indent=2))
+    save_calibrated(model, plan, threshold, calibration_record(plan, calibration, calibrated), by_language, held_out,
+                    training, args.out)
     return 0
 
 

@@ -39,7 +39,6 @@ from retrieval.reader import train as T  # noqa: E402
 from retrieval.reader.data import (ENGLISH_QUESTIONS_FILE, ENGLISH_TRAINING_QUESTIONS_FILE,  # noqa: E402
                                    Example, is_english_copy, is_loosened_copy, load_training_examples,
                                    read_english_questions)
-from retrieval.reader.features import span_targets  # noqa: E402
 from retrieval.reader.model import SpanReaderModel, load_encoder, load_reader, save_trained  # noqa: E402
 from retrieval.reader.runtime import (Reader, default_base_dir, load_default_reader,  # noqa: E402
                                       torch_scorer)
@@ -108,10 +107,7 @@ def main(argv: list[str] | None = None) -> int:
           f"training pairs with negatives: {len(train_examples)}; device: {device}")
 
     tokenizer = load_hf_tokenizer(base_dir)  # the same ids as answering's; encodes the data in parallel
-    windows = T.windows_for(tokenizer, train_examples, plan, pad_to_max=True)
-    spans = [(e.answer_start, e.answer_start + len(e.answer_text)) if e.answerable else None for e in train_examples]
-    starts, ends = span_targets(windows, spans)
-    windows, starts, ends = T.select_windows(windows, starts, ends, [e.answerable for e in train_examples], plan)
+    windows, starts, ends = T.training_windows(tokenizer, train_examples, plan)
     print(f"windows: {len(windows.input_ids)} ({int((starts == 0).sum())} without an answer)")
 
     torch.manual_seed(plan.seed)
@@ -156,13 +152,20 @@ def main(argv: list[str] | None = None) -> int:
                 "eval_runtime": args.eval_runtime,
                 "seconds": {"cache_lower_layers": round(cache_s), "train": round(train_s),
                             "evaluate_and_calibrate": round(eval_s), "total": round(time.perf_counter() - started)}}
-    config = T.reader_config(plan, threshold, calibration_record(plan, calibration, calibrated), held_out, training)
+    save_calibrated(model, plan, threshold, calibration_record(plan, calibration, calibrated), by_language, held_out,
+                    training, args.out)
+    return 0
+
+
+def save_calibrated(model, plan: T.TrainingPlan, threshold: float, calibration: dict, by_language: dict, held_out: dict,
+                    training: dict, out: Path) -> None:
+    """Write the trained weights with their threshold and what was measured, and print the measurements."""
+    config = T.reader_config(plan, threshold, calibration, held_out, training)
     if plan.threshold_per_language:
         config = dataclasses.replace(config, language_thresholds=by_language)
-    save_trained(model, config, args.out)
+    save_trained(model, config, out)
     print(json.dumps({"held_out": held_out, "calibration": config.calibration, "seconds": training["seconds"]},
                      ensure_ascii=False, indent=2))
-    return 0
 
 
 def plan_overrides(assignments: list[str]) -> dict:

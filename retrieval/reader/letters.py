@@ -84,6 +84,20 @@ def _answer_in(chunks: tuple[Chunk, ...], answer: str) -> tuple[int, int] | None
     return None
 
 
+def _located(letter: Letter):
+    """Each question with where its answer is, (chunk index, start) or None if it has none; a question whose
+    answer no single chunk holds (cut between two) is left out."""
+    for q in letter.questions:
+        found = _answer_in(letter.chunks, q.answer) if q.answer else None
+        if not q.answer or found is not None:
+            yield q, found
+
+
+def _without_answer(letter: Letter, q: LetterQuestion) -> list[str]:
+    """The letter's chunks (as read) that do not hold the question's answer."""
+    return [c.embed_text for c in letter.chunks if not q.answer or q.answer not in c.embed_text]
+
+
 def training_pairs(letters: list[Letter], *, negatives_per_question: int, seed: int) -> list[Example]:
     """Each answerable question over the chunk holding its answer, and over ``negatives_per_question``
     other chunks of its letter that do not hold it (no answer); each unanswerable question over as many
@@ -91,17 +105,14 @@ def training_pairs(letters: list[Letter], *, negatives_per_question: int, seed: 
     rng = random.Random(seed)
     pairs = []
     for letter in letters:
-        for q in letter.questions:
-            found = _answer_in(letter.chunks, q.answer) if q.answer else None
-            if q.answer and found is None:
-                continue
+        for q, found in _located(letter):
             if found:
                 chunk, start = found
                 pairs.append(Example(q.qid, letter.letter_id, q.question, letter.chunks[chunk].embed_text, q.answer, start))
-            others = [c for c in letter.chunks if not q.answer or q.answer not in c.embed_text]
+            others = _without_answer(letter, q)
             count = negatives_per_question + (0 if found else 1)
-            for i, chunk in enumerate(rng.sample(others, min(count, len(others)))):
-                pairs.append(Example(f"{q.qid}:neg{i}", letter.letter_id, q.question, chunk.embed_text))
+            for i, context in enumerate(rng.sample(others, min(count, len(others)))):
+                pairs.append(Example(f"{q.qid}:neg{i}", letter.letter_id, q.question, context))
     return pairs
 
 
@@ -111,11 +122,8 @@ def question_sets(letters: list[Letter], seed: int) -> list[tuple[Example, list[
     rng = random.Random(seed)
     sets = []
     for letter in letters:
-        for q in letter.questions:
-            found = _answer_in(letter.chunks, q.answer) if q.answer else None
-            if q.answer and found is None:
-                continue
-            others = [c.embed_text for c in letter.chunks if not q.answer or q.answer not in c.embed_text]
+        for q, found in _located(letter):
+            others = _without_answer(letter, q)
             if found:
                 chunk, start = found
                 example = Example(q.qid, letter.letter_id, q.question, letter.chunks[chunk].embed_text, q.answer, start)

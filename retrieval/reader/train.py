@@ -158,6 +158,14 @@ def windows_for(tokenizer, examples: list[Example], plan: TrainingPlan, *, pad_t
                           max_question_tokens=plan.max_question_tokens, pad_to_max=pad_to_max)
 
 
+def training_windows(tokenizer, examples: list[Example], plan: TrainingPlan) -> tuple[Windows, np.ndarray, np.ndarray]:
+    """The windows trained on (select_windows) and their start/end targets (0: no answer in the window)."""
+    windows = windows_for(tokenizer, examples, plan, pad_to_max=True)
+    spans = [(e.answer_start, e.answer_start + len(e.answer_text)) if e.answerable else None for e in examples]
+    starts, ends = span_targets(windows, spans)
+    return select_windows(windows, starts, ends, [e.answerable for e in examples], plan)
+
+
 def select_windows(windows: Windows, starts: np.ndarray, ends: np.ndarray, answerable: list[bool],
                    plan: TrainingPlan) -> tuple[Windows, np.ndarray, np.ndarray]:
     """The windows worth training on: for an answerable pair one window holding its answer (and a
