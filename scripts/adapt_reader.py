@@ -53,7 +53,8 @@ def letter_rates(reader, sets, plan, threshold: float, letters) -> dict:
     """How the held-out letters' question sets are answered at ``threshold``, in all and by language."""
     with tqdm(desc="held-out letters", unit="window") as bar:
         readings = T.read_sets(reader.scorer, reader.tokenizer, sets, plan, progress=bar.update)
-    english = [L.is_english(example, letters) for example, _, _ in sets]
+    english_ids = L.english_question_ids(letters)
+    english = [example.qid.split(":")[0] in english_ids for example, _, _ in sets]
     return {"all": T.rates_at(readings, threshold),
             "en": T.rates_at([r for r, e in zip(readings, english) if e], threshold),
             "zh": T.rates_at([r for r, e in zip(readings, english) if not e], threshold)}

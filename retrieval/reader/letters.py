@@ -136,6 +136,6 @@ def question_sets(letters: list[Letter], seed: int) -> list[tuple[Example, list[
     return sets
 
 
-def is_english(example: Example, letters: list[Letter]) -> bool:
-    english = {q.qid for letter in letters for q in letter.questions if q.english}
-    return example.qid.split(":")[0] in english
+def english_question_ids(letters: list[Letter]) -> frozenset[str]:
+    """The ids of the letters' English questions (a pair's id is its question's, with ":neg…" after a negative)."""
+    return frozenset(q.qid for letter in letters for q in letter.questions if q.english)
