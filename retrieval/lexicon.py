@@ -16,7 +16,7 @@ from pathlib import Path
 import jieba
 
 from .jieba_tables import Tables, open_tables, save_tables
-from .places import division_names, division_prefix, is_place_name, place_level
+from .places import LOCAL_SUFFIXES, division_names, division_prefix, is_local_place_name, is_place_name, place_level
 
 # Words that carry no topic: function words, question words, generic verbs of asking.
 STOP_WORDS_ZH = frozenset("""
@@ -76,6 +76,9 @@ def is_english(text: str) -> bool:
 
 # jieba's noun tags: common, person, place, organisation and other proper nouns, and verbal nouns.
 NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "vn"})
+# jieba's tags for proper names: of places, people and other. Its dictionary knows few towns and villages, and
+# its guesses at the rest are tagged as places or, as often, people (石溪镇/nr, 马家洞/nr 村/n, 悦来/nz 镇/n).
+PROPER_NAME_TAGS = frozenset({"ns", "nr", "nrfg", "nrt", "nz"})
 
 
 class Segmenter:
@@ -166,16 +169,26 @@ class Segmenter:
 
     def places(self, text: str) -> list[str]:
         """Place names of two or more characters: words jieba tags ``ns`` that can be places
-        (``places.is_place_name``), full names of divisions it tags otherwise (周村区 as a person's), and
-        the full division name an organisation's name begins with (北京市教委, one word in jieba's
-        dictionary, is 北京市's)."""
-        found = []
+        (``places.is_place_name``), full names of divisions it tags otherwise (周村区 as a person's), the
+        full division name an organisation's name begins with (北京市教委, one word in jieba's dictionary,
+        is 北京市's), and towns and villages jieba tags as any proper name (``PROPER_NAME_TAGS``), whole
+        (石溪镇/nr) or as a name followed by its rank suffix alone (马家洞/nr 村/n). A common word before a
+        suffix (重点/n 村, 支持/v 镇) is no name."""
+        found: list[str] = []
+        previous = None
         for pair in self._tagger.cut(normalize(text)):
             word = pair.word
-            if len(word) >= 2 and ((pair.flag == "ns" and is_place_name(word)) or word in division_names()):
+            after_name = previous is not None and previous.flag in PROPER_NAME_TAGS and len(previous.word) >= 2
+            if after_name and word in LOCAL_SUFFIXES and is_local_place_name(previous.word + word):
+                if found and found[-1] == previous.word:
+                    found.pop()
+                found.append(previous.word + word)
+            elif len(word) >= 2 and ((pair.flag == "ns" and is_place_name(word)) or word in division_names()
+                                     or (pair.flag in PROPER_NAME_TAGS and is_local_place_name(word))):
                 found.append(word)
             elif prefix := division_prefix(word):
                 found.append(prefix)
+            previous = pair
         return found
 
     def is_place(self, word: str) -> bool:

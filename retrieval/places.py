@@ -33,6 +33,8 @@ _SUFFIXES_LONGEST_FIRST = sorted((s for _, group in LEVEL_SUFFIXES for s in grou
 DIVISIONS_FILE = Path(__file__).with_name("data") / "admin_divisions.txt"
 # Ranks below the division list's (county): a name with their suffix is taken at its word.
 _BELOW_THE_LIST = frozenset({"town", "village"})
+# The suffixes of those ranks (镇, 村, 街道 …).
+LOCAL_SUFFIXES = frozenset(s for level, group in LEVEL_SUFFIXES if level in _BELOW_THE_LIST for s in group)
 # Ranks a bare name (南阳, 深圳) is compared at.
 BARE_NAME_LEVELS = frozenset({"city", "county"})
 
@@ -92,6 +94,11 @@ def is_place_name(name: str) -> bool:
     still is."""
     if name in division_names() or name in _divisions_by_bare_name() or name in PROVINCES:
         return True
+    return is_local_place_name(name)
+
+
+def is_local_place_name(name: str) -> bool:
+    """A town's or village's name: two or more characters before its rank suffix (石溪镇, 马家洞村)."""
     return place_level(name) in _BELOW_THE_LIST and len(bare_name(name)) < len(name)
 
 

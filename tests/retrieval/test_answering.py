@@ -654,3 +654,41 @@ def test_chunks_that_cannot_pass_the_place_check_leave_the_reading_to_those_that
     answer = park_service.ask("平和县的现代农业产业园是哪一年建成的？")
     assert answer.answered and "2019" in answer.text, answer
     assert "安溪镇" in answer.citations[0].quote, answer.citations
+
+
+# A village's road letter that gives no cost, beside a county road letter that does: a question about the
+# village's road's cost is not answered with the county road's (jieba tags the village 张家寨/nr 村/n).
+VILLAGE_ROAD_LETTER = """关于拓宽张家寨村通组公路的建议的答复
+
+王建国代表：
+
+您提出的《关于拓宽张家寨村通组公路的建议》收悉，现答复如下：
+
+张家寨村通组公路全长2.3公里，路面宽3.5米，今年未纳入全县农村公路建设计划。我局将会同镇政府开展实地调查，积极争取列入明年计划。
+
+石门县交通运输局
+2023年7月3日
+"""
+COUNTY_ROAD_LETTER = """关于加快县道升级改造的建议的答复
+
+刘明代表：
+
+您提出的《关于加快县道升级改造的建议》收悉，现答复如下：
+
+县道X012线升级改造全长18公里，按二级公路标准建设，需要投入资金约1.2亿元，目前正在开展前期工作。
+
+石门县交通运输局
+2023年7月5日
+"""
+
+
+@pytest.fixture(scope="module")
+def road_service(tmp_path_factory, model_dir, embedder, reader):
+    letters = {"village-road.txt": VILLAGE_ROAD_LETTER, "county-road.txt": COUNTY_ROAD_LETTER}
+    return _service_over(letters, tmp_path_factory, model_dir, embedder, reader)
+
+
+def test_a_village_the_question_names_must_be_in_the_answers_letter(road_service):
+    assert not road_service.ask("张家寨村的通组公路拓宽需要投资多少钱？").answered
+    answer = road_service.ask("县道X012线升级改造要花多少钱？")
+    assert answer.answered and "1.2亿元" in answer.text, answer

@@ -112,3 +112,14 @@ def test_a_bare_name_has_the_rank_of_the_divisions_bearing_it() -> None:
     assert letter_can_be_about(["新建"], "今年在城区建设停车场4处。", ["佛山市"], named_elsewhere=False)
     assert not letter_can_be_about(["新建"], "今年在城区建设停车场4处。", ["南海区"], named_elsewhere=False)
     assert not letter_can_be_about(["襄阳"], "本市新建学校12所。", ["佛山市"], named_elsewhere=False)  # 襄阳市: a city
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    ("张家寨村的学校什么时候建成？", ["张家寨村"]),     # 张家寨/nr 村/n: a name, then its rank suffix alone
+    ("双桥镇的污水厂什么时候建成？", ["双桥镇"]),       # 双桥镇/nr: one word tagged as a person's name
+    ("悦来镇今年完成了多少？", ["悦来镇"]),             # 悦来/nz 镇/n
+    ("乡村振兴重点村有几个？", []),                     # 重点/n 村: a common word before the suffix
+    ("大力支持镇村发展", []),
+])
+def test_the_segmenter_finds_towns_and_villages_jieba_tags_as_any_proper_name(text: str, places: list[str]) -> None:
+    assert Segmenter().places(text) == places
