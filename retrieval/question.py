@@ -267,9 +267,11 @@ class QuestionAnalyser:
         """Capitalised names whose Chinese renderings are place names (Guangzhou → 广州; not Ministry → 交通部)."""
         places = []
         for group in _proper_names(text, groups):
-            if _is_rank_word(group.source):
+            if _is_rank_word(group.source) or group.source.lower() in _COMPASS_WORDS:
                 # "Huan County", "Tongjiang City": the rank word is the name's suffix, no place of its own (its
-                # renderings had been 南县 and 定安, any city the letters name)
+                # renderings had been 南县 and 定安, any city the letters name); "Haining West Station",
+                # "Hepingjie North": a direction is part of the name (its renderings had been 西湖, and 北川
+                # and the other counties the letters write with 北)
                 continue
             alternatives = tuple(alt for alt in group.alternatives if self._segmenter.is_place(alt))
             suffixes = _english_rank_suffixes(text, group.source)
@@ -357,6 +359,10 @@ _ENGLISH_RANK_SUFFIXES = {
     "province": ("省", "自治区"), "region": ("自治区", "地区"), "city": ("市",), "prefecture": ("州", "地区", "盟"),
     "county": ("县", "旗"), "district": ("区",), "town": ("镇", "乡"), "township": ("乡", "镇"), "village": ("村",),
 }
+
+
+# The four directions, which English names of stations, streets and districts carry (西站, 北侧, 江北新区).
+_COMPASS_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western"})
 
 
 def _is_rank_word(word: str) -> bool:

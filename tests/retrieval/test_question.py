@@ -214,6 +214,14 @@ def test_a_capitalised_rank_word_is_the_names_suffix_not_a_place_of_its_own(anal
         assert not analyser.analyse(f"Which {rank} replied about parking?").places, rank
 
 
+def test_a_capitalised_direction_is_part_of_a_name_not_a_place_of_its_own(analyser: QuestionAnalyser) -> None:
+    # "West" had been a place rendered 西湖: a letter without 西湖 could not answer about "Guangzhou West Station"
+    places = analyser.analyse("How often do buses leave Guangzhou West Station at rush hour?").places
+    assert [p.source for p in places] == ["guangzhou"]
+    for direction in ("North", "South", "East", "West", "Northern"):
+        assert not analyser.analyse(f"How long is the {direction} Ring Road?").places, direction
+
+
 def test_a_town_the_dictionary_only_knows_as_a_county_is_not_that_county(analyser: QuestionAnalyser) -> None:
     # CC-CEDICT renders Boluo only as 博罗县; a town of that name is not checked for the county. (This analyser
     # knows every word, so 博罗镇 is a word of its letters: the town is checked for that, test_romanised.py.)
