@@ -48,7 +48,7 @@ MAX_CITATIONS = 3
 # Letters whose place names are remembered (found by jieba's tagger, ~50 ms a letter): about a session's worth.
 MAX_LETTERS_TAGGED = 256
 # Questions answered by a sentence, not a span: why, how, which measures, and how far along a thing is (进展, 哪一步).
-OPEN_QUESTION = re.compile(r"为什么|为何|原因|如何|怎么|怎样|措施|做法|举措|办法|哪些|有什么|进展|进度|程度|哪一步|什么阶段"
+OPEN_QUESTION = re.compile(r"为什么|为何|为啥|原因|如何|怎么|怎样|咋|措施|做法|举措|办法|哪些|有什么|进展|进度|程度|哪一步|什么阶段"
                             r"|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b"
                             r"|\bprogress\b|\bstatus\b|\bstage\b", re.I)
 # Kinds of question (question.py) asking for one number or date, not a list.

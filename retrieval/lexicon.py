@@ -26,9 +26,10 @@ STOP_WORDS_ZH = frozenset("""
 答复 答复函 回复 这封 封 函 份 第几 超过 超 达到 达 约 大约 近 将近 左右 以上 以下 不少 不少于 至少 累计 总计 全市 我市 本市 全区 我区 本区 全县 我县 本县 今年 去年 明年 本年 当年 近年 近年来 截至 截止 截止至 年底 年末
 """.split())
 
-# What jieba leaves of an asking phrase once 什么 is dropped (什么时候 → 什么/时候): no topic in a question.
+# What jieba leaves of an asking phrase once 什么 is dropped (什么时候 → 什么/时候), and the spoken question
+# words (啥 for 什么, 为啥 for 为什么, 咋 for 怎么), which jieba keeps as words: no topic in a question.
 # Kept out of STOP_WORDS_ZH, which is part of the stored BM25 words' version (a change re-segments every index).
-ASKING_REMNANTS_ZH = frozenset({"时候"})
+ASKING_REMNANTS_ZH = frozenset({"时候", "为啥", "啥时候", "咋样", "咋", "啥"})
 
 STOP_WORDS_EN = frozenset("""
 a an the of to in on at by for from with and or as is are was were be been being do does did have has had

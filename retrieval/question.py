@@ -16,12 +16,12 @@ from .values import MEASURE_WORDS, asked_form, asked_measure, asks_a_figure, ask
 _KINDS_ZH = [
     ("rank", r"第几|排名|排第|名次|排在|位列"),
     ("percent", r"占比|比例|比重|百分之|百分比|覆盖率|增长率|增速"),
-    ("date", r"哪天|哪一天|什么时候|何时|哪年|哪一年|几月|日期|什么时间"),
+    ("date", r"哪天|哪一天|(什么|啥)时候|何时|哪年|哪一年|几月|日期|(什么|啥)时间"),
     ("money", r"(资金|金额|经费|费用|[^工]费|投资|奖励|补贴|补助|奖金|预算)[^，。？]*(多少|几)|多少钱"),
     # 哪几个 asks which ones (a list), not how many.
     ("quantity", r"多少|(?<!哪)几[个家项期人套次批名所座条台件户场份篇部种类位倍年天]|几$|几？|数量|总数"),
     ("list", r"哪些|有什么|有哪|包括什么|分别是|哪几"),
-    ("entity", r"哪个|哪家|哪位|哪一|谁|什么|哪|何种"),
+    ("entity", r"哪个|哪家|哪位|哪一|谁|什么|啥|哪|何种"),
 ]
 _KINDS_EN = [
     ("rank", r"\brank|\branking|\bplace[sd]?\b|\bposition"),

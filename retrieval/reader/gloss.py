@@ -26,6 +26,8 @@ QUESTION_WORDS = {
     "为什么": "why", "为何": "why", "怎么": "how", "怎样": "how", "如何": "how", "哪里": "where",
     "哪儿": "where", "谁": "who", "哪个": "which", "哪些": "which", "哪位": "who", "哪家": "which",
     "哪": "which", "什么": "what", "是否": "whether", "吗": "", "呢": "",
+    # spoken forms: 啥 for 什么, 为啥 for 为什么, 咋 for 怎么
+    "啥时候": "when", "为啥": "why", "咋": "how", "啥": "what",
 }
 # A gloss naming what a word is rather than what it means: no English word stands for the word.
 _FUNCTION_GLOSS = re.compile(r"particle|classifier|surname|variant of|abbr\.|used in|see |CL:|old ", re.I)

@@ -53,6 +53,19 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     assert analyser.analyse(text).kind == kind
 
 
+@pytest.mark.parametrize(("spoken", "written"), [
+    ("新图书馆啥时候开工？", "新图书馆什么时候开工？"),
+    ("新图书馆为啥还没开工？", "新图书馆为什么还没开工？"),
+    ("新图书馆的经费咋解决？", "新图书馆的经费怎么解决？"),
+    ("新图书馆建在啥地方？", "新图书馆建在什么地方？"),
+])
+def test_spoken_question_words_ask_what_the_written_ones_do(analyser: QuestionAnalyser, spoken: str, written: str) -> None:
+    # 啥 for 什么, 为啥 for 为什么, 咋 for 怎么: the same kind of answer, and no topic word of their own
+    spoken_question = analyser.analyse(spoken)
+    assert spoken_question.kind == analyser.analyse(written).kind
+    assert not [g.source for g in spoken_question.groups if "啥" in g.source or "咋" in g.source]
+
+
 @pytest.mark.parametrize(("question", "field"), [
     ("对这份答复有意见，该联系谁？", "contact"),
     ("有问题找谁？", "contact"),
