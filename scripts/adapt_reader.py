@@ -42,8 +42,6 @@ from retrieval.reader.runtime import default_base_dir, load_default_reader  # no
 from train_reader import (calibrate, calibration_record, held_back_spans, plan_overrides,  # noqa: E402
                           read_examples, save_calibrated)
 
-# A fifth of the letters are held out: their questions are read before and after, never trained on.
-HELD_OUT_LETTERS_SHARE = 0.2
 # Each answerable training question is also read over one other chunk of its letter, which does not
 # answer it: near misses, as the chunks answering reads beside the right one are.
 NEGATIVES_PER_QUESTION = 1
@@ -79,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     splits = read_examples(args.examples, plan)
     letters = L.read_letters(args.letters, chunk_chars=plan.calibration_chunk_chars)
-    train_letters, held_letters = L.split_letters(letters, HELD_OUT_LETTERS_SHARE, plan.seed)
+    train_letters, held_letters = L.split_letters(letters, L.HELD_OUT_LETTERS_SHARE, plan.seed)
     held_sets = L.question_sets(held_letters, plan.seed)
     pairs = L.training_pairs(train_letters, negatives_per_question=NEGATIVES_PER_QUESTION, seed=plan.seed)
     replay = random.Random(plan.seed).sample(splits["train_examples"], min(args.replay, len(splits["train_examples"])))

@@ -30,6 +30,9 @@ from .data import Example
 LETTER_QUESTIONS_FILE = Path(__file__).resolve().parent / "data" / "letter_questions.jsonl"
 # Chunks a set holds: answering reads the READ_TOP_CHUNKS (4) best-ranked chunks of a question.
 PASSAGES_PER_SET = 4
+# A fifth of the letters are held out (scripts/adapt_reader.py, benchmarks/letter_eval.py): their questions
+# are read before and after training, never trained on.
+HELD_OUT_LETTERS_SHARE = 0.2
 
 
 @dataclass(frozen=True)
