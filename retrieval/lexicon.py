@@ -179,8 +179,9 @@ class Segmenter:
         previous = None
         for pair in self._tagger.cut(normalize(text)):
             word = pair.word
+            # a name of two or more characters, then a town's or village's suffix alone: that town or village
             after_name = previous is not None and previous.flag in PROPER_NAME_TAGS and len(previous.word) >= 2
-            if after_name and word in LOCAL_SUFFIXES and is_local_place_name(previous.word + word):
+            if after_name and word in LOCAL_SUFFIXES:
                 if found and found[-1] == previous.word:
                     found.pop()
                 found.append(previous.word + word)
