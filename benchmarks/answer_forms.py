@@ -5,7 +5,7 @@
 First, over every question of ``../shared/data/mrc`` (CMRC 2018 trial, DRCD dev and test):
 - of the questions naming a form (哪一天, 几月, 哪年, 几类, 第几), how many gold answers hold it;
 - of the questions asking a figure but none per head, how many gold answers' clauses give it per head
-(每万人, 人均);
+(每万人, 人均); of those asking one per head or per day (每人, 一天), how many give it so (rate);
 - of the questions counting something, how many gold figures another figure beside them outdoes in naming
 what the question counts (counted);
 - of the open questions (why, how, what was done), how many gold answers lie inside a phrase naming a
@@ -75,12 +75,15 @@ def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, 
     from retrieval.extractive import OPEN_QUESTION
     from retrieval.values import (
         COUNT, MAX_FIGURE_SPAN_CHARS, asked_form, asked_measure, asks_a_figure, asks_a_share, counted_at,
-        counted_elsewhere, holds_form, money_missing, only_shares_at, per_unit_at, ranked_elsewhere, within_topic_phrase,
+        asked_rate, counted_elsewhere, holds_form, money_missing, only_shares_at, per_unit_at, rate_given_at, ranked_elsewhere,
+        within_topic_phrase,
     )
 
     return {"form": (lambda q: asked_form(q) is not None,
                      lambda q, text, s, e: holds_form(text, s, e, asked_form(q))),
             "per head": (_per_unit_applies, lambda q, text, s, e: not per_unit_at(text, s, e)),
+            "rate": (lambda q: asked_rate(q) is not None and asks_a_figure(q),
+                     lambda q, text, s, e: rate_given_at(text, s, e, asked_rate(q))),
             "counted": (lambda q: _analyser().analyse(q).kind == "quantity",
                         lambda q, text, s, e: not counted_elsewhere(text, s, e, _question_words(q))),
             "topic": (lambda q: bool(OPEN_QUESTION.search(q)), lambda q, text, s, e: not within_topic_phrase(text, s, e)),

@@ -10,7 +10,7 @@ from index.patterns import DOC_NUMBER_TAIL
 from .crosslingual import EnglishToChinese, TermGroup
 from .lexicon import Segmenter, is_english, normalize
 from .places import division_names, place_level
-from .values import MEASURE_WORDS, asked_form, asked_measure, asks_a_figure, asks_a_share, asks_per_unit, years_in
+from .values import MEASURE_WORDS, asked_form, asked_measure, asked_rate, asks_a_figure, asks_a_share, asks_per_unit, years_in
 
 # Kinds of answer, tried in this order; the first pattern found decides.
 _KINDS_ZH = [
@@ -182,6 +182,7 @@ class Question:
     measure: str | None = None         # what the figure asked for measures (多少万亩 → area; values.MEASURES)
     form: str | None = None            # the form the answer takes (哪一天 → day, 第几 → rank; values.ANSWER_FORMS)
     per_unit: bool = False             # asks a figure per head or per unit (每万人, 人均; values.asks_per_unit)
+    rate: str | None = None            # the rate a figure is asked at (一天 → day, 每亩 → unit; values.asked_rate)
     figure: bool = False               # asks a figure, not a name or a place in an order (values.asks_a_figure)
     share: bool = False                # asks a share or a change (占比, 增加多少; values.asks_a_share)
 
@@ -261,7 +262,8 @@ class QuestionAnalyser:
         years = frozenset(years_in(DOC_NUMBER_TAIL.sub("", norm)))  # a 文号's 〔2022〕 names the letter, no year asked
         return Question(text, english, kind, unit, tuple(groups), focus, years, places, fields,
                         people, index_words, measure=asked_measure(norm), form=asked_form(norm),
-                        per_unit=asks_per_unit(norm), figure=asks_a_figure(text), share=asks_a_share(text))
+                        per_unit=asks_per_unit(norm), figure=asks_a_figure(text), share=asks_a_share(text),
+                        rate=asked_rate(norm))
 
     def _english_places(self, text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:
         """Capitalised names whose Chinese renderings are place names (Guangzhou → 广州; not Ministry → 交通部)."""

@@ -263,6 +263,38 @@ def per_unit_at(text: str, start: int, end: int) -> bool:
     return bool(_PER_UNIT_CLAUSE.search(text, clause_start, end))
 
 
+# A question asking a figure per head or unit (每人, 每亩, 一亩地, 人均, per capita) or per day (每天, 一天, 日均, a day)
+# is answered only by a figure its clause gives so: 一天最多能接待多少游客 not with a year's 365万人次, 每人每年多少钱
+# not with 全市每年需新增资金5.8亿元. Per year is not asked for: letters give a year's total as a plain figure
+# (一年交易额 → 交易额约580亿元). Measured on every gold answer of the letter questions and the reading-comprehension
+# data asking a figure so (benchmarks/answer_forms.py, check "rate", 2026-12-07): see tests/retrieval/test_values.py.
+RATES = ("unit", "day")
+_ASKS_RATE = {"unit": re.compile(r"每(?:[一十百千万]|\d+)*(?:个)?(?:人|户|名|位|平方公里|平方千米|平方米|公顷|亩|辆|例|穴|床)"
+                                 r"|(?<![第哪唯同任])一(?:个人|人|户|亩|辆|例|穴)|[人户亩生床]均"
+                                 r"|\bper (?:person|capita|head|household|family|mu|student|pupil|resident|bed|vehicle"
+                                 r"|square met|hectare)|\beach (?:person|household|family|resident|student|mu)\b", re.I),
+              "day": re.compile(r"每天|每日|一天|一日|日均|单日|\bper day\b|\ba day\b|\beach day\b|\bdaily\b", re.I)}
+_GIVES_RATE = {"unit": re.compile(r"每(?!年|月|天|日|周|季|小时|分钟|次)|[人户亩生床]均|单(?:户|人|个|家|亩|床)"
+                                  r"|[/／](?:人|户|亩|平方|公顷)"),
+               "day": re.compile(r"每天|每日|一天|一日|日均|单日|全天|当天|[/／](?:天|日)|最高日|高峰日"
+                                 r"|日(?:最大|最高|平均|门诊|接待|处理|供水|供气|客流|产|运|开行|发送|均)")}
+
+
+def asked_rate(question: str) -> str | None:
+    """The rate a question asks a figure at, one of RATES (每人 → unit, 一天 → day), or None."""
+    return next((rate for rate in RATES if _ASKS_RATE[rate].search(question)), None)
+
+
+def rate_given_at(text: str, start: int, end: int, rate: str) -> bool:
+    """Whether span ``text[start:end]`` lies in one clause and that clause gives its figure at ``rate`` (每亩,
+    日均): "1460万吨，日处理能力4万吨" holds a daily figure, but not as the figure its first clause gives."""
+    if CLAUSE_END.search(text, start, end):
+        return False
+    clause_start = max((m.end() for m in CLAUSE_END.finditer(text, 0, start)), default=0)
+    clause_end = next((m.start() for m in CLAUSE_END.finditer(text, end)), len(text))
+    return bool(_GIVES_RATE[rate].search(text, clause_start, clause_end))
+
+
 # A figure counting things (4个, 十四家, 300多所) and what it counts: the words after it up to the end of its
 # clause, its 、-item or the next figure (目前我市建成4个国家级检验检测平台，14个省级检验检测平台).
 _COUNTED_FIGURE = re.compile(rf"{_NUMERAL}(?:多|余)?(?:[万亿千百])?(?:多|余)?(?:{COUNTING_WORDS})")

@@ -11,6 +11,7 @@ from retrieval.values import (
     measures_in,
     money_missing, per_unit_at, ranked_elsewhere, within_topic_phrase,
 )
+from retrieval.values import asked_rate, rate_given_at
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -183,6 +184,53 @@ def test_a_figure_is_per_head_when_its_clause_says_so(text, span, expected):
 ])
 def test_a_question_asks_per_head_when_it_says_so(question, expected):
     assert asks_per_unit(question) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("景区一天最多能接待多少游客？", "day"),
+    ("污水处理厂日均处理多少吨？", "day"),
+    ("How many outpatients does the hospital see per day?", "day"),
+    ("农村低保今年涨到每人每年多少钱？", "unit"),
+    ("一亩地一年能省多少方水？", "unit"),
+    ("What is the per capita income?", "unit"),
+    ("全年接待多少游客？", None),                 # per year is not asked as a rate (see values.RATES)
+    ("第一位太空游客是几岁？", None),             # 第一位 counts no head
+    ("哪一个人担任了第一任校长？", None),
+])
+def test_a_question_asks_a_rate_when_it_says_so(question, expected):
+    assert asked_rate(question) == expected
+
+
+@pytest.mark.parametrize("text, span, rate, expected", [
+    ("景区全年接待游客365万人次，远超景区日最大承载量5.2万人次的标准", "365万人次", "day", False),
+    ("景区全年接待游客365万人次，远超景区日最大承载量5.2万人次的标准", "5.2万人次", "day", True),
+    ("农村低保标准由每人每年2300元提高到2650元", "2650元", "unit", True),     # the clause says 每人 before the span
+    ("全市每年需新增资金约5.8亿元", "5.8亿元", "unit", False),               # per year is no unit
+    ("单户额度最高50万元，年利率最低3.45%", "50万元", "unit", True),
+    ("补助标准为800元/户", "800元", "unit", True),                            # the unit after the figure
+])
+def test_a_figure_is_given_at_a_rate_when_its_clause_says_so(text, span, rate, expected):
+    start = text.index(span)
+    assert rate_given_at(text, start, start + len(span), rate) is expected
+
+
+def test_gold_answers_to_questions_asking_a_rate_are_given_at_it(mrc_examples):
+    # values._ASKS_RATE's measurement (2026-12-07): of the gold answers to figure questions asking per head or per
+    # day, in the letter questions and the reading-comprehension data, 34 of 38 are given so in one clause (one
+    # of the others answers two questions at once, 单户额度最高50万元，年利率最低3.45%).
+    import json
+
+    from retrieval.reader.letters import LETTER_QUESTIONS_FILE
+
+    golds = [(e.question, e.context, e.answer_start, e.answer_text) for e in mrc_examples if e.answerable]
+    for line in LETTER_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines():
+        letter = json.loads(line)
+        golds += [(qa["question"], letter["context"], letter["context"].find(qa["answer"]), qa["answer"])
+                  for qa in letter["qas"] if qa["answer"] and qa["answer"] in letter["context"]]
+    asked = [(q, text, start, start + len(answer)) for q, text, start, answer in golds
+             if asked_rate(q) and asks_a_figure(q)]
+    given = [a for a in asked if rate_given_at(a[1], a[2], a[3], asked_rate(a[0]))]
+    assert len(asked) >= 35 and len(given) / len(asked) >= 0.85, [(q, t[s:e]) for q, t, s, e in asked if (q, t, s, e) not in given]
 
 
 PARALLEL = "目前全县建成3个国家级现代农业示范基地，11个省级现代农业示范基地，培育省级龙头企业26家。"
