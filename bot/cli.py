@@ -296,6 +296,7 @@ def eval_command(
 
 def _decision_rule(settings) -> dict:
     """How the reader decides to answer, and what its calibration measured (from reader.json)."""
+    from retrieval.extractive import FIRST_CHUNKS_PREFERENCE
     from retrieval.reader.config import WEIGHTS_DIR, read_config
 
     config = read_config(settings.reader_dir or WEIGHTS_DIR)
@@ -305,9 +306,11 @@ def _decision_rule(settings) -> dict:
                     "the letter names no other place of its rank, and a figure with a unit of measure measures what the "
                     "question asks a figure in, a question naming its answer's form (哪一天, 几月, 哪年, 几类, 第几) "
                     "is answered in that form, a count asked for is not one given per head (每万人, 人均) unless "
-                    "asked so, and a figure asked for (多少, 几, how many) holds a numeral that counts or measures (not "
+                    "asked so, a figure asked per head or per day (每人, 一亩地, 一天) is given so in its clause, and a "
+                    "figure asked for (多少, 几, how many) holds a numeral that counts or measures (not "
                     "国家4A, 第一, a heading's 一、) in at most 39 characters and is no share alone unless a share or change is "
-                    "asked; each passage's best span that passes the last four is read",
+                    "asked; each of the best-ranked passages' best span that passes the last five is read, and one of "
+                    f"the two best-ranked answers unless a later one's margin is higher by {FIRST_CHUNKS_PREFERENCE:g}",
             "threshold": round(config.answer_threshold, 4),
             **({"threshold_by_language": {k: round(v, 4) for k, v in config.language_thresholds.items()}}
                if config.language_thresholds else {}),
