@@ -259,7 +259,7 @@ def asks_per_unit(question: str) -> bool:
 def per_unit_at(text: str, start: int, end: int) -> bool:
     """Whether the figure of span ``text[start:end]`` is given per head or per unit: its clause, up to the span's
     end, says so (每万人拥有公交车12.3辆)."""
-    clause_start = max((m.end() for m in CLAUSE_END.finditer(text, 0, start)), default=0)
+    clause_start, _ = _clause_around(text, start, end)
     return bool(_PER_UNIT_CLAUSE.search(text, clause_start, end))
 
 
@@ -290,9 +290,7 @@ def rate_given_at(text: str, start: int, end: int, rate: str) -> bool:
     日均): "1460万吨，日处理能力4万吨" holds a daily figure, but not as the figure its first clause gives."""
     if CLAUSE_END.search(text, start, end):
         return False
-    clause_start = max((m.end() for m in CLAUSE_END.finditer(text, 0, start)), default=0)
-    clause_end = next((m.start() for m in CLAUSE_END.finditer(text, end)), len(text))
-    return bool(_GIVES_RATE[rate].search(text, clause_start, clause_end))
+    return bool(_GIVES_RATE[rate].search(text, *_clause_around(text, start, end)))
 
 
 # A figure counting things (4个, 十四家, 300多所) and what it counts: the words after it up to the end of its
@@ -339,11 +337,21 @@ def _counted(text: str, left: int, right: int) -> list[_CountedFigure]:
     return found
 
 
+def _around(text: str, start: int, end: int, marks: re.Pattern) -> tuple[int, int]:
+    """Where the stretch holding ``text[start:end]`` between two of ``marks`` begins and ends."""
+    left = max((m.end() for m in marks.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in marks.finditer(text, end)), len(text))
+    return left, right
+
+
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the sentence holding ``text[start:end]`` begins and ends (a line ends one too)."""
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    right = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
-    return left, right
+    return _around(text, start, end, _SENTENCE_END)
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clause holding ``text[start:end]`` begins and ends."""
+    return _around(text, start, end, CLAUSE_END)
 
 
 def counted_elsewhere(text: str, start: int, end: int, words: list[str]) -> bool:

@@ -9,9 +9,8 @@ import pytest
 from retrieval.values import (
     COUNT, MAX_FIGURE_SPAN_CHARS, MEASURES, asked_form, asked_measure, asks_a_figure, asks_a_share, asks_per_unit, counted_at, only_shares_at, counted_elsewhere, holds_form, measures_at,
     measures_in,
-    money_missing, per_unit_at, ranked_elsewhere, within_topic_phrase,
+    money_missing, per_unit_at, ranked_elsewhere, within_topic_phrase, asked_rate, rate_given_at,
 )
-from retrieval.values import asked_rate, rate_given_at
 
 
 @pytest.mark.parametrize("text, expected", [
