@@ -79,3 +79,44 @@ def test_the_letter_questions_file_holds_every_answer_it_gives() -> None:
     assert len(unanswerable) >= len(questions) / 6
     missing = [q.qid for letter in letters for q in letter.questions if q.answer and L._answer_in(letter.chunks, q.answer) is None]
     assert not missing
+
+
+# A second invented letter, about another thing, so the questions have nouns the first letter never uses.
+PARK_LETTER = ("某某县住房和城乡建设局\n关于县十七届人大二次会议第30号建议的答复\n王五代表：\n"
+               "您提出的《关于城南公园停车难的建议》收悉。现答复如下：\n"
+               "一、关于停车位\n城南公园现有停车位120个，今年将新增停车位80个，由县城投公司建设。\n"
+               "感谢您的关心。\n某某县住房和城乡建设局\n2022年6月20日")
+PARK_QUESTIONS = [{"id": "p-q1", "question": "城南公园今年新增多少个停车位？", "lang": "zh", "answer": "80个"},
+                  {"id": "p-q2", "question": "How many parking spaces does the park have?", "lang": "en", "answer": "120个"}]
+
+
+@pytest.fixture()
+def two_letters(tmp_path: Path) -> list[L.Letter]:
+    path = tmp_path / "two.jsonl"
+    # not answered by the letter: a noun (资金) the park letter never uses, for the park question's nouns
+    unanswered = {"id": "t-q5", "question": "大河桥每年的维修资金有多少？", "lang": "zh", "answer": None}
+    lines = [json.dumps({"id": "bridge", "context": LETTER, "qas": QUESTIONS + [unanswered]}, ensure_ascii=False),
+             json.dumps({"id": "park", "context": PARK_LETTER, "qas": PARK_QUESTIONS}, ensure_ascii=False)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return L.read_letters(path, chunk_chars=320)
+
+
+def test_a_swapped_noun_makes_a_question_its_answers_chunk_does_not_answer(two_letters: list[L.Letter]) -> None:
+    negatives = L.swapped_word_negatives(two_letters, rate=1.0, seed=1)
+    by_letter = {letter.letter_id: letter for letter in two_letters}
+    questions = {q.qid: q for letter in two_letters for q in letter.questions}
+    assert {n.qid for n in negatives} == {"t-q1:swap", "p-q1:swap"}   # answerable Chinese questions only
+    for negative in negatives:
+        original = questions[negative.qid.removesuffix(":swap")]
+        letter = by_letter[negative.article]
+        letter_text = "".join(c.embed_text for c in letter.chunks)
+        assert not negative.answerable and original.answer in negative.context   # the answer's own chunk
+        assert negative.question != original.question
+        # one word of the question, which the chunk holds, is now a word the letter never uses
+        kept = [c for c in original.question if c in negative.question]
+        new_text = negative.question
+        for c in kept:
+            new_text = new_text.replace(c, "", 1)
+        assert new_text and new_text not in letter_text
+    assert L.swapped_word_negatives(two_letters, rate=1.0, seed=1) == negatives
+    assert L.swapped_word_negatives(two_letters, rate=0.0, seed=1) == []
