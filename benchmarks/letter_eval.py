@@ -1,6 +1,6 @@
 """Answer quality on the letter questions the reader was not trained on, asked as a user asks them.
 
-    .venv/bin/python benchmarks/letter_eval.py [--all] [--data-dir DIR] [--show-failures]
+    .venv/bin/python benchmarks/letter_eval.py [--all | --unseen] [--data-dir DIR] [--show-failures]
 
 ``scripts/adapt_reader.py`` reads each held-out question over its answer's chunk and three others of its
 letter. This asks the same questions through the whole pipeline instead: the held-out letters of
@@ -8,7 +8,8 @@ letter. This asks the same questions through the whole pipeline instead: the hel
 are written to a folder, indexed together with ``govqa index``, and their questions scored by
 ``govqa eval`` (answer, evidence and refusal accuracy; the questions name no section or document).
 Nobody tuned anything on these letters, so the figures say how the bot does on letters it has not seen;
-``--all`` asks about every letter, the reader's training letters too (not a fair measure of the reader).
+``--all`` asks about every letter, the reader's training letters too (not a fair measure of the reader);
+``--unseen`` about the 40 letters of ``unseen_letter_questions.jsonl``, which no reader has trained on.
 """
 from __future__ import annotations
 
@@ -47,9 +48,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=Path, default=L.LETTER_QUESTIONS_FILE)
     parser.add_argument("--all", action="store_true", help="every letter, not only the held-out ones")
+    parser.add_argument("--unseen", action="store_true",
+                        help=f"every letter of {L.UNSEEN_LETTER_QUESTIONS_FILE.name}, which no reader has trained on")
     parser.add_argument("--data-dir", type=Path, help="the data dir to index into (default: a new temporary one)")
     parser.add_argument("--show-failures", action="store_true")
     args = parser.parse_args()
+    if args.unseen:
+        args.letters, args.all = L.UNSEEN_LETTER_QUESTIONS_FILE, True
     records = [json.loads(line) for line in args.letters.read_text(encoding="utf-8").splitlines() if line.strip()]
     if not args.all:
         plan = TrainingPlan()

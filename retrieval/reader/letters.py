@@ -30,6 +30,10 @@ from .data import Example
 # Fictional letters in the form of real ones, with 14 questions each (11 answerable, 3 not; Chinese and English
 # as people ask), written for govqa by its developers' helper sessions (2026-12-06; MIT, as the project).
 LETTER_QUESTIONS_FILE = Path(__file__).resolve().parent / "data" / "letter_questions.jsonl"
+# 40 more such letters (agriculture, schools and health, industry and tourism, environment and roads; 560
+# questions, 200 not answered), written the same way on 2026-12-07. No reader has been trained on them: they
+# measure answers on unseen letters (benchmarks/letter_eval.py --unseen) until a later training takes them in.
+UNSEEN_LETTER_QUESTIONS_FILE = LETTER_QUESTIONS_FILE.with_name("unseen_letter_questions.jsonl")
 # Chunks a set holds: answering reads the READ_TOP_CHUNKS (4) best-ranked chunks of a question.
 PASSAGES_PER_SET = 4
 # A fifth of the letters are held out (scripts/adapt_reader.py, benchmarks/letter_eval.py): their questions

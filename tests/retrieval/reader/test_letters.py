@@ -81,6 +81,15 @@ def test_the_letter_questions_file_holds_every_answer_it_gives() -> None:
     assert not missing
 
 
+def test_the_unseen_letters_are_other_letters_that_hold_their_answers() -> None:
+    unseen = L.read_letters(L.UNSEEN_LETTER_QUESTIONS_FILE, chunk_chars=320)
+    trained = L.read_letters(L.LETTER_QUESTIONS_FILE, chunk_chars=320)
+    assert len(unseen) == 40 and not {x.letter_id for x in unseen} & {x.letter_id for x in trained}
+    trained_questions = {q.question for letter in trained for q in letter.questions}
+    assert not any(q.question in trained_questions for letter in unseen for q in letter.questions)
+    assert not [q.qid for letter in unseen for q in letter.questions if q.answer and L._answer_in(letter.chunks, q.answer) is None]
+
+
 # A second invented letter, about another thing, so the questions have nouns the first letter never uses.
 PARK_LETTER = ("某某县住房和城乡建设局\n关于县十七届人大二次会议第30号建议的答复\n王五代表：\n"
                "您提出的《关于城南公园停车难的建议》收悉。现答复如下：\n"
