@@ -165,11 +165,7 @@ class Segmenter:
     def nouns(self, text: str) -> list[str]:
         """Words of two or more characters jieba tags as nouns (n, nr, ns, nt, nz, vn: 潜水艇, 枸杞, 张三):
         what a question can name as its topic, where search-mode pieces (天发 of 哪天发的) are not."""
-        return [word for word, _ in self.tagged_nouns(text)]
-
-    def tagged_nouns(self, text: str) -> list[tuple[str, str]]:
-        """The words of :meth:`nouns`, each with its tag."""
-        return [(pair.word, pair.flag) for pair in self._tagger.cut(normalize(text))
+        return [pair.word for pair in self._tagger.cut(normalize(text))
                 if len(pair.word) >= 2 and pair.flag in NOUN_TAGS]
 
     def places(self, text: str) -> list[str]:

@@ -45,10 +45,6 @@ from train_reader import (calibrate, calibration_record, held_back_spans, plan_o
 # Each answerable training question is also read over one other chunk of its letter, which does not
 # answer it: near misses, as the chunks answering reads beside the right one are.
 NEGATIVES_PER_QUESTION = 1
-# Share of the answerable Chinese training questions also read, one noun swapped for another, over their
-# answer's chunk with no answer (``letters.swapped_word_negatives``); 1: every one that has such a noun. The
-# shipped reader was adapted without them (0).
-SWAPPED_WORD_NEGATIVES_RATE = 0.0
 
 
 def letter_rates(reader, sets, plan, threshold: float, letters) -> dict:
@@ -70,8 +66,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--replay", type=int, default=4000, help="reading-comprehension training pairs mixed in")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--swapped-rate", type=float, default=SWAPPED_WORD_NEGATIVES_RATE,
-                        help="share of answerable Chinese questions also read with a noun swapped, unanswered")
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE")
     parser.add_argument("--device", default="auto")
     args = parser.parse_args(argv)
@@ -86,10 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     train_letters, held_letters = L.split_letters(letters, L.HELD_OUT_LETTERS_SHARE, plan.seed)
     held_sets = L.question_sets(held_letters, plan.seed)
     pairs = L.training_pairs(train_letters, negatives_per_question=NEGATIVES_PER_QUESTION, seed=plan.seed)
-    swapped = L.swapped_word_negatives(train_letters, rate=args.swapped_rate, seed=plan.seed)
-    pairs += swapped
     replay = random.Random(plan.seed).sample(splits["train_examples"], min(args.replay, len(splits["train_examples"])))
-    print(f"letters: {len(train_letters)} training ({len(pairs)} pairs, {len(swapped)} of them with a word swapped), {len(held_letters)} held out "
+    print(f"letters: {len(train_letters)} training ({len(pairs)} pairs), {len(held_letters)} held out "
           f"({len(held_sets)} question sets); replayed reading-comprehension pairs: {len(replay)}")
 
     base_dir = default_base_dir(settings)
@@ -126,8 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     held_out["letters"] = {"before": held_before, "after": letter_rates(reader, held_sets, plan, threshold, held_letters)}
     training = {"plan": dataclasses.asdict(plan), "started_from": str(args.start_from),
                 "letters": {"file": args.letters.name, "training_letters": len(train_letters),
-                            "held_out_letters": len(held_letters), "pairs": len(pairs),
-                            "swapped_word_negatives": len(swapped), "swapped_rate": args.swapped_rate},
+                            "held_out_letters": len(held_letters), "pairs": len(pairs)},
                 "replayed_pairs": len(replay), "windows": int(len(windows.input_ids)),
                 "epoch_losses": [round(x, 4) for x in losses], "threads": args.threads,
                 "seconds": {"train": round(train_s), "total": round(time.perf_counter() - started)}}

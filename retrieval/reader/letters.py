@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from index.cleaning import clean_text
 from index.structure import parse_letter
 from index.types import Chunk
 
-from ..lexicon import Segmenter
 from .data import Example
 
 # Fictional letters in the form of real ones, with 14 questions each (11 answerable, 3 not; Chinese and English
@@ -123,43 +121,6 @@ def training_pairs(letters: list[Letter], *, negatives_per_question: int, seed: 
             for i, context in enumerate(rng.sample(others, min(count, len(others)))):
                 pairs.append(Example(f"{q.qid}:neg{i}", letter.letter_id, q.question, context))
     return pairs
-
-
-def swapped_word_negatives(letters: list[Letter], *, rate: float, seed: int,
-                           segmenter: Segmenter | None = None) -> list[Example]:
-    """Near misses made of the letters' own questions: a share ``rate`` of the answerable Chinese questions,
-    each with one of its nouns that its answer's chunk holds (a place, a person, a thing; not in the answer)
-    replaced by a noun of the same jieba tag from another question that its letter never uses, read over
-    the same chunk, with no answer: "小浦村的健身器材坏了归谁管？" over the chunk that says who looks after
-    德清村's. What answering reads beside a near-miss question is such a chunk: about the same thing as the
-    question, with another name; the reader otherwise learns its negatives from chunks about other things.
-    """
-    segmenter = segmenter or Segmenter()
-    chinese = [(letter, q, found) for letter in sorted(letters, key=lambda letter: letter.letter_id)
-               for q, found in _located(letter) if not q.english]
-    tagged = {q.qid: segmenter.tagged_nouns(q.question) for _, q, _ in chinese}
-    by_tag: dict[str, set[str]] = defaultdict(set)
-    for nouns in tagged.values():
-        for word, tag in nouns:
-            by_tag[tag].add(word)
-    pool = {tag: sorted(words) for tag, words in by_tag.items()}
-    rng = random.Random(seed)
-    negatives = []
-    for letter, q, found in chinese:
-        if not found or rng.random() >= rate:
-            continue
-        chunk = letter.chunks[found[0]].embed_text
-        swappable = [(word, tag) for word, tag in tagged[q.qid]
-                     if word in q.question and word in chunk and word not in q.answer]
-        if not swappable:
-            continue
-        word, tag = rng.choice(swappable)
-        letter_text = "".join(c.embed_text for c in letter.chunks)
-        others = [other for other in pool[tag] if other not in letter_text and word not in other]
-        if others:
-            question = q.question.replace(word, rng.choice(others), 1)
-            negatives.append(Example(f"{q.qid}:swap", letter.letter_id, question, chunk))
-    return negatives
 
 
 def question_sets(letters: list[Letter], seed: int) -> list[tuple[Example, list[str], bool]]:
