@@ -10,6 +10,7 @@ from index.patterns import DOC_NUMBER_TAIL
 from .crosslingual import EnglishToChinese, TermGroup
 from .lexicon import Segmenter, is_english, normalize
 from .places import division_names, place_level
+from .romanised import spelt_alike
 from .values import MEASURE_WORDS, asked_form, asked_measure, asked_rate, asks_a_figure, asks_a_share, asks_per_unit, years_in
 
 # Kinds of answer, tried in this order; the first pattern found decides.
@@ -275,7 +276,9 @@ class QuestionAnalyser:
                 # "Hepingjie North": a direction is part of the name (its renderings had been 西湖, and 北川
                 # and the other counties the letters write with 北)
                 continue
-            alternatives = tuple(alt for alt in group.alternatives if self._segmenter.is_place(alt))
+            # a place, and the name spelt in pinyin: "New Area" is no 新建 (a county too, in the dictionary)
+            alternatives = tuple(alt for alt in group.alternatives
+                                 if self._segmenter.is_place(alt) and spelt_alike(group.source, alt))
             suffixes = _english_rank_suffixes(text, group.source)
             if not suffixes and any(alt.isascii() for alt in group.alternatives):
                 # a name spelled from the letters' words (its Latin form kept beside them), with no rank word:

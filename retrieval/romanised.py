@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 from functools import cache
 
 from .places import bare_name, place_level
@@ -55,6 +56,33 @@ class RomanisedNames:
                         found.setdefault("".join(lazy_pinyin(bare)), set()).add(word)
                 self._by_pinyin = {key: tuple(sorted(words)) for key, words in found.items()}
             return self._by_pinyin
+
+
+# How alike (difflib's ratio) an English name and a place's toneless pinyin must be for the name to be that
+# place written in English; the place's name without its rank suffix, or as much of it as the English name is
+# long (Guangxi: 广西壮族自治区). Pinyin spellings are 1.0 (Nanning, Dali); the older spellings still in use come
+# close (Qiqihar qiqihaer 0.93, Harbin 0.92, Lhasa 0.89). Below: other places the dictionary renders an English
+# word or name by (for Guangxi the counties whose entries name it: 港北区 0.71, 灌阳县 0.67, 靖西 0.62; for
+# Nanning 南安市 0.67), and English words it also renders as places (New 新建 0.20, Area 城区 0.18, Center
+# 老城区 0.43): "Wuxiang New Area" had required the letter to name 新建. Lost as places, still searched for:
+# exonyms that are no spelling (Tibet, Hong Kong) and the furthest old ones (Urumqi 0.71, Hohhot 0.67).
+SPELT_ALIKE_RATIO = 0.8
+
+
+def spelt_alike(name: str, place: str) -> bool:
+    """Whether the English ``name`` is the place ``place`` spelt in pinyin, or nearly (Qiqihar: 齐齐哈尔市)."""
+    key = _PINYIN_KEY.sub("", name.lower())
+    if not key:
+        return False
+    spelt = _pinyin(bare_name(place) if place_level(place) else place)
+    return max(SequenceMatcher(None, key, spelt).ratio(),
+               SequenceMatcher(None, key, spelt[:len(key)]).ratio()) >= SPELT_ALIKE_RATIO
+
+
+@cache
+def _pinyin(word: str) -> str:
+    from pypinyin import lazy_pinyin  # its tables cost 50 MB: only once an English name is asked
+    return "".join(lazy_pinyin(word))
 
 
 @cache

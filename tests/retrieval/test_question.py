@@ -185,6 +185,17 @@ def test_a_later_part_after_a_question_about_the_letter_asks_about_the_letter_on
     assert [part.fields for part in question.parts] == [("agency",), ()]
 
 
+def test_an_english_word_the_dictionary_also_renders_as_a_place_is_no_place_unless_spelt_so(
+        analyser: QuestionAnalyser) -> None:
+    question = analyser.analyse("How many school places did the Longguang Primary School project add in Nanning's "
+                                "Wuxiang New Area, beside the Shouguang Vocational Education Center?")
+    alternatives = {alt for place in question.places for alt in place.alternatives}
+    assert "南宁市" in alternatives and not alternatives & {"新建", "城区", "老城区"}
+    # a province is itself, not the counties whose dictionary entries name it
+    assert [set(p.alternatives) for p in analyser.analyse("How many schools did Guangxi build?").places] == [{"广西", "广西壮族自治区"}]
+    assert [p.alternatives for p in analyser.analyse("How many schools did Qiqihar build?").places] == [("齐齐哈尔市",)]
+
+
 def test_capitalised_words_that_are_not_places_are_no_place_check(analyser: QuestionAnalyser) -> None:
     question = analyser.analyse("Since when has the Ministry of Education funded rural schools in Guangzhou?")
     assert [place.source for place in question.places] == ["guangzhou"]
