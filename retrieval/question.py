@@ -28,7 +28,10 @@ _KINDS_EN = [
     ("rank", r"\brank|\branking|\bplace[sd]?\b|\bposition"),
     ("percent", r"percent|proportion|\bshare\b|\brate\b"),
     ("date", r"\bwhen\b|what date|which day|what year|\bdate\b"),
-    ("money", r"how much (money|funding|fund)|\bfunding\b|\bfunds?\b|\bcost\b|\bfee\b|\bbudget\b|\byuan\b"),
+    # how much of the money words of _KINDS_ZH (补贴, 补助, 奖励, 投资 …) close after it, as the Chinese asks
+    # 补贴多少 ("How much is the monthly subsidy", not "By how much did losses fall in areas the subsidy covers")
+    ("money", r"how much (money|funding|fund)|\bfunding\b|\bfunds?\b|\bcost\b|\bfee\b|\bbudget\b|\byuan\b"
+              r"|how much\s+([\w-]+\s+){0,4}?(subsid|allowance|grant|invest|reward|bonus|compensat|spen[dt]|pa(y|id)\b)"),
     ("quantity", r"how many|how much|number of|\bcount\b"),
     ("list", r"\bwhich\b.*\b(are|were|have)\b|\bwhat are\b|\blist\b"),
     ("entity", r"\bwho\b|\bwhich\b|\bwhat\b"),

@@ -53,6 +53,19 @@ def test_which_ones_asks_for_a_list_and_how_many_for_a_figure(analyser: Question
     assert analyser.analyse(text).kind == kind
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    ("How much is the monthly subsidy for village doctors in Heshan county?", "money"),
+    ("How much did the county invest in the new ferry?", "money"),
+    ("How much will each household be paid for its land?", "money"),
+    ("By how much did losses fall in the areas the storage subsidy covers?", "quantity"),
+    ("How many villages received a subsidy?", "quantity"),
+])
+def test_how_much_of_a_money_word_asks_for_money_as_its_chinese_does(analyser: QuestionAnalyser, text: str,
+                                                                     kind: str) -> None:
+    """补贴多少 asks for money (a subsidy given per head and month is an answer), so does how much … subsidy."""
+    assert analyser.analyse(text).kind == kind
+
+
 @pytest.mark.parametrize(("spoken", "written"), [
     ("新图书馆啥时候开工？", "新图书馆什么时候开工？"),
     ("新图书馆为啥还没开工？", "新图书馆为什么还没开工？"),
