@@ -74,19 +74,13 @@ def spelt_alike(name: str, place: str) -> bool:
     key = _PINYIN_KEY.sub("", name.lower())
     if not key:
         return False
-    spelt = _pinyin(bare_name(place) if place_level(place) else place)
+    spelt = _spelt(bare_name(place) if place_level(place) else place)
     return max(SequenceMatcher(None, key, spelt).ratio(),
                SequenceMatcher(None, key, spelt[:len(key)]).ratio()) >= SPELT_ALIKE_RATIO
 
 
 @cache
-def _pinyin(word: str) -> str:
+def _spelt(word: str) -> str:
+    """A word's toneless pinyin, run together (县 → xian, 齐齐哈尔 → qiqihaer)."""
     from pypinyin import lazy_pinyin  # its tables cost 50 MB: only once an English name is asked
     return "".join(lazy_pinyin(word))
-
-
-@cache
-def _spelt(suffix: str) -> str:
-    """A rank suffix's toneless pinyin (县 → xian)."""
-    from pypinyin import lazy_pinyin
-    return "".join(lazy_pinyin(suffix))

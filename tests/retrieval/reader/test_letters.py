@@ -88,4 +88,3 @@ def test_the_unseen_letters_are_other_letters_that_hold_their_answers() -> None:
     trained_questions = {q.question for letter in trained for q in letter.questions}
     assert not any(q.question in trained_questions for letter in unseen for q in letter.questions)
     assert not [q.qid for letter in unseen for q in letter.questions if q.answer and L._answer_in(letter.chunks, q.answer) is None]
-
