@@ -296,7 +296,7 @@ def eval_command(
 
 def _decision_rule(settings) -> dict:
     """How the reader decides to answer, and what its calibration measured (from reader.json)."""
-    from retrieval.extractive import FIRST_CHUNKS_PREFERENCE
+    from retrieval.extractive import FIRST_CHUNKS_PREFERENCE, LATER_CHUNKS_MIN_MARGIN, READ_TOP_CHUNKS
     from retrieval.reader.config import WEIGHTS_DIR, read_config
 
     config = read_config(settings.reader_dir or WEIGHTS_DIR)
@@ -309,8 +309,10 @@ def _decision_rule(settings) -> dict:
                     "asked so, a figure asked per head or per day (每人, 一亩地, 一天) is given so in its clause, and a "
                     "figure asked for (多少, 几, how many) holds a numeral that counts or measures (not "
                     "国家4A, 第一, a heading's 一、) in at most 39 characters and is no share alone unless a share or change is "
-                    "asked; each of the best-ranked passages' best span that passes the last five is read, and one of "
-                    f"the two best-ranked answers unless a later one's margin is higher by {FIRST_CHUNKS_PREFERENCE:g}",
+                    f"asked; each of the {READ_TOP_CHUNKS} best-ranked passages' best span that passes the last five "
+                    f"is read, and one of the two best-ranked answers unless a later one's margin is higher by "
+                    f"{FIRST_CHUNKS_PREFERENCE:g}; when none answers, the next {READ_TOP_CHUNKS} passages are read, "
+                    f"and their best span answers at a margin of {LATER_CHUNKS_MIN_MARGIN:g} or more",
             "threshold": round(config.answer_threshold, 4),
             **({"threshold_by_language": {k: round(v, 4) for k, v in config.language_thresholds.items()}}
                if config.language_thresholds else {}),

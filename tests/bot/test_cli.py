@@ -270,3 +270,5 @@ def test_eval_states_the_reader_decision_rule_from_its_calibration() -> None:
     assert config.calibration["rule"] in rule["chosen_on"] and str(config.calibration["questions"]) in rule["chosen_on"]
     assert rule["calibration_false_answer"] == config.calibration["false_answer"]
     assert all(check in rule["rule"] for check in ("year", "place", "unit of measure", "form"))  # the four checks beside it
+    from retrieval.extractive import LATER_CHUNKS_MIN_MARGIN
+    assert f"next 4 passages are read, and their best span answers at a margin of {LATER_CHUNKS_MIN_MARGIN:g}" in rule["rule"]

@@ -570,7 +570,38 @@ def test_the_chunks_read_are_read_in_one_call(library, reader, monkeypatch):
     assert read == [READ_TOP_CHUNKS]
     read.clear()
     assert not library.ask(REFUSALS[0]).answered
-    assert read == [READ_TOP_CHUNKS]
+    assert read[0] == READ_TOP_CHUNKS and len(read) <= 2 and max(read) <= READ_TOP_CHUNKS   # the next chunks at most
+
+
+@pytest.mark.parametrize("above", [False, True])
+def test_the_next_chunks_answer_only_when_the_first_do_not_and_only_far_above_the_threshold(library, reader,
+                                                                                           monkeypatch, above):
+    from dataclasses import replace
+
+    from retrieval.extractive import LATER_CHUNKS_MIN_MARGIN, READ_TOP_CHUNKS
+
+    question = "加装电梯惠及居民大约多少人？"
+    threshold = reader.threshold_for(english=False)
+    calls = []
+    original = reader.read
+
+    def first_answer_nothing(text, passages, **kwargs):
+        readings = original(text, passages, **kwargs)
+        calls.append(passages)
+        # The best-ranked chunks' spans all fall short of the threshold; the next chunks' just miss or just
+        # make the higher margin asked of them.
+        margin = (threshold - 1.0 if len(calls) == 1 else
+                  LATER_CHUNKS_MIN_MARGIN + (0.5 if above else -0.5))
+        return [replace(r, margin=margin) for r in readings]
+
+    monkeypatch.setattr(reader, "read", first_answer_nothing)
+    answer = library.ask(question)
+    assert len(calls) == 2 and len(calls[0]) == READ_TOP_CHUNKS and calls[1]
+    assert not set(calls[0]) & set(calls[1])
+    assert answer.answered is above, answer
+    if above:
+        assert any(answer.citations[0].quote.strip("…") in passage for passage in calls[1]), answer
+    assert threshold < LATER_CHUNKS_MIN_MARGIN < 20     # margins of answers read run 2–20
 
 
 def test_a_later_chunks_span_answers_only_when_its_margin_beats_the_first_chunks_by_the_preference():
