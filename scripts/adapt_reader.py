@@ -2,6 +2,7 @@
 """Go on training a trained reader on questions over reply letters, and calibrate it again.
 
 usage: python scripts/adapt_reader.py --examples F [--letters retrieval/reader/data/letter_questions.jsonl]
+                                      [--more-letters F ...]
                                       [--start-from retrieval/reader/weights] [--out DIR] [--replay N]
                                       [--set FIELD=VALUE ...] [--threads T] [--device auto|cpu|cuda]
 
@@ -11,6 +12,10 @@ cuts that holds its answer and over another chunk of its letter (no answer), mix
 reading-comprehension training pairs so what was learnt there is kept. The threshold is chosen again on the
 calibration split, by the same rule; the held-out letters' questions (a fifth of the letters, none trained
 on) are read before and after, each over its answer's chunk and three others of its letter.
+
+``--more-letters F``: another questions file whose letters are split the same way (a fifth held out, same
+seed) and joined to ``--letters``' two sides, so that the letters held out of an earlier adaptation stay
+held out when more letters come.
 
 ``--examples F``: the data stage train_reader.py saved with ``--save-examples`` (replay pairs, held-back
 and calibration splits).
@@ -62,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--examples", type=Path, required=True, help="train_reader.py --save-examples output")
     parser.add_argument("--letters", type=Path, default=L.LETTER_QUESTIONS_FILE)
+    parser.add_argument("--more-letters", type=Path, action="append", default=[],
+                        help="another letter questions file, split apart from --letters (e.g. "
+                             f"{L.UNSEEN_LETTER_QUESTIONS_FILE.name})")
     parser.add_argument("--start-from", type=Path, default=WEIGHTS_DIR, help="the trained reader to go on from")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--replay", type=int, default=4000, help="reading-comprehension training pairs mixed in")
@@ -76,8 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     plan = dataclasses.replace(T.TrainingPlan(), **plan_overrides(args.set))
     settings = Settings()
     splits = read_examples(args.examples, plan)
-    letters = L.read_letters(args.letters, chunk_chars=plan.calibration_chunk_chars)
-    train_letters, held_letters = L.split_letters(letters, L.HELD_OUT_LETTERS_SHARE, plan.seed)
+    train_letters, held_letters = [], []
+    for path in [args.letters, *args.more_letters]:
+        these = L.read_letters(path, chunk_chars=plan.calibration_chunk_chars)
+        trained, held = L.split_letters(these, L.HELD_OUT_LETTERS_SHARE, plan.seed)
+        train_letters, held_letters = train_letters + trained, held_letters + held
     held_sets = L.question_sets(held_letters, plan.seed)
     pairs = L.training_pairs(train_letters, negatives_per_question=NEGATIVES_PER_QUESTION, seed=plan.seed)
     replay = random.Random(plan.seed).sample(splits["train_examples"], min(args.replay, len(splits["train_examples"])))
@@ -117,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     threshold, calibrated, held_out["at_threshold"], by_language = calibrate(reader, held_back, calibration, plan)
     held_out["letters"] = {"before": held_before, "after": letter_rates(reader, held_sets, plan, threshold, held_letters)}
     training = {"plan": dataclasses.asdict(plan), "started_from": str(args.start_from),
-                "letters": {"file": args.letters.name, "training_letters": len(train_letters),
+                "letters": {"file": args.letters.name, "more": [path.name for path in args.more_letters],
+                            "training_letters": len(train_letters),
                             "held_out_letters": len(held_letters), "pairs": len(pairs)},
                 "replayed_pairs": len(replay), "windows": int(len(windows.input_ids)),
                 "epoch_losses": [round(x, 4) for x in losses], "threads": args.threads,
