@@ -84,11 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     plan = dataclasses.replace(T.TrainingPlan(), **plan_overrides(args.set))
     settings = Settings()
     splits = read_examples(args.examples, plan)
-    train_letters, held_letters = [], []
-    for path in [args.letters, *args.more_letters]:
-        these = L.read_letters(path, chunk_chars=plan.calibration_chunk_chars)
-        trained, held = L.split_letters(these, L.HELD_OUT_LETTERS_SHARE, plan.seed)
-        train_letters, held_letters = train_letters + trained, held_letters + held
+    train_letters, held_letters = L.split_letter_files([args.letters, *args.more_letters], L.HELD_OUT_LETTERS_SHARE,
+                                                       plan.seed, chunk_chars=plan.calibration_chunk_chars)
     held_sets = L.question_sets(held_letters, plan.seed)
     pairs = L.training_pairs(train_letters, negatives_per_question=NEGATIVES_PER_QUESTION, seed=plan.seed)
     replay = random.Random(plan.seed).sample(splits["train_examples"], min(args.replay, len(splits["train_examples"])))

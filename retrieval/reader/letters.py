@@ -82,6 +82,18 @@ def split_letters(letters: list[Letter], held_out_share: float, seed: int) -> tu
     return order[held:], order[:held]
 
 
+def split_letter_files(paths: list[Path], held_out_share: float, seed: int, *,
+                       chunk_chars: int) -> tuple[list[Letter], list[Letter]]:
+    """Training and held-out letters of several questions files, each file split on its own: the letters a
+    file holds out stay held out when another file is added."""
+    train: list[Letter] = []
+    held: list[Letter] = []
+    for path in paths:
+        these_train, these_held = split_letters(read_letters(path, chunk_chars=chunk_chars), held_out_share, seed)
+        train, held = train + these_train, held + these_held
+    return train, held
+
+
 def _answer_in(chunks: tuple[Chunk, ...], answer: str) -> tuple[int, int] | None:
     """(chunk index, start in its embed_text) of the first chunk holding the answer's text."""
     for i, chunk in enumerate(chunks):

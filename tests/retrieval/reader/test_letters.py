@@ -63,6 +63,23 @@ def test_held_out_letters_are_not_trained_on(letters: list[L.Letter]) -> None:
     assert L.split_letters(letters, 0.2, seed=13) == (train, held)
 
 
+def test_letters_held_out_of_one_file_stay_held_out_when_another_file_comes(tmp_path: Path) -> None:
+    def letters_file(name: str, prefix: str, count: int) -> Path:
+        path = tmp_path / name
+        path.write_text("".join(json.dumps({"id": f"{prefix}{i}", "context": LETTER, "qas": [
+            dict(q, id=f"{prefix}{i}-{q['id']}") for q in QUESTIONS]}, ensure_ascii=False) + "\n"
+            for i in range(count)), encoding="utf-8")
+        return path
+
+    first, more = letters_file("first.jsonl", "a", 10), letters_file("more.jsonl", "b", 5)
+    _, held_before = L.split_letter_files([first], 0.2, 13, chunk_chars=320)
+    train, held = L.split_letter_files([first, more], 0.2, 13, chunk_chars=320)
+    held_ids = {x.letter_id for x in held}
+    assert {x.letter_id for x in held_before} < held_ids            # the first file's two, and one of the new file's
+    assert len(held) == 3 and sum(x.letter_id.startswith("b") for x in held) == 1
+    assert not held_ids & {x.letter_id for x in train} and len(train) == 12
+
+
 def test_a_line_that_is_no_letter_is_named(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"id": "x"}\n', encoding="utf-8")
