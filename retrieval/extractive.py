@@ -228,13 +228,14 @@ class ExtractiveAnswerer:
         # Chunks that fail the checks (the year asked, the place named) cannot answer whatever the reader
         # finds in them: the reading goes to the best-ranked chunks that can.
         passing = [hit for hit in hits if self._checks_pass(question, hit.chunk, about_places, prepared)]
+        threshold = self._reader.threshold_for(question.english)
         started = time.perf_counter()
-        answer = self._read_answer(prepared, passing[:READ_TOP_CHUNKS], self._reader.threshold_for(question.english))
+        answer = self._read_answer(prepared, passing[:READ_TOP_CHUNKS], threshold)
         if answer is None and len(passing) > READ_TOP_CHUNKS:
             # Nothing in the best-ranked chunks answers: the next ones may, but only with a span the reader
             # is far surer of than its threshold asks (LATER_CHUNKS_MIN_MARGIN says why).
             answer = self._read_answer(prepared, passing[READ_TOP_CHUNKS:2 * READ_TOP_CHUNKS],
-                                       max(LATER_CHUNKS_MIN_MARGIN, self._reader.threshold_for(question.english)))
+                                       max(LATER_CHUNKS_MIN_MARGIN, threshold))
         if answer is None:
             return replace(self._refusal(question, hits), timings_ms={"read": _ms(started)})
         return replace(answer, timings_ms={"read": _ms(started)})
