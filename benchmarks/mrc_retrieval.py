@@ -69,7 +69,7 @@ def measure(parts, questions: list[dict], doc_of_file: dict[str, str]) -> dict:
     for item in questions:
         started = time.perf_counter()
         prepared = parts.extractive.prepare(item["question"], [])
-        hits = parts.retriever.hits(prepared.search_text, words=prepared.question.search_words,
+        hits = parts.retriever.hits(prepared.search_text, words=prepared.question.search_terms,
                                     doc_ids=list(prepared.named_docs) or None)
         times.append((time.perf_counter() - started) * 1000)
         for top in TOPS:

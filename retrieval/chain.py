@@ -29,7 +29,7 @@ def build_chain(answerer: ExtractiveAnswerer, retriever: HybridRetriever, *, llm
     def retrieve(inputs: dict) -> dict:
         prepared: Prepared = inputs["prepared"]
         doc_ids = inputs.get("doc_ids") or list(prepared.named_docs) or None  # a letter named in the question
-        documents = retriever.invoke(prepared.search_text, words=prepared.question.search_words, doc_ids=doc_ids,
+        documents = retriever.invoke(prepared.search_text, words=prepared.question.search_terms, doc_ids=doc_ids,
                                      conversation_doc=prepared.preferred_doc)
         timings = dict(inputs["timings"])
         if documents:

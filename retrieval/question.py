@@ -195,6 +195,15 @@ class Question:
         """Words for BM25: the question segmented like the chunks were, plus its ideas' alternatives."""
         return list(dict.fromkeys([*self.index_words, *(alt for group in self.groups for alt in group.alternatives)]))
 
+    @property
+    def search_terms(self) -> list[str | tuple[str, ...]]:
+        """The BM25 query (``SparseIndex.search``): each word of the question segmented like the chunks were
+        that no idea holds, then each idea's alternatives as one term, which scores as its best word."""
+        inside = {alt for group in self.groups for alt in group.alternatives}
+        ideas = list(dict.fromkeys(group.alternatives for group in self.groups if group.alternatives))
+        return [*dict.fromkeys(word for word in self.index_words if word not in inside),
+                *(idea[0] if len(idea) == 1 else idea for idea in ideas)]
+
     def with_context(self, previous: "Question") -> "Question":
         """This (elliptic) follow-up with the previous question's ideas added after its own; a year or place
         it names replaces the previous question's, and else it is about theirs (同江…停车场？ 预计什么时候能用上？)."""

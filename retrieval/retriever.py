@@ -22,6 +22,7 @@ from index.store import ChunkStore
 from index.types import Chunk
 
 from .knowledge import KnowledgeView
+from .sparse import QueryTerm
 from .types import Hit
 
 
@@ -49,8 +50,8 @@ class HybridRetriever(BaseRetriever):
     """A LangChain retriever over one govqa index.
 
     ``invoke(question, words=[...], doc_ids=[...], conversation_doc=...)``: ``words`` are the BM25 query
-    words (the question's own segmentation or, for English, its Chinese
-    translations); ``doc_ids`` restricts the search to some documents; ``conversation_doc`` is the letter
+    terms (``Question.search_terms``: the question's own segmentation and, as tuples, the words that may
+    stand for each of its ideas, e.g. an English word's Chinese renderings); ``doc_ids`` restricts the search to some documents; ``conversation_doc`` is the letter
     the conversation is about, searched as a letter the question's words pick is.
     """
 
@@ -68,13 +69,13 @@ class HybridRetriever(BaseRetriever):
     # only when this model made them.
     model_identity: str | None = None
 
-    def hits(self, query: str, *, words: Sequence[str], doc_ids: Sequence[str] | None = None,
+    def hits(self, query: str, *, words: Sequence[QueryTerm], doc_ids: Sequence[str] | None = None,
              embedding: np.ndarray | None = None, conversation_doc: str | None = None) -> list[Hit]:
         """The fused hits, best first."""
         return self._search(query, words, doc_ids, embedding, conversation_doc)[0]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                words: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None,
+                                words: Sequence[QueryTerm] | None = None, doc_ids: Sequence[str] | None = None,
                                 conversation_doc: str | None = None, **_: Any) -> list[Document]:
         """``invoke(question, words=..., doc_ids=..., conversation_doc=...)``: Documents with the chunk's
         section metadata. Each Document's metadata also carries the query's ``embed_ms`` and ``search_ms``.
@@ -83,7 +84,7 @@ class HybridRetriever(BaseRetriever):
         hits, timings = self._search(query, words, doc_ids, None, conversation_doc)
         return [hit_to_document(hit, timings) for hit in hits]
 
-    def _search(self, query: str, words: Sequence[str], doc_ids: Sequence[str] | None,
+    def _search(self, query: str, words: Sequence[QueryTerm], doc_ids: Sequence[str] | None,
                 embedding: np.ndarray | None, conversation_doc: str | None = None) -> tuple[list[Hit], dict[str, float]]:
         started = time.perf_counter()
         if embedding is None:

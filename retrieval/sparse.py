@@ -16,6 +16,9 @@ from index.types import Chunk
 from .lexicon import Segmenter, normalize
 from .romanised import RomanisedNames
 
+# A BM25 query term: a word, or the words that stand for one idea (an English phrase's Chinese renderings).
+QueryTerm = str | tuple[str, ...]
+
 
 @dataclass(frozen=True)
 class BM25Parts:
@@ -146,30 +149,47 @@ class SparseIndex:
         """BM25 query words of a (Chinese) text."""
         return self._segmenter.index_terms(text)
 
-    def letters(self, terms: Sequence[str], k: int) -> list[str]:
-        """The ``k`` letters whose whole text (all their chunks as one) BM25 ranks best for the query words;
+    def letters(self, terms: Sequence[QueryTerm], k: int) -> list[str]:
+        """The ``k`` letters whose whole text (all their chunks as one) BM25 ranks best for the query terms;
         none when the index holds no more than ``k`` letters.
 
         A letter names its place and subject in its header, not in every chunk: a question naming
         both finds the letter here even when the chunk that answers it names neither.
         """
-        query = [term for term in terms if term in self._vocab]
-        if not query or len(self._letters) <= k:
+        if len(self._letters) <= k:
             return []  # no letters to pick from, or no other letters to leave out
-        scores = self._letter_bm25.get_scores(query)
+        scores = self._scores(self._letter_bm25, terms)
+        if scores is None:
+            return []
         order = np.argsort(-scores, kind="stable")[:k]
         return [self._letters[i] for i in order if scores[i] > 0]
 
-    def search(self, terms: Sequence[str], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
-        """The ``k`` best chunks for the query words (only among ``doc_ids`` when given)."""
-        query = [term for term in terms if term in self._vocab]
-        if not query or not self.chunks:
+    def search(self, terms: Sequence[QueryTerm], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
+        """The ``k`` best chunks for the query terms (only among ``doc_ids`` when given)."""
+        scores = self._scores(self._bm25, terms) if self.chunks else None
+        if scores is None:
             return []
-        scores = self._bm25.get_scores(query)
         if doc_ids:
             scores = np.where(np.isin(self._doc_of, list(doc_ids)), scores, 0.0)
         order = np.argsort(-scores)[:k]
         return [(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
+
+    def _scores(self, bm25: bm25s.BM25, terms: Sequence[QueryTerm]) -> np.ndarray | None:
+        """BM25 scores of a structured query, or None when it has no word BM25 knows: a word scores as
+        usual; a tuple of words standing for one idea scores as its best-scoring word in each entry, not
+        as their sum (Pirkola's synonym operator, SIGIR 1998, for dictionary-translated queries: an
+        English word's dozen renderings otherwise outweigh the rest of the question, and entries that
+        hold many of them win)."""
+        words = [term for term in terms if isinstance(term, str) and term in self._vocab]
+        ideas = [known for term in terms if not isinstance(term, str)
+                 if (known := list(dict.fromkeys(w for w in term if w in self._vocab)))]
+        ideas, words = [idea for idea in ideas if len(idea) > 1], words + [idea[0] for idea in ideas if len(idea) == 1]
+        if not words and not ideas:
+            return None
+        scores = bm25.get_scores(list(dict.fromkeys(words))) if words else 0.0
+        for idea in ideas:
+            scores = scores + np.max([bm25.get_scores([word]) for word in idea], axis=0)
+        return np.asarray(scores, dtype=np.float32)
 
 
 def _letter_index(chunks: Sequence[Chunk], tokenized: Sequence[list[str]]) -> tuple[list[str], bm25s.BM25]:

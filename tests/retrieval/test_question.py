@@ -309,3 +309,20 @@ def test_thanks_greetings_and_acknowledgements_alone_are_no_question(text: str, 
     assert is_courtesy(text) is courtesy
     if courtesy:
         assert not looks_for_something(text, numbers=True)
+
+
+def test_search_terms_hold_each_idea_once_with_its_renderings_together(analyser: QuestionAnalyser) -> None:
+    question = analyser.analyse("What is the total length of rural roads in the county?")
+    terms = question.search_terms
+    ideas = [term for term in terms if isinstance(term, tuple)]
+    assert ideas and all(len(idea) > 1 for idea in ideas)  # one rendering alone is a plain word
+    words = [word for term in terms for word in ((term,) if isinstance(term, str) else term)]
+    assert set(words) == set(question.search_words)  # the same words BM25 was given before, grouped
+    assert len(terms) < len(question.search_words)
+    assert sum(isinstance(term, tuple) and "公路" in term for term in terms) == 1
+
+
+def test_a_chinese_questions_search_terms_are_its_search_words(analyser: QuestionAnalyser) -> None:
+    question = analyser.analyse("麦积区农村公路总里程是多少？")
+    words = [word for term in question.search_terms for word in ((term,) if isinstance(term, str) else term)]
+    assert sorted(words) == sorted(question.search_words)  # each word once, standing alone or in its idea

@@ -125,3 +125,38 @@ def test_character_pairs_made_block_by_block_are_those_of_the_whole_text(monkeyp
     in_blocks = CharacterPairs(text)
     assert all(in_blocks.may_contain(text[i:i + 2]) for i in range(len(text) - 1))
     assert (in_blocks._seen == whole._seen).all()
+
+
+# An English question about roads in 麦积 renders "roads" as many Chinese words. Summed, the chunk that holds
+# many of them (a parking letter's 道路, 马路, 路面, 公路) outranks the one that answers (公路 once, and 麦积).
+ROADS = [
+    _letter_chunk("parking", 0, "加强道路停车管理，马路两侧施划泊位，路面破损及时修补，公路沿线增设停车场。"),
+    _letter_chunk("maiji", 0, "麦积区农村公路总里程达到2168公里。"),
+    _letter_chunk("bus", 0, "公交线路覆盖全部镇街，新能源公交车占比达到92%。"),
+]
+ROAD_RENDERINGS = ("道路", "马路", "路面", "公路")
+
+
+def test_an_ideas_renderings_score_as_its_best_word_not_their_sum(segmenter: Segmenter) -> None:
+    index = SparseIndex(ROADS, segmenter)
+    flat = ["麦积区", *ROAD_RENDERINGS]
+    assert index.search(flat, k=1)[0][0].chunk_id == "parking:0"  # the sum: four renderings beat the place
+    structured = ["麦积区", ROAD_RENDERINGS]
+    assert index.search(structured, k=1)[0][0].chunk_id == "maiji:0"
+    by_id = {chunk.chunk_id: score for chunk, score in index.search(structured, k=3)}
+    best_word = max(dict(index.search([word], k=3)).get(ROADS[0], 0.0) for word in ROAD_RENDERINGS)
+    assert by_id["parking:0"] == pytest.approx(best_word)
+
+
+def test_a_structured_query_of_single_words_scores_as_the_flat_one(segmenter: Segmenter) -> None:
+    index = SparseIndex(PARKING, segmenter)
+    words = segmenter.index_terms("同江今年计划建几个停车场？")
+    assert index.search(words, k=5) == index.search([(word,) for word in words], k=5)
+    assert index.letters(words, k=2) == index.letters([(word,) for word in words], k=2)
+
+
+def test_an_idea_with_no_known_word_adds_nothing(segmenter: Segmenter) -> None:
+    index = SparseIndex(ROADS, segmenter)
+    assert index.search([("地铁", "轻轨")], k=3) == []
+    assert index.search(["麦积区", ("地铁", "轻轨")], k=3) == index.search(["麦积区"], k=3)
+    assert index.letters([("地铁", "轻轨")], k=1) == []
