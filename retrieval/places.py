@@ -110,16 +110,21 @@ def names_place(alternatives: Iterable[str], text: str) -> bool:
 def names_place_unmistakably(alternatives: Iterable[str], text: str) -> bool:
     """The text names the place in a form no common word takes: with its rank suffix (新建区, not 新建,
     which also means "newly built"), or by a province's short name. What counts against another letter."""
+    return any(form in text for form in unmistakable_forms(alternatives))
+
+
+def unmistakable_forms(alternatives: Iterable[str]) -> tuple[str, ...]:
+    """The forms of a place name ``names_place_unmistakably`` looks for: a name with its rank suffix or a
+    province as it is; a bare name as the divisions bearing it (新建 → 新建区), or as it is if none does."""
+    forms: list[str] = []
     for alternative in alternatives:
         if not alternative:
             continue
         if alternative in PROVINCES or alternative != bare_name(alternative):
-            forms: tuple[str, ...] = (alternative,)
+            forms.append(alternative)
         else:
-            forms = _divisions_by_bare_name().get(alternative, (alternative,))
-        if any(form in text for form in forms):
-            return True
-    return False
+            forms += _divisions_by_bare_name().get(alternative, (alternative,))
+    return tuple(dict.fromkeys(forms))
 
 
 def _levels_of(name: str) -> set[str]:

@@ -184,3 +184,33 @@ def test_a_number_two_letters_share_names_the_one_of_the_kind_asked() -> None:
     assert answerer._named_letters("When was proposal number 34 answered?") == ("b",)
     assert set(answerer._named_letters("第34号的联系人是谁？")) == {"a", "b"}      # no kind named: both
     assert answerer._named_letters("Who is the contact for suggestion No. 340?") == ()
+
+
+def test_the_letters_naming_a_place_are_remembered_until_the_letters_change(tmp_path) -> None:
+    from retrieval.question import TermGroup
+
+    def letter(doc_id: str, text: str) -> tuple[DocumentRecord, list[Chunk]]:
+        return (DocumentRecord(doc_id, f"{doc_id}.txt", "hash", doc_id),
+                [Chunk(f"{doc_id}:0", doc_id, doc_id, (), text, 0, len(text), 0)])
+
+    letters = {"a": letter("a", "南昌市新建区教育局：今年新建学校3所。"), "b": letter("b", "今年新建学校5所。")}
+    chunks = {doc_id: found for doc_id, (_, found) in letters.items()}
+    current = [record for record, _ in letters.values()]
+
+    def documents() -> list[DocumentRecord]:
+        return current
+
+    answerer = ExtractiveAnswerer(QuestionAnalyser(Segmenter(None), EnglishToChinese, known=lambda word: True),
+                                  reader=None, document={r.doc_id: r for r in current}.get,
+                                  chunks_of=chunks.get, documents=documents)
+    xinjian = TermGroup("新建", ("新建",))
+    assert answerer._letters_naming(xinjian) == {"a"}  # b only has 新建, "newly built"
+    texts_read = dict(answerer._letter_texts)
+    answerer._letter_texts.clear()  # what a scan reads again
+    assert answerer._letters_naming(xinjian) == {"a"} and answerer._letter_texts == {}  # remembered: no letter read
+    record, found = letter("c", "新建区住房和城乡建设局")
+    chunks["c"] = found
+    current = [*current, record]  # the index changed: a new list of letters
+    answerer._document = {r.doc_id: r for r in current}.get
+    assert answerer._letters_naming(xinjian) == {"a", "c"}
+    assert texts_read  # the first call read the letters

@@ -5,7 +5,7 @@ import pytest
 
 from retrieval.lexicon import Segmenter
 from retrieval.places import (BARE_NAME_LEVELS, PROVINCES, bare_name, division_names, is_place_name, letter_can_be_about,
-                              names_place_unmistakably,
+                              names_place_unmistakably, unmistakable_forms,
                               place_level)
 
 COUNTY_LETTER = "我县今年在城关镇新建了三所小学，全县入学率达到98%。"
@@ -105,6 +105,14 @@ def test_the_division_an_organisation_name_begins_with(word: str, prefix: str | 
 ])
 def test_another_letter_names_a_place_only_unmistakably(alternatives: list[str], text: str, named: bool) -> None:
     assert names_place_unmistakably(alternatives, text) is named
+    assert any(form in text for form in unmistakable_forms(alternatives)) is named  # the forms answering scans for
+
+
+def test_a_places_unmistakable_forms() -> None:
+    assert unmistakable_forms(["新建"]) == ("新建区",)            # a division's bare name: its full names
+    assert unmistakable_forms(["沛县", "", "湖北"]) == ("沛县", "湖北")
+    assert unmistakable_forms(["梧桐山"]) == ("梧桐山",)          # no division bears it: as it is
+    assert unmistakable_forms(["襄阳", "襄阳市"]) == ("襄阳市",)   # each form once
 
 
 def test_a_bare_name_has_the_rank_of_the_divisions_bearing_it() -> None:
