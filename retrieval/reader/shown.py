@@ -28,6 +28,9 @@ _LEAD_IN_END = re.compile(r"[:：]\s*$")
 # 是：目前…"): "as follows" (如下, 以下) or "what … is" (的是) and a colon. The clause is shown from after it. A
 # label's colon (电话：, 活动时间：) names what follows and stays.
 _LEAD_IN = re.compile(r"(?:如下|以下|的是)\s*[:：]")
+# Brackets, inside which 、 lists the parts of one thing (31个省（区、市）). Not quotes: 、 inside them joins
+# words as often as outside (“划、立、治”三项任务), which an item without a figure tells (_figure_items).
+_OPENING, _CLOSING = "（(【[《〈", "）)】]》〉"
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 # A span ending in a count, with at most a few words after it (停车场4处, 2条公交线路): asked which ones, a
 # letter gives the count first and names them after it ("建设停车场4处，分别位于：…").
@@ -62,7 +65,7 @@ def _figure_items(passage: str, left: int, right: int, start: int, end: int) -> 
     """The 、-separated items of ``passage[left:right]`` that the span touches, when the span holds a figure
     and every item holds one (a list of figures); else the clause unchanged. Items that do not name what
     they count ("、5个") are not cut out."""
-    marks = [left + m.start() for m in re.finditer("、", passage[left:right])]
+    marks = _listing_marks(passage, left, right)
     if not marks or not _FIGURE.search(passage[start:end]):
         return left, right
     items = list(zip([left] + [m + 1 for m in marks], marks + [right]))
@@ -77,6 +80,21 @@ def _figure_items(passage: str, left: int, right: int, start: int, end: int) -> 
     if len(named) < MIN_NAMING_CHARS:
         return left, right
     return new_left, new_right
+
+
+def _listing_marks(passage: str, left: int, right: int) -> list[int]:
+    """Where 、 separates items of ``passage[left:right]``: not inside brackets, where it lists the parts of
+    one item ("31个省（区、市）" is one item, the provinces, regions and municipalities)."""
+    marks, depth = [], 0
+    for at in range(left, right):
+        char = passage[at]
+        if char in _OPENING:
+            depth += 1
+        elif char in _CLOSING:
+            depth = max(0, depth - 1)
+        elif char == "、" and not depth:
+            marks.append(at)
+    return marks
 
 
 def sentence_around(passage: str, start: int, end: int, limit: int = ANSWER_MAX_CHARS, *,

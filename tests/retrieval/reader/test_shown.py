@@ -65,6 +65,14 @@ def test_a_figure_asked_alone_is_shown_without_the_other_listed_figures() -> Non
     assert clause_around(passage, both, passage.index("7个") + 2, one_figure=True) == "改造健身广场20处、口袋公园7个"
 
 
+def test_a_figures_item_is_not_cut_inside_its_brackets() -> None:
+    passage = "目前，31个省（区、市）均已按50%的顶格幅度执行。"
+    start = passage.index("31个省")
+    assert clause_around(passage, start, start + 4, one_figure=True) == "31个省（区、市）均已按50%的顶格幅度执行"
+    listed = "建成停车场（含立体、地下）12个、充电站3处。"  # 、 inside brackets does not make an item, outside it does
+    assert clause_around(listed, listed.index("12个"), listed.index("12个") + 3, one_figure=True) == "建成停车场（含立体、地下）12个"
+
+
 def test_a_list_of_names_is_shown_whole_when_one_figure_is_asked() -> None:
     passage = "目前已建成城东公园、城西公园和滨江公园3处，总面积15公顷。"
     start = passage.index("城西公园")
