@@ -180,10 +180,14 @@ class SparseIndex:
         as their sum (Pirkola's synonym operator, SIGIR 1998, for dictionary-translated queries: an
         English word's dozen renderings otherwise outweigh the rest of the question, and entries that
         hold many of them win)."""
-        words = [term for term in terms if isinstance(term, str) and term in self._vocab]
-        ideas = [known for term in terms if not isinstance(term, str)
-                 if (known := list(dict.fromkeys(w for w in term if w in self._vocab)))]
-        ideas, words = [idea for idea in ideas if len(idea) > 1], words + [idea[0] for idea in ideas if len(idea) == 1]
+        words: list[str] = []        # scored together, in one call
+        ideas: list[list[str]] = []  # two or more known words each, scored word by word
+        for term in terms:
+            known = list(dict.fromkeys(w for w in ((term,) if isinstance(term, str) else term) if w in self._vocab))
+            if len(known) == 1:
+                words.append(known[0])
+            elif known:
+                ideas.append(known)
         if not words and not ideas:
             return None
         scores = bm25.get_scores(list(dict.fromkeys(words))) if words else 0.0
