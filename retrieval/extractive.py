@@ -332,7 +332,7 @@ class ExtractiveAnswerer:
 
     def _letters_naming(self, place: TermGroup) -> frozenset[str]:
         """The indexed letters that name a place unmistakably: a letter that only has 新建 ("newly built") does
-        not name 新建区 for another letter. A scan of every letter's text (13 ms a place at 1,020 letters),
+        not name 新建区 for another letter. A scan of every letter's text (3–5 ms a place at 1,020 letters),
         remembered while the same letters are indexed."""
         forms = unmistakable_forms(normalize(alt) for alt in place.alternatives)
         documents = self._documents()
@@ -346,7 +346,7 @@ class ExtractiveAnswerer:
         self._naming[forms] = (documents, found)
         return found
 
-    def _place_known(self, place: TermGroup, chunk: Chunk, naming: set[str]) -> bool:
+    def _place_known(self, place: TermGroup, chunk: Chunk, naming: frozenset[str]) -> bool:
         """The answer's letter names the place the question names; or no other letter does, and this one
         names no other place of its rank."""
         alternatives = [normalize(alt) for alt in place.alternatives]

@@ -51,8 +51,9 @@ class HybridRetriever(BaseRetriever):
 
     ``invoke(question, words=[...], doc_ids=[...], conversation_doc=...)``: ``words`` are the BM25 query
     terms (``Question.search_terms``: the question's own segmentation and, as tuples, the words that may
-    stand for each of its ideas, e.g. an English word's Chinese renderings); ``doc_ids`` restricts the search to some documents; ``conversation_doc`` is the letter
-    the conversation is about, searched as a letter the question's words pick is.
+    stand for each of its ideas, e.g. an English word's Chinese renderings); ``doc_ids`` restricts the
+    search to some documents; ``conversation_doc`` is the letter the conversation is about, searched as a
+    letter the question's words pick is.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
