@@ -1,6 +1,6 @@
 """Answer quality on the letter questions the reader was not trained on, asked as a user asks them.
 
-    .venv/bin/python benchmarks/letter_eval.py [--all | --unseen] [--data-dir DIR] [--show-failures]
+    .venv/bin/python benchmarks/letter_eval.py [--all | --unseen | --conversations] [--data-dir DIR] [--show-failures]
 
 ``scripts/adapt_reader.py`` reads each held-out question over its answer's chunk and three others of its
 letter. This asks the same questions through the whole pipeline instead: the held-out letters of
@@ -9,7 +9,12 @@ are written to a folder, indexed together with ``govqa index``, and their questi
 ``govqa eval`` (answer, evidence and refusal accuracy; the questions name no section or document).
 Nobody tuned anything on these letters, so the figures say how the bot does on letters it has not seen;
 ``--all`` asks about every letter, the reader's training letters too (not a fair measure of the reader);
-``--unseen`` about the 40 letters of ``unseen_letter_questions.jsonl``, which no reader has trained on.
+``--unseen`` about the 40 letters of ``unseen_letter_questions.jsonl``, which no reader has trained on;
+``--conversations`` asks the conversations of ``benchmarks/data/followup_conversations.jsonl`` over all
+112 letters: 224 conversations of 2–3 turns (664 questions, 90 of them follow-ups the letter does not
+answer), written for govqa by helper sessions that saw no evaluation set (MIT, as the project). Their
+letters are the reader's training letters, so the figures measure how a conversation's follow-ups are
+taken, not the reader.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CONVERSATIONS_FILE = ROOT / "benchmarks" / "data" / "followup_conversations.jsonl"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
@@ -50,11 +56,17 @@ def main() -> None:
     parser.add_argument("--all", action="store_true", help="every letter, not only the held-out ones")
     parser.add_argument("--unseen", action="store_true",
                         help=f"every letter of {L.UNSEEN_LETTER_QUESTIONS_FILE.name}, which no reader has trained on")
+    parser.add_argument("--conversations", action="store_true",
+                        help=f"the follow-up conversations of {CONVERSATIONS_FILE.name}, over every letter")
     parser.add_argument("--data-dir", type=Path, help="the data dir to index into (default: a new temporary one)")
     parser.add_argument("--show-failures", action="store_true")
     args = parser.parse_args()
     if args.unseen:
         args.letters, args.all = L.UNSEEN_LETTER_QUESTIONS_FILE, True
+    if args.conversations:
+        if args.unseen:
+            parser.error("--conversations asks about the letter questions file's letters, not the unseen ones")
+        args.all = True
     records = [json.loads(line) for line in args.letters.read_text(encoding="utf-8").splitlines() if line.strip()]
     if not args.all:
         plan = TrainingPlan()
@@ -65,7 +77,11 @@ def main() -> None:
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="govqa-letters-"))
     gold = data_dir.parent / f"{data_dir.name}-gold"
     questions = write_gold(records, gold)
-    print(f"{len(records)} letters, {sum(len(r['qas']) for r in records)} questions → {gold}")
+    if args.conversations:
+        questions = gold / "conversations.jsonl"
+        questions.write_text(CONVERSATIONS_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    asked = len(questions.read_text(encoding="utf-8").splitlines())
+    print(f"{len(records)} letters, {asked} questions → {gold}")
     run([*GOVQA, "index", str(gold / "letters")], data_dir)
     run([*GOVQA, "eval", str(questions), *(["--show-failures"] if args.show_failures else [])], data_dir)
 

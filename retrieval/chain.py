@@ -29,6 +29,8 @@ def build_chain(answerer: ExtractiveAnswerer, retriever: HybridRetriever, *, llm
     def retrieve(inputs: dict) -> dict:
         prepared: Prepared = inputs["prepared"]
         doc_ids = inputs.get("doc_ids") or list(prepared.named_docs) or None  # a letter named in the question
+        if doc_ids is None and prepared.conversation_letter:
+            doc_ids = [prepared.conversation_letter]
         documents = retriever.invoke(prepared.search_text, words=prepared.question.search_terms, doc_ids=doc_ids,
                                      conversation_doc=prepared.preferred_doc)
         timings = dict(inputs["timings"])

@@ -103,6 +103,7 @@ class Prepared:
     names_nothing: bool = False            # nothing to look for in it (question.looks_for_something): refused
     missing_letter: str | None = None      # a 文号 or proposal number it names that no letter has (_missing_letter)
     topic: tuple[TermGroup, ...] = ()      # in a conversation, the ideas of the questions before it (_checks_pass)
+    conversation_letter: str | None = None  # the letter a question in a conversation is answered from (_stays_in)
 
     @property
     def refused_as_asked(self) -> bool:
@@ -166,15 +167,35 @@ class ExtractiveAnswerer:
         # The letter an answer came from; asking that letter's own facts ("这封答复的联系人是谁？") after a refusal,
         # the letter the refused question found nearest, which its refusal cites.
         preferred = previous.citations[0].doc_id if previous.citations and (previous.answered or question.fields) else None
+        if preferred is None:
+            # after a refusal, the letter the conversation was last answered from
+            preferred = next((turn.citations[0].doc_id for turn in reversed(history) if turn.answered and turn.citations),
+                             None)
         context_text = _standalone(history)
         context = self._analyser.analyse(context_text)
+        staying = self._stays_in(preferred, question, named)
         if not self._analyser.is_follow_up(question) or question.fields:
             return Prepared(question, text, preferred, reading_text=text, named_docs=named,
-                            names_nothing=not looks_for_something(text), topic=context.groups)
+                            names_nothing=not looks_for_something(text), topic=context.groups,
+                            conversation_letter=staying)
         return Prepared(question.with_context(context), f"{context_text} {text}", preferred,
                         reading_text=f"{previous.question} {text}", named_docs=named,
                         previous_spans=self._spans_of(previous),
-                        names_nothing=not looks_for_something(text, numbers=True))
+                        names_nothing=not looks_for_something(text, numbers=True), conversation_letter=staying)
+
+    def _stays_in(self, preferred: str | None, question: Question, named: tuple[str, ...]) -> str | None:
+        """The conversation's letter, which a question in it is answered from alone; unless it names a letter,
+        a place that letter does not name, or things that letter never mentions (a new topic). Answered from
+        every letter, a follow-up its letter does not answer ("How many companies have received it so far?")
+        had been answered from another letter (benchmarks/letter_eval.py --conversations)."""
+        if preferred is None or named:
+            return None
+        if any(preferred not in self._letters_naming(place) for place in question.places):
+            return None
+        topic = self._topic_words(question)
+        if topic and not self._holds_topic(preferred, topic):
+            return None
+        return preferred
 
     def _spans_of(self, previous: Answer) -> tuple[str, ...]:
         """What the reader pointed at in an earlier answer; for one rebuilt from its text alone (a chat client

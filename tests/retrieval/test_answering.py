@@ -114,6 +114,30 @@ def test_follow_up_resolves_against_the_session(library):
     assert second.answered and "186" in second.text, second
 
 
+def test_a_follow_up_is_answered_from_the_conversations_letter_not_another(library):
+    # The 白云 letter's 已拨付补助资金6840万元 answers these words best over all letters; asked about 清新's
+    # 丝苗米, the question means 清新's letter.
+    first = library.ask("清新区丝苗米的种植面积有多少亩？", session_id="t-stay")
+    assert first.answered and "16.8万亩" in first.text, first
+    follow_up = library.ask("补助资金拨付了多少？", session_id="t-stay")
+    assert "6840" not in follow_up.text, follow_up
+    assert all(c.document.startswith(QINGXIN) or QINGXIN in c.document for c in follow_up.citations), follow_up
+
+
+def test_after_a_refusal_the_conversation_stays_in_the_letter_last_answered_from(library):
+    library.ask("清新区丝苗米的种植面积有多少亩？", session_id="t-stay-refused")
+    refused = library.ask("清新丝苗米的市场零售价是多少钱一斤？", session_id="t-stay-refused")
+    assert not refused.answered, refused
+    follow_up = library.ask("补助资金拨付了多少？", session_id="t-stay-refused")
+    assert "6840" not in follow_up.text, follow_up
+
+
+def test_a_question_on_a_new_topic_leaves_the_conversations_letter(library):
+    library.ask("清新区丝苗米的种植面积有多少亩？", session_id="t-new-topic")
+    answer = library.ask("加装电梯惠及居民大约多少人？", session_id="t-new-topic")
+    assert answer.answered and "2.3万" in answer.text, answer
+
+
 def test_a_follow_up_naming_another_year_takes_that_year(library):
     library.ask("清新区丝苗米种植面积现在有多少亩？", session_id="t-year")
     later = library.ask("那到2025年呢？", session_id="t-year")

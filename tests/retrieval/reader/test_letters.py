@@ -105,3 +105,20 @@ def test_the_unseen_letters_are_other_letters_that_hold_their_answers() -> None:
     trained_questions = {q.question for letter in trained for q in letter.questions}
     assert not any(q.question in trained_questions for letter in unseen for q in letter.questions)
     assert not [q.qid for letter in unseen for q in letter.questions if q.answer and L._answer_in(letter.chunks, q.answer) is None]
+
+
+def test_the_follow_up_conversations_hold_their_answers_in_their_letters() -> None:
+    # benchmarks/letter_eval.py --conversations asks them over the letter questions file's letters
+    path = Path(__file__).parents[3] / "benchmarks" / "data" / "followup_conversations.jsonl"
+    turns = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    contexts = {json.loads(line)["id"]: json.loads(line)["context"]
+                for line in L.LETTER_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines() if line.strip()}
+    sessions: dict[str, list[dict]] = {}
+    for turn in turns:
+        sessions.setdefault(turn["session"], []).append(turn)
+    assert len(sessions) >= 200 and all(2 <= len(t) <= 3 for t in sessions.values())
+    assert all(t[0]["answerable"] for t in sessions.values())  # a conversation opens with a question its letter answers
+    missing = [(turn["id"], alt) for turn in turns for group in turn.get("expect", []) for alt in group
+               if alt not in contexts[turn["letter"]]]
+    assert not missing
+    assert all(bool(turn.get("expect")) == turn["answerable"] for turn in turns)
