@@ -289,8 +289,13 @@ class ExtractiveAnswerer:
             choice = _Choice(read[usable[0].passage], usable[0], passages[usable[0].passage])
             chosen.append(choice)
             names_asked = asked[i].kind in _NAMING_KINDS
-            shown.append(_shown(choice, open_question, asked[i].kind in _ONE_FIGURE_KINDS, names_asked=names_asked,
-                                following=self._text_after(choice.hit.chunk) if open_question or names_asked else ""))
+            # A question of no known kind ("村道呢？", "And service points?") answered by a figure in a list of
+            # figures asks that one figure too.
+            one_figure = asked[i].kind in _ONE_FIGURE_KINDS or (
+                asked[i].kind == "generic" and not open_question and not names_asked)
+            shown.append(_shown(choice, open_question, one_figure, names_asked=names_asked,
+                                following=self._text_after(choice.hit.chunk) if open_question or names_asked else "",
+                                about=_own_words(asked[i])))
             taken.setdefault(usable[0].passage, []).append((usable[0].start, usable[0].end))
             others += [_Choice(read[r.passage], r, passages[r.passage]) for r in usable[1:]]
         if not chosen:
@@ -913,7 +918,7 @@ def _part_texts(prepared: Prepared) -> list[str]:
 
 
 def _shown(choice: _Choice, open_question: bool, one_figure: bool, *, names_asked: bool = False,
-           following: str = "") -> str:
+           following: str = "", about: tuple[str, ...] = ()) -> str:
     """The span inside what makes it readable: its clause (with the one before a bare fragment; for a
     question asking one figure, only the 、-items it lies in), or for open questions its sentence
     (``following``: the letter's text after the chunk, shown after a sentence that ends in a colon).
@@ -924,7 +929,17 @@ def _shown(choice: _Choice, open_question: bool, one_figure: bool, *, names_aske
         return sentence_with_what_follows(choice.passage, choice.reading.start, choice.reading.end, following=following)
     if open_question:
         return sentence_around(choice.passage, choice.reading.start, choice.reading.end, following=following)
-    return clause_around(choice.passage, choice.reading.start, choice.reading.end, one_figure=one_figure)
+    return clause_around(choice.passage, choice.reading.start, choice.reading.end, one_figure=one_figure, about=about)
+
+
+def _own_words(question: Question) -> tuple[str, ...]:
+    """The words a Chinese question writes itself (not those a follow-up takes from the conversation), as a
+    letter would write them. None of an English question: its dictionary renderings name many items of a
+    list at once (measured: "How many charging stations and charging piles…" was cut to one of the two)."""
+    if question.english:
+        return ()
+    return tuple(normalize(group.source) for group in question.groups
+                 if len(group.source) > 1 and group.source in question.text)
 
 
 def _part_asked(question: Question, index: int) -> str:

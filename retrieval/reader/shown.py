@@ -37,17 +37,18 @@ _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _ENDS_IN_COUNT = re.compile(rf"(?:\d+|[一二两三四五六七八九十百千]+)(?:多|余)?(?:{COUNTING_WORDS})\w{{0,6}}$")
 
 
-def clause_around(passage: str, start: int, end: int, *, one_figure: bool = False) -> str:
+def clause_around(passage: str, start: int, end: int, *, one_figure: bool = False, about: tuple[str, ...] = ()) -> str:
     """The clause holding ``passage[start:end]`` (and the clause before it when that one is a bare fragment).
 
     ``one_figure`` (the question asks for one number): where the clause lists figures with 、, only the
-    items the span lies in, so the answer does not carry the other items' figures.
+    items the span lies in, so the answer does not carry the other items' figures; of those, the one naming
+    the words ``about`` (_figure_items).
     """
     start, end = _without_spaces(passage, start, end)
     bounds = [0] + [m.end() for m in CLAUSE_END.finditer(passage)] + [len(passage)]
     left = max(b for b in bounds if b <= start)
     right = min((b for b in bounds if b >= end), default=len(passage))
-    cut = _figure_items(passage, left, right, start, end) if one_figure else (left, right)
+    cut = _figure_items(passage, left, right, start, end, about) if one_figure else (left, right)
     if cut != (left, right):
         left, right = cut  # an item names what it counts: no clause before it is needed
     elif len(passage[left:right].strip("，,；;。！？!?\n ")) < SHORT_CLAUSE_CHARS:
@@ -61,10 +62,11 @@ def clause_around(passage: str, start: int, end: int, *, one_figure: bool = Fals
     return fit(text, passage[start:end])
 
 
-def _figure_items(passage: str, left: int, right: int, start: int, end: int) -> tuple[int, int]:
+def _figure_items(passage: str, left: int, right: int, start: int, end: int, about: tuple[str, ...] = ()) -> tuple[int, int]:
     """The 、-separated items of ``passage[left:right]`` that the span touches, when the span holds a figure
     and every item holds one (a list of figures); else the clause unchanged. Items that do not name what
-    they count ("、5个") are not cut out."""
+    they count ("、5个") are not cut out. Of several touched items, the one holding the most characters of
+    the words ``about`` (the question's own words), where one holds more than the others."""
     marks = _listing_marks(passage, left, right)
     if not marks or not _FIGURE.search(passage[start:end]):
         return left, right
@@ -73,6 +75,12 @@ def _figure_items(passage: str, left: int, right: int, start: int, end: int) -> 
     # A list of figures has one in every item (18个重点村、61个示范村; 篮球场12个、足球场3个); 、 also joins words
     # (完成市、县两级水源保护区“划、立、治”三项任务), where an item holding a figure is no other answer.
     listed = all(_FIGURE.search(passage[a:b]) for a, b in items)
+    if len(touched) > 1 and about:
+        # A span running over several items ("18个重点村、61个" asked how many 重点村): the item that names
+        # most of what is asked, where one does.
+        named_chars = [sum(len(word) for word in about if word in passage[a:b]) for a, b in touched]
+        if named_chars.count(max(named_chars)) == 1 and max(named_chars):
+            touched = [touched[named_chars.index(max(named_chars))]]
     if not touched or not listed or touched == items:
         return left, right
     new_left, new_right = touched[0][0], touched[-1][1]

@@ -361,6 +361,34 @@ def test_a_follow_up_asks_another_fact_than_the_answer_it_follows(county_service
     assert "2100" in places.text and "4所" not in places.text, places
 
 
+ROADS_LETTER = """关于加强农村公路养护的建议的答复
+
+王建华代表：
+
+您提出的《关于加强农村公路养护的建议》收悉，现答复如下：
+
+截至2022年底，全县农村公路总里程1926公里，其中县道214公里、乡道387公里、村道1325公里。2022年全县落实农村公路养护资金2860万元，完成路面修复46公里。
+
+下一步，我局将建立县、乡、村三级路长制，确保农村公路有人管、有钱养。
+
+县交通运输局
+2023年3月8日
+"""
+
+
+@pytest.fixture(scope="module")
+def roads_service(tmp_path_factory, model_dir, embedder, reader):
+    return _service_over({"roads-letter.txt": ROADS_LETTER}, tmp_path_factory, model_dir, embedder, reader)
+
+
+def test_a_follow_up_naming_one_listed_item_is_answered_with_that_item(roads_service):
+    first = roads_service.ask("全县农村公路总里程有多少公里？", session_id="roads")
+    assert first.answered and "1926公里" in first.text, first
+    village = roads_service.ask("村道呢？", session_id="roads")
+    assert village.answered and "1325公里" in village.text, village
+    assert "214公里" not in village.text and "387公里" not in village.text, village
+
+
 def test_a_conversation_resent_as_text_also_asks_another_fact(county_service):
     # As the OpenAI-compatible endpoint rebuilds it: the earlier answer's text only, no spans.
     earlier = Answer("2022年投入了多少资金？", "2022年我县投入资金3600万元", True)

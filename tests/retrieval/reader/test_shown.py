@@ -65,6 +65,17 @@ def test_a_figure_asked_alone_is_shown_without_the_other_listed_figures() -> Non
     assert clause_around(passage, both, passage.index("7个") + 2, one_figure=True) == "改造健身广场20处、口袋公园7个"
 
 
+def test_a_span_over_several_listed_figures_is_shown_as_the_item_naming_what_is_asked() -> None:
+    passage = "今年全县新建篮球场12个、足球场3个，改造健身广场20处、口袋公园7个。"
+    start, end = passage.index("20处"), passage.index("7个") + 2
+    assert clause_around(passage, start, end, one_figure=True, about=("口袋公园",)) == "口袋公园7个"
+    assert clause_around(passage, start, end, one_figure=True, about=("改造", "健身广场")) == "改造健身广场20处"
+    # no item names more of the question than the others: both stay
+    assert clause_around(passage, start, end, one_figure=True, about=("广场", "公园")) == "改造健身广场20处、口袋公园7个"
+    assert clause_around(passage, start, end, one_figure=True, about=("足球场",)) == "改造健身广场20处、口袋公园7个"
+    assert clause_around(passage, start, end, about=("口袋公园",)) == "改造健身广场20处、口袋公园7个"
+
+
 def test_a_figures_item_is_not_cut_inside_its_brackets() -> None:
     passage = "目前，31个省（区、市）均已按50%的顶格幅度执行。"
     start = passage.index("31个省")
