@@ -279,6 +279,7 @@ class ExtractiveAnswerer:
         taken: dict[int, list[tuple[int, int]]] = _previous_spans_in(passages, prepared.previous_spans)
         asked = list(question.parts) if len(question.parts) == len(texts) else [question] * len(texts)
         shown: list[str] = []
+        shown_of: list[str] = []  # what is shown of each chosen reading
         for i, text in enumerate(texts):
             readings = self._read(prepared, text, read, passages, range(len(read)), taken, asked[i])
             usable = sorted((r for r in readings if r.found and r.margin >= threshold), key=_preference, reverse=True)
@@ -296,11 +297,12 @@ class ExtractiveAnswerer:
             shown.append(_shown(choice, open_question, one_figure, names_asked=names_asked,
                                 following=self._text_after(choice.hit.chunk) if open_question or names_asked else "",
                                 about=_own_words(asked[i])))
+            shown_of.append(shown[-1])
             taken.setdefault(usable[0].passage, []).append((usable[0].start, usable[0].end))
             others += [_Choice(read[r.passage], r, passages[r.passage]) for r in usable[1:]]
         if not chosen:
             return None
-        spans = tuple(c.passage[c.reading.start:c.reading.end] for c in chosen)
+        spans = tuple(_span_shown(c.passage[c.reading.start:c.reading.end], text) for c, text in zip(chosen, shown_of))
         return Answer(question.text, _joined(shown), True, self._citations(chosen, others), spans=spans)
 
     def _read(self, prepared: Prepared, text: str, read: list[Hit], passages: list[str], indices: range,
@@ -930,6 +932,15 @@ def _shown(choice: _Choice, open_question: bool, one_figure: bool, *, names_aske
     if open_question:
         return sentence_around(choice.passage, choice.reading.start, choice.reading.end, following=following)
     return clause_around(choice.passage, choice.reading.start, choice.reading.end, one_figure=one_figure, about=about)
+
+
+def _span_shown(span: str, shown: str) -> str:
+    """The part of a span its answer shows: of a span over several 、-items ("42个、二级站67个") shown as one
+    ("其中达到国家一级站标准的42个"), that item's part, so a follow-up may still take the others."""
+    if normalize(span) in normalize(shown):
+        return span
+    kept = [piece for piece in span.split("、") if piece and normalize(piece) in normalize(shown)]
+    return "、".join(kept) if kept else span
 
 
 def _own_words(question: Question) -> tuple[str, ...]:

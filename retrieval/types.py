@@ -45,7 +45,7 @@ class Answer:
     mode: str = "extractive"               # "extractive" | "llm" | "llm-fallback"
     note: str | None = None                # e.g. why an LLM answer was replaced
     timings_ms: dict[str, float] = field(default_factory=dict)
-    spans: tuple[str, ...] = ()            # what the reader pointed at, inside ``text``: a follow-up asks another fact
+    spans: tuple[str, ...] = ()            # what the reader pointed at and ``text`` shows: a follow-up asks another fact
 
     def to_dict(self) -> dict:
         """The JSON shape shared by `govqa ask --json`, the HTTP API and score.py."""

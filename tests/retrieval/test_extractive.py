@@ -6,7 +6,7 @@ import pytest
 from index.metadata import extract_metadata
 from index.types import HEADER_SECTION, Chunk, DocumentRecord
 from retrieval.crosslingual import EnglishToChinese
-from retrieval.extractive import ExtractiveAnswerer, _fits, _within_heading
+from retrieval.extractive import ExtractiveAnswerer, _fits, _span_shown, _within_heading
 from retrieval.lexicon import Segmenter
 from retrieval.question import QuestionAnalyser
 from retrieval.types import Answer, Citation, Hit
@@ -214,3 +214,13 @@ def test_the_letters_naming_a_place_are_remembered_until_the_letters_change(tmp_
     answerer._document = {r.doc_id: r for r in current}.get
     assert answerer._letters_naming(xinjian) == {"a", "c"}
     assert texts_read  # the first call read the letters
+
+
+def test_an_answers_span_is_the_part_of_it_that_is_shown() -> None:
+    # The reader's span ran over two items and only the first was shown: a follow-up asking the second
+    # ("二级站呢？") may take it.
+    shown = "其中达到国家一级站标准的42个"
+    assert _span_shown("42个、二级站67个", shown) == "42个"
+    assert _span_shown("42个", shown) == "42个"
+    assert _span_shown("18个重点村、61个", "完成18个重点村、61个示范村的道路工程") == "18个重点村、61个"
+    assert _span_shown("别处的话", shown) == "别处的话"  # nothing of it shown (an answer cut to the limit): kept whole
