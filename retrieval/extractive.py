@@ -83,6 +83,11 @@ _WHICH_LETTERS = re.compile(r"(哪(一|几)?(封|份|些)|有哪些|有几封|�
 # Words of such a question that name the letters or the asking, not what they mention.
 _LETTER_SEARCH_WORD = re.compile(r"^(哪封|哪份|哪些|哪几封|有哪些|几封|多少封|答复|答复函|回复|复函|来函|回函"
                                  r"|提到|提及|涉及|谈到|说到|讲到|写到|有关|关于|说|讲|都|封|份)$")
+# An answer's text rebuilt from a chat client's messages is matched to its letter by its longest piece between
+# these marks; a piece shorter than MIN_ANSWER_PIECE_CHARS (一是, 目前) names no letter, and one that more than
+# one letter holds names none either.
+_ANSWER_PIECES = re.compile(r"[\s，,；;。：:！？!?、“”\"]+")
+MIN_ANSWER_PIECE_CHARS = 4
 # Letters named in such an answer; more are counted, not named.
 MAX_LETTERS_LISTED = 10
 # The asking words of a question part (有多少家, 是什么, 哪些, ？), dropped when its subject is carried to later parts.
@@ -169,8 +174,8 @@ class ExtractiveAnswerer:
         preferred = previous.citations[0].doc_id if previous.citations and (previous.answered or question.fields) else None
         if preferred is None:
             # after a refusal, the letter the conversation was last answered from
-            preferred = next((turn.citations[0].doc_id for turn in reversed(history) if turn.answered and turn.citations),
-                             None)
+            preferred = next((letter for turn in reversed(history) if turn.answered
+                              for letter in [self._answered_from(turn)] if letter), None)
         context_text = _standalone(history)
         context = self._analyser.analyse(context_text)
         staying = self._stays_in(preferred, question, named)
@@ -182,6 +187,19 @@ class ExtractiveAnswerer:
                         reading_text=f"{previous.question} {text}", named_docs=named,
                         previous_spans=self._spans_of(previous),
                         names_nothing=not looks_for_something(text, numbers=True), conversation_letter=staying)
+
+    def _answered_from(self, turn: Answer) -> str | None:
+        """The letter an earlier answer came from: its first citation's; for one rebuilt from its text alone (a
+        chat client resends the conversation as text), the one letter holding the longest piece of that text,
+        as an answer shows the letter's own words."""
+        if turn.citations:
+            return turn.citations[0].doc_id
+        pieces = [piece for piece in _ANSWER_PIECES.split(normalize(turn.text)) if len(piece) >= MIN_ANSWER_PIECE_CHARS]
+        if not pieces:
+            return None
+        longest = max(pieces, key=len)
+        holding = [r.doc_id for r in self._documents() if longest in self._letter_text(r.doc_id, r)]
+        return holding[0] if len(holding) == 1 else None
 
     def _stays_in(self, preferred: str | None, question: Question, named: tuple[str, ...]) -> str | None:
         """The conversation's letter, which a question in it is answered from alone; unless it names a letter,

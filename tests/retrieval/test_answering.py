@@ -132,6 +132,14 @@ def test_after_a_refusal_the_conversation_stays_in_the_letter_last_answered_from
     assert "6840" not in follow_up.text, follow_up
 
 
+def test_a_conversation_resent_as_text_stays_in_the_letter_its_answer_quotes(library):
+    # As the OpenAI-compatible endpoint rebuilds it: the earlier answer's text, no citations.
+    first = library.ask("清新区丝苗米的种植面积有多少亩？")
+    assert first.answered and "16.8万亩" in first.text, first
+    follow_up = library.ask("补助资金拨付了多少？", history=[Answer(first.question, first.text, True)])
+    assert "6840" not in follow_up.text, follow_up
+
+
 def test_a_question_on_a_new_topic_leaves_the_conversations_letter(library):
     library.ask("清新区丝苗米的种植面积有多少亩？", session_id="t-new-topic")
     answer = library.ask("加装电梯惠及居民大约多少人？", session_id="t-new-topic")
