@@ -224,3 +224,24 @@ def test_an_answers_span_is_the_part_of_it_that_is_shown() -> None:
     assert _span_shown("42个", shown) == "42个"
     assert _span_shown("18个重点村、61个", "完成18个重点村、61个示范村的道路工程") == "18个重点村、61个"
     assert _span_shown("别处的话", shown) == "别处的话"  # nothing of it shown (an answer cut to the limit): kept whole
+
+
+def test_an_answer_resent_as_text_came_from_the_one_letter_holding_its_longest_piece() -> None:
+    texts = {"letter-a": "城东污水处理厂扩建项目总投资3.2亿元，目前已开工。",
+             "letter-b": "城西公园改造总投资3.2亿元，目前已开工。",
+             "letter-c": "城西公园改造总投资3.2亿元，年底完工。"}
+    records = {doc_id: DocumentRecord(doc_id, f"{doc_id}.txt", "hash", doc_id) for doc_id in texts}
+    chunks = {doc_id: [Chunk(f"{doc_id}-1", doc_id, doc_id, ("一、项目情况",), text, 0, len(text))]
+              for doc_id, text in texts.items()}
+    analyser = QuestionAnalyser(Segmenter(None), EnglishToChinese, known=lambda word: True)
+    answerer = ExtractiveAnswerer(analyser, reader=None, document=records.get, chunks_of=chunks.get,
+                                  documents=lambda: list(records.values()))
+
+    def letter_of(text: str) -> str | None:
+        return answerer._answered_from(Answer("问", text, True))
+
+    assert letter_of("城东污水处理厂扩建项目总投资3.2亿元") == "letter-a"
+    assert letter_of("城西公园改造总投资3.2亿元") is None   # two letters hold it: it names neither
+    assert letter_of("目前已开工") is None                   # so do its pieces (目前已开工) in letters a and b
+    assert letter_of("年底") is None                         # shorter than MIN_ANSWER_PIECE_CHARS
+    assert letter_of("年底完工") == "letter-c"
