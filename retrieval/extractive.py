@@ -297,7 +297,7 @@ class ExtractiveAnswerer:
         taken: dict[int, list[tuple[int, int]]] = _previous_spans_in(passages, prepared.previous_spans)
         asked = list(question.parts) if len(question.parts) == len(texts) else [question] * len(texts)
         shown: list[str] = []
-        shown_of: list[str] = []  # what is shown of each chosen reading
+        spans: list[str] = []  # of each chosen reading, the part of its span that is shown
         for i, text in enumerate(texts):
             readings = self._read(prepared, text, read, passages, range(len(read)), taken, asked[i])
             usable = sorted((r for r in readings if r.found and r.margin >= threshold), key=_preference, reverse=True)
@@ -315,13 +315,12 @@ class ExtractiveAnswerer:
             shown.append(_shown(choice, open_question, one_figure, names_asked=names_asked,
                                 following=self._text_after(choice.hit.chunk) if open_question or names_asked else "",
                                 about=_own_words(asked[i])))
-            shown_of.append(shown[-1])
+            spans.append(_span_shown(choice.passage[usable[0].start:usable[0].end], shown[-1]))
             taken.setdefault(usable[0].passage, []).append((usable[0].start, usable[0].end))
             others += [_Choice(read[r.passage], r, passages[r.passage]) for r in usable[1:]]
         if not chosen:
             return None
-        spans = tuple(_span_shown(c.passage[c.reading.start:c.reading.end], text) for c, text in zip(chosen, shown_of))
-        return Answer(question.text, _joined(shown), True, self._citations(chosen, others), spans=spans)
+        return Answer(question.text, _joined(shown), True, self._citations(chosen, others), spans=tuple(spans))
 
     def _read(self, prepared: Prepared, text: str, read: list[Hit], passages: list[str], indices: range,
               taken: dict[int, list[tuple[int, int]]], asked: Question) -> list[Reading]:
