@@ -193,14 +193,16 @@ def _drop_running_headers(lines: list[str]) -> list[str]:
     With page numbers to show where pages end, a page is the span between
     them; without, each blank-line-separated block stands in for a page.
     """
-    if lines.count(PAGE_BREAK) >= MIN_HEADER_PAGES - 1:
-        spans = _spans(lines, (PAGE_BREAK,))
-    else:
-        spans = _spans(lines, ("", PAGE_BREAK))
+    by_blocks = lines.count(PAGE_BREAK) < MIN_HEADER_PAGES - 1
+    spans = _spans(lines, ("", PAGE_BREAK) if by_blocks else (PAGE_BREAK,))
     pages: dict[str, set[int]] = defaultdict(set)
     candidates: list[tuple[int, str]] = []
     for page, (start, end) in enumerate(spans):
-        for i in _edge_lines(lines, start, end):
+        edges = _edge_lines(lines, start, end)
+        if by_blocks and len(edges) == 1:
+            # a line standing alone between blank lines heads no page's text: a letterhead, a sign-off's agency
+            continue
+        for i in edges:
             key = _header_key(lines[i])
             if key:
                 pages[key].add(page)

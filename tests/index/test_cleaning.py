@@ -174,6 +174,14 @@ def test_running_header_without_page_numbers_is_removed() -> None:
     assert _lines(text) == BODIES
 
 
+def test_an_agency_line_standing_alone_in_three_blocks_is_no_running_header() -> None:
+    # Measured before: a letter naming its agency alone atop its header, again over its title and in its
+    # sign-off, blank lines between, lost all three, and with them the agency its metadata reads.
+    text = "\n\n".join(["雅安市林业局", "雅林建〔2022〕12号", "雅安市林业局\n关于第45号建议答复的函",
+                        "杨光荣代表：", "您提出的建议收悉。", "雅安市林业局\n2022年6月1日"])
+    assert _lines(text).count("雅安市林业局") == 3
+
+
 def test_form_feeds_mark_pages_like_pdftotext_output() -> None:
     text = "\f".join(f"信息公开专栏\n{body}\n" for body in BODIES)
     assert _lines(text) == BODIES
