@@ -15,7 +15,9 @@ sum of money (money);
 - of the questions counting with a measure word (多少家, 几个), how many gold answers hold no numeral counted with
 one (count);
 - of the questions asking a place in an order (第几), how many gold places another place in their sentence
-outdoes in naming what the question ranks (ranked) — what each check would cost if the reader were always right.
+outdoes in naming what the question ranks (ranked);
+- of the questions asking when a project starts or when it is done (何时开工, 何时建成), how many gold answers'
+clauses give the other milestone alone (milestone) — what each check would cost if the reader were always right.
 
 Then, with ``--examples F`` (``scripts/train_reader.py --save-examples F``): the held-back and calibration
 splits' question sets (articles kept out of training; each answerable question over its chunk and others of
@@ -74,8 +76,8 @@ def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, 
     """Each check: (whether it applies to a question, whether span ``text[start:end]`` passes it)."""
     from retrieval.extractive import OPEN_QUESTION
     from retrieval.values import (
-        COUNT, MAX_FIGURE_SPAN_CHARS, asked_form, asked_measure, asks_a_figure, asks_a_share, counted_at,
-        asked_rate, counted_elsewhere, holds_form, money_missing, only_shares_at, per_unit_at, rate_given_at, ranked_elsewhere,
+        COUNT, MAX_FIGURE_SPAN_CHARS, asked_form, asked_measure, asked_milestone, asks_a_figure, asks_a_share, counted_at,
+        asked_rate, counted_elsewhere, milestone_missing, holds_form, money_missing, only_shares_at, per_unit_at, rate_given_at, ranked_elsewhere,
         within_topic_phrase,
     )
 
@@ -93,6 +95,8 @@ def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, 
             "figure": (asks_a_figure, lambda q, text, s, e: counted_at(text, s, e)),
             "figure length": (asks_a_figure, lambda q, text, s, e: e - s <= MAX_FIGURE_SPAN_CHARS),
             "share": (lambda q: asks_a_figure(q) and not asks_a_share(q), lambda q, text, s, e: not only_shares_at(text, s, e)),
+            "milestone": (lambda q: _analyser().analyse(q).kind == "date" and asked_milestone(q) is not None,
+                          lambda q, text, s, e: not milestone_missing(text, s, e, asked_milestone(q))),
             "ranked": (lambda q: asked_form(q) == "rank",
                        lambda q, text, s, e: not ranked_elsewhere(text, s, e, _question_words(q)))}
 

@@ -150,5 +150,12 @@ def letter_can_be_about(alternatives: Iterable[str], letter_text: str, letter_pl
         return True
     if named_elsewhere:
         return False
+    return not names_another_of_its_rank(alternatives, letter_places)
+
+
+def names_another_of_its_rank(alternatives: Iterable[str], letter_places: Iterable[str]) -> bool:
+    """Whether a letter's place names (``letter_places``) hold another place of the asked place's rank: asked
+    勉县, the letter names 城固县; asked 雅安, naming 雅安市 and the counties 宝兴县 and 石棉县 is not another."""
+    alternatives = [a for a in alternatives if a]
     levels = {level for a in alternatives for level in _levels_of(a)}
-    return not any(place_level(p) in levels for p in letter_places)
+    return any(place_level(p) in levels and not names_place(alternatives, p) for p in letter_places)

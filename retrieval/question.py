@@ -11,7 +11,7 @@ from .crosslingual import EnglishToChinese, TermGroup
 from .lexicon import Segmenter, is_english, normalize
 from .places import division_names, place_level
 from .romanised import spelt_alike
-from .values import MEASURE_WORDS, asked_form, asked_measure, asked_rate, asks_a_figure, asks_a_share, asks_per_unit, years_in
+from .values import MEASURE_WORDS, asked_form, asked_measure, asked_milestone, asked_rate, asks_a_figure, asks_a_share, asks_per_unit, years_in
 
 # Kinds of answer, tried in this order; the first pattern found decides.
 _KINDS_ZH = [
@@ -189,6 +189,7 @@ class Question:
     rate: str | None = None            # the rate a figure is asked at (一天 → day, 每亩 → unit; values.asked_rate)
     figure: bool = False               # asks a figure, not a name or a place in an order (values.asks_a_figure)
     share: bool = False                # asks a share or a change (占比, 增加多少; values.asks_a_share)
+    milestone: str | None = None       # the milestone a date is asked of (开工 → start; values.asked_milestone)
 
     @property
     def search_words(self) -> list[str]:
@@ -262,7 +263,7 @@ class QuestionAnalyser:
     def _analyse_one(self, text: str) -> Question:
         english = is_english(text)
         norm = normalize(text)
-        kind = _first_match(_KINDS_EN if english else _KINDS_ZH, norm) or "generic"
+        kind = question_kind(text)
         fields = _fields(norm, english)
         groups = self._english_groups(text) if english else self._chinese_groups(text)
         unit = None if english else _unit(norm)
@@ -276,7 +277,7 @@ class QuestionAnalyser:
         return Question(text, english, kind, unit, tuple(groups), focus, years, places, fields,
                         people, index_words, measure=asked_measure(norm), form=asked_form(norm),
                         per_unit=asks_per_unit(norm), figure=asks_a_figure(text), share=asks_a_share(text),
-                        rate=asked_rate(norm))
+                        rate=asked_rate(norm), milestone=asked_milestone(norm) if kind == "date" else None)
 
     def _english_places(self, text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:
         """Capitalised names whose Chinese renderings are place names (Guangzhou → 广州; not Ministry → 交通部)."""
@@ -402,6 +403,11 @@ def _of_rank(alternative: str, suffixes: tuple[str, ...]) -> bool:
 def _english_focus(norm: str, groups: list[TermGroup]) -> tuple[int, ...]:
     """The first idea after the question word (how many X, what is the X)."""
     return (0,) if groups else ()
+
+
+def question_kind(text: str) -> str:
+    """What a question asks for: date, money, quantity, list, entity … (``_KINDS_ZH``, ``_KINDS_EN``), or generic."""
+    return _first_match(_KINDS_EN if is_english(text) else _KINDS_ZH, normalize(text)) or "generic"
 
 
 def _first_match(table: list[tuple[str, str]], text: str) -> str | None:

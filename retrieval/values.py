@@ -243,6 +243,38 @@ def holds_form(text: str, start: int, end: int, form: str) -> bool:
     return bool(ANSWER_FORMS[form][1].search(window))
 
 
+# A date asked of a project's start (何时开工, when will construction begin) or of its end (何时建成, 完工, 投用, when
+# will it open) is not answered with a date its clause gives for the other: 啥时候能完工 not with 力争2024年开工,
+# 预计啥时候开工 not with 计划于2017年底前完成. Measured on the gold answers (2026-12-08): of the letter questions'
+# 71 date questions 27 ask one milestone, and each gold clause gives it (27 of 27); of the reading-comprehension
+# data's, 24 of 24 (benchmarks/answer_forms.py, check "milestone").
+MILESTONES: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    "start": (re.compile(r"开工|动工|开建|开始建|启动建设|开始施工|破土"
+                         r"|\b(?:start|begin|began|begun)\w*\s+(?:construction|building|work|to build)"
+                         r"|\b(?:construction|work|building)\b[\w\s,'-]{0,60}?\b(?:start|begin|began|begun)"
+                         r"|\b(?:break|broke)\s+ground|groundbreaking", re.I),
+              re.compile(r"开工|动工|开建|开始|启动|破土")),
+    "finish": (re.compile(r"完工|竣工|建成|建好|修好|修完|完成|投用|投入使用|投运|交付|开通|开放|通车|开业|运营|投产"
+                          r"|\bcomplet|\bfinish|\bopen|\boperat|\bin service|\bup and running|\bready\b|\bdone\b"
+                          r"|\bbuilt\b|\bin use\b", re.I),
+               re.compile(r"完工|竣工|建成|建好|修好|修完|完成|投用|投入使用|投运|交付|开通|开放|通车|开业|运营|投产")),
+}
+
+
+def asked_milestone(question: str) -> str | None:
+    """The milestone a date question asks of a project (开工 → start, 建成 → finish), or None when it asks of
+    neither or of both (什么时候动工，什么时候能修完)."""
+    asked = [name for name, (asks, _) in MILESTONES.items() if asks.search(question)]
+    return asked[0] if len(asked) == 1 else None
+
+
+def milestone_missing(text: str, start: int, end: int, milestone: str) -> bool:
+    """Whether the clause of span ``text[start:end]`` gives another milestone than ``milestone`` and not it."""
+    left, right = _clause_around(text, start, end)
+    gives = {name: bool(pattern.search(text, left, right)) for name, (_, pattern) in MILESTONES.items()}
+    return not gives[milestone] and any(given for name, given in gives.items() if name != milestone)
+
+
 # A figure given per head or per unit of area (每万人拥有公交车12.3辆, 人均, 亩均) answers only a question
 # that asks for one (每, 人均, 平均, per, average): 全市有多少辆公交车 is not answered with 12.3辆. Measured on CMRC
 # 2018 trial and DRCD dev/test (benchmarks/answer_forms.py, 2026-12-06): of the 505 questions asking a figure
@@ -268,16 +300,25 @@ def per_unit_at(text: str, start: int, end: int) -> bool:
 # not with 全市每年需新增资金5.8亿元. Per year is not asked for: letters give a year's total as a plain figure
 # (一年交易额 → 交易额约580亿元). Measured on every gold answer of the letter questions and the reading-comprehension
 # data asking a figure so (benchmarks/answer_forms.py, check "rate", 2026-12-07): see tests/retrieval/test_values.py.
-RATES = ("unit", "day")
+# Per month (一个月能挣多少钱, monthly wage) is asked of wages, subsidies and rents, which a letter gives per month
+# once for a list (按照每户每月…标准发放，单人户300元、两人户450元): its sentence, not the clause, says so (of the 26
+# gold answers to letter questions asking per month, 25 are given so in their sentence, 24 in their clause;
+# 2026-12-08). A month followed by a figure is given, not asked (涨到每月150块，一年得多掏多少钱).
+RATES = ("unit", "day", "month")
 _ASKS_RATE = {"unit": re.compile(r"每(?:[一十百千万]|\d+)*(?:个)?(?:人|户|名|位|平方公里|平方千米|平方米|公顷|亩|辆|例|穴|床)"
                                  r"|(?<![第哪唯同任])一(?:个人|人|户|亩|辆|例|穴)|[人户亩生床]均"
                                  r"|\bper (?:person|capita|head|household|family|mu|student|pupil|resident|bed|vehicle"
                                  r"|square met|hectare)|\beach (?:person|household|family|resident|student|mu)\b", re.I),
-              "day": re.compile(r"每天|每日|一天|一日|日均|单日|\bper day\b|\ba day\b|\beach day\b|\bdaily\b", re.I)}
+              "day": re.compile(r"每天|每日|一天|一日|日均|单日|\bper day\b|\ba day\b|\beach day\b|\bdaily\b", re.I),
+              "month": re.compile(r"(?<![第\d])(?:每|一)个?月(?!\s*[\d零一二三四五六七八九十两百千万])|月均|月平均|月工资|月薪|月收入"
+                                  r"|(?<![\d\s])(?<!yuan)\s+(?:per|a|each) month\b|^(?:per|a|each) month\b|\bmonthly\b", re.I)}
 _GIVES_RATE = {"unit": re.compile(r"每(?!年|月|天|日|周|季|小时|分钟|次)|[人户亩生床]均|单(?:户|人|个|家|亩|床)"
                                   r"|[/／](?:人|户|亩|平方|公顷)"),
                "day": re.compile(r"每天|每日|一天|一日|日均|单日|全天|当天|[/／](?:天|日)|最高日|高峰日"
-                                 r"|日(?:最大|最高|平均|门诊|接待|处理|供水|供气|客流|产|运|开行|发送|均)")}
+                                 r"|日(?:最大|最高|平均|门诊|接待|处理|供水|供气|客流|产|运|开行|发送|均)"),
+               "month": re.compile(r"每个?月|一个月|月均|月平均|月人均|[/／]月|按月|月(?:工资|薪|收入|补贴|补助|租金)")}
+# The rates a figure's whole sentence gives (see RATES), the others' its clause.
+_SENTENCE_RATES = frozenset({"month"})
 
 
 def asked_rate(question: str) -> str | None:
@@ -288,6 +329,8 @@ def asked_rate(question: str) -> str | None:
 def rate_given_at(text: str, start: int, end: int, rate: str) -> bool:
     """Whether span ``text[start:end]`` lies in one clause and that clause gives its figure at ``rate`` (每亩,
     日均): "1460万吨，日处理能力4万吨" holds a daily figure, but not as the figure its first clause gives."""
+    if rate in _SENTENCE_RATES:
+        return bool(_GIVES_RATE[rate].search(text, *_sentence_around(text, start, end)))
     if CLAUSE_END.search(text, start, end):
         return False
     return bool(_GIVES_RATE[rate].search(text, *_clause_around(text, start, end)))

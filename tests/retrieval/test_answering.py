@@ -557,6 +557,61 @@ def test_a_figure_asked_per_day_or_per_unit_is_answered_by_one_given_so(rates_se
     assert year.answered and "1460万吨" in year.text, year
 
 
+# An invented city reply: the city's own figures in one section, each of two counties' in a section of its own.
+COUNTIES_LETTER = """汉中市交通运输局
+
+关于市九届人大三次会议第45号建议的答复
+
+张建国代表：
+
+您提出的《关于加快农村公路建设的建议》收悉，现答复如下：
+
+一、全市农村公路建设情况
+
+“十四五”以来，全市累计投入农村公路建设资金36.5亿元，新改建农村公路4120公里。全市聘用农村公路养护员2300名，由县级财政按每人每年6000元的标准发放补助。
+
+二、城固县农村公路建设情况
+
+城固县今年新改建农村公路286公里，完成危桥改造12座。
+
+三、勉县农村公路建设情况
+
+勉县计划明年启动茶马古道旅游公路建设，全长38公里，力争2025年3月开工。
+
+汉中市交通运输局
+2024年8月20日
+"""
+
+
+@pytest.fixture(scope="module")
+def counties_service(tmp_path_factory, model_dir, embedder, reader):
+    return _service_over({"counties.txt": COUNTIES_LETTER}, tmp_path_factory, model_dir, embedder, reader)
+
+
+def test_a_place_the_letter_gives_a_part_of_its_own_is_not_answered_with_the_whole_citys_figure(counties_service):
+    # Measured without the check (ExtractiveAnswerer._place_in_chunk): 勉县's question answered with the city's 36.5亿元.
+    county = counties_service.ask("勉县累计投入了多少农村公路建设资金？")
+    assert not county.answered, county
+    named = counties_service.ask("城固县今年新改建了多少公里农村公路？")
+    assert named.answered and "286公里" in named.text, named
+    city = counties_service.ask("汉中全市累计投入了多少农村公路建设资金？")   # the letter's own city, named in its header
+    assert city.answered and "36.5亿元" in city.text, city
+
+
+def test_a_figure_asked_per_month_is_not_answered_with_one_given_per_year(counties_service):
+    month = counties_service.ask("农村公路养护员一个月能拿多少补助？")
+    assert not month.answered, month
+    year = counties_service.ask("农村公路养护员每年能拿多少补助？")
+    assert year.answered and "6000元" in year.text, year
+
+
+def test_a_date_asked_of_a_projects_end_is_not_answered_with_its_start(counties_service):
+    done = counties_service.ask("茶马古道旅游公路啥时候能建成通车？")
+    assert not done.answered, done
+    start = counties_service.ask("茶马古道旅游公路啥时候开工？")
+    assert start.answered and "2025年3月" in start.text, start
+
+
 # An invented reply giving two figures side by side that count two kinds of one thing.
 ENTERPRISES_LETTER = """关于支持中小企业创新发展的建议的答复
 

@@ -5,8 +5,7 @@ import pytest
 
 from retrieval.lexicon import Segmenter
 from retrieval.places import (BARE_NAME_LEVELS, PROVINCES, bare_name, division_names, is_place_name, letter_can_be_about,
-                              names_place_unmistakably, unmistakable_forms,
-                              place_level)
+                              names_another_of_its_rank, names_place_unmistakably, place_level, unmistakable_forms)
 
 COUNTY_LETTER = "我县今年在城关镇新建了三所小学，全县入学率达到98%。"
 CITY_LETTER = "佛山市教育局：本市今年新建学校12所。"
@@ -47,6 +46,16 @@ def test_another_place_of_the_same_rank_rules_the_letter_out() -> None:
 
 def test_a_place_of_another_rank_does_not_rule_the_letter_out() -> None:
     assert letter_can_be_about(["浙江省"], CITY_LETTER, ["佛山市"], named_elsewhere=False)
+
+
+@pytest.mark.parametrize("asked, letter_places, expected", [
+    (["勉县"], ["汉中市", "勉县", "城固县"], True),      # another county
+    (["雅安"], ["雅安市", "宝兴县", "石棉县"], False),   # itself and places of another rank
+    (["长安镇"], ["东莞市", "长安镇"], False),
+    (["长安镇"], ["东莞市", "长安镇", "虎门镇"], True),
+])
+def test_another_place_of_the_asked_places_rank(asked: list[str], letter_places: list[str], expected: bool) -> None:
+    assert names_another_of_its_rank(asked, letter_places) is expected
 
 
 def test_a_place_another_letter_names_rules_this_one_out() -> None:

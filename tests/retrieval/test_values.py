@@ -9,7 +9,8 @@ import pytest
 from retrieval.values import (
     COUNT, MAX_FIGURE_SPAN_CHARS, MEASURES, asked_form, asked_measure, asks_a_figure, asks_a_share, asks_per_unit, counted_at, only_shares_at, counted_elsewhere, holds_form, measures_at,
     measures_in,
-    money_missing, per_unit_at, ranked_elsewhere, within_topic_phrase, asked_rate, rate_given_at,
+    money_missing, per_unit_at, ranked_elsewhere, within_topic_phrase, asked_rate, rate_given_at, asked_milestone,
+    milestone_missing,
 )
 
 
@@ -193,6 +194,12 @@ def test_a_question_asks_per_head_when_it_says_so(question, expected):
     ("一亩地一年能省多少方水？", "unit"),
     ("What is the per capita income?", "unit"),
     ("全年接待多少游客？", None),                 # per year is not asked as a rate (see values.RATES)
+    ("护路员一个月能拿多少钱？", "month"),
+    ("What is the average monthly wage of nurses?", "month"),
+    ("How much does the canteen spend on food per month?", "month"),
+    ("补贴涨到每月150块，一年财政得多掏多少钱？", None),   # a month before a figure is given, not asked
+    ("When will the subsidy rise to 800 yuan a month?", None),
+    ("第一个月来了多少游客？", None),
     ("第一位太空游客是几岁？", None),             # 第一位 counts no head
     ("哪一个人担任了第一任校长？", None),
 ])
@@ -207,16 +214,18 @@ def test_a_question_asks_a_rate_when_it_says_so(question, expected):
     ("全市每年需新增资金约5.8亿元", "5.8亿元", "unit", False),               # per year is no unit
     ("单户额度最高50万元，年利率最低3.45%", "50万元", "unit", True),
     ("补助标准为800元/户", "800元", "unit", True),                            # the unit after the figure
+    ("按照每户每月300元至600元的标准发放，单人户300元、三人及以上户600元", "600元", "month", True),  # its sentence says so
+    ("县财政每年安排养护资金1200万元，聘用养护员300名", "1200万元", "month", False),
 ])
-def test_a_figure_is_given_at_a_rate_when_its_clause_says_so(text, span, rate, expected):
+def test_a_figure_is_given_at_a_rate_when_its_clause_or_sentence_says_so(text, span, rate, expected):
     start = text.index(span)
     assert rate_given_at(text, start, start + len(span), rate) is expected
 
 
 def test_gold_answers_to_questions_asking_a_rate_are_given_at_it(mrc_examples):
-    # values._ASKS_RATE's measurement (2026-12-07): of the gold answers to figure questions asking per head or per
-    # day, in the letter questions and the reading-comprehension data, 34 of 38 are given so in one clause (one
-    # of the others answers two questions at once, 单户额度最高50万元，年利率最低3.45%).
+    # values._ASKS_RATE's measurement (2026-12-07; per month 2026-12-08): of the gold answers to figure questions
+    # asking per head, per day or per month, in the letter questions and the reading-comprehension data, 53 of 57
+    # are given so (one of the others answers two questions at once, 单户额度最高50万元，年利率最低3.45%).
     import json
 
     from retrieval.reader.letters import LETTER_QUESTIONS_FILE
@@ -229,7 +238,54 @@ def test_gold_answers_to_questions_asking_a_rate_are_given_at_it(mrc_examples):
     asked = [(q, text, start, start + len(answer)) for q, text, start, answer in golds
              if asked_rate(q) and asks_a_figure(q)]
     given = [a for a in asked if rate_given_at(a[1], a[2], a[3], asked_rate(a[0]))]
-    assert len(asked) >= 35 and len(given) / len(asked) >= 0.85, [(q, t[s:e]) for q, t, s, e in asked if (q, t, s, e) not in given]
+    assert len(asked) >= 55 and len(given) / len(asked) >= 0.85, [(q, t[s:e]) for q, t, s, e in asked if (q, t, s, e) not in given]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("生态修复工程啥时候能完工？", "finish"),
+    ("儿童医学中心预计啥时候建成投用？", "finish"),
+    ("湿地恢复工程预计啥时候开工？", "start"),
+    ("When did construction of the shantytown project begin?", "start"),
+    ("When is the cold-chain centre expected to start operating?", "finish"),   # starting to operate is done
+    ("这段路什么时候动工，什么时候能修完？", None),                              # both asked: the parts are
+    ("规划是哪一年印发的？", None),
+])
+def test_a_date_question_asks_a_milestone_when_it_names_one(question, expected):
+    assert asked_milestone(question) == expected
+
+
+@pytest.mark.parametrize("text, span, milestone, expected", [
+    ("该工程力争2024年开工，2025年底前完工", "2024年", "finish", True),
+    ("该工程力争2024年开工，2025年底前完工", "2025年底前", "finish", False),
+    ("该工程计划于2017年底前完成", "2017年底前", "start", True),
+    ("该工程预计2022年6月投入使用", "2022年6月", "start", True),
+    ("预计2023年建成", "2023年", "finish", False),
+    ("规划已于2021年3月印发", "2021年3月", "start", False),    # gives neither milestone: nothing to hold against it
+])
+def test_a_date_given_for_another_milestone_is_told(text, span, milestone, expected):
+    start = text.index(span)
+    assert milestone_missing(text, start, start + len(span), milestone) is expected
+
+
+def test_gold_answers_to_questions_asking_a_milestone_give_it():
+    # values.MILESTONES's measurement (2026-12-08): each of the letter questions' gold answers to a date asked of a
+    # project's start or end (27 when the question's kind is the analyser's "date") has its clause give that milestone.
+    import json
+
+    from retrieval.question import question_kind
+    from retrieval.reader.letters import LETTER_QUESTIONS_FILE
+
+    asked = []
+    for line in LETTER_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines():
+        letter = json.loads(line)
+        context = letter["context"]
+        for qa in letter["qas"]:
+            question = qa["question"].lower()
+            milestone = asked_milestone(question) if question_kind(question) == "date" else None
+            if milestone and qa["answer"] and qa["answer"] in context:
+                start = context.find(qa["answer"])
+                asked.append((qa["question"], milestone_missing(context, start, start + len(qa["answer"]), milestone)))
+    assert len(asked) >= 25 and not any(missing for _, missing in asked), [q for q, missing in asked if missing]
 
 
 PARALLEL = "目前全县建成3个国家级现代农业示范基地，11个省级现代农业示范基地，培育省级龙头企业26家。"
