@@ -301,8 +301,8 @@ def per_unit_at(text: str, start: int, end: int) -> bool:
 # (一年交易额 → 交易额约580亿元). Measured on every gold answer of the letter questions and the reading-comprehension
 # data asking a figure so (benchmarks/answer_forms.py, check "rate", 2026-12-07): see tests/retrieval/test_values.py.
 # Per month (一个月能挣多少钱, monthly wage) is asked of wages, subsidies and rents, which a letter gives per month
-# once for a list (按照每户每月…标准发放，单人户300元、两人户450元): its sentence, not the clause, says so (of the 26
-# gold answers to letter questions asking per month, 25 are given so in their sentence, 24 in their clause;
+# once for a list (按照每户每月…标准发放，单人户300元、两人户450元): its sentence, not the clause, says so (of the
+# letter questions' 19 gold answers asking per month, 19 are given so in their sentence, 18 in their clause;
 # 2026-12-08). A month followed by a figure is given, not asked (涨到每月150块，一年得多掏多少钱).
 RATES = ("unit", "day", "month")
 _ASKS_RATE = {"unit": re.compile(r"每(?:[一十百千万]|\d+)*(?:个)?(?:人|户|名|位|平方公里|平方千米|平方米|公顷|亩|辆|例|穴|床)"
