@@ -205,7 +205,8 @@ def asked_measure(question: str) -> str | None:
 # trial and DRCD dev/test (benchmarks/answer_forms.py, 2026-12-06), the gold answer holds the form it is asked
 # in for day 17 of 17 (lunar 七月初十 included), month 8 of 9, year 669 of 670, kind 11 of 11, rank 34 of 35
 # (第几号 asks a number: 18 of 18 days and 33 of 34 ranks before it was read so), time 341 of 345 (the 4 others
-# answer another part of the question: 何时之后脱离荷兰统治 → 荷兰).
+# answer another part of the question: 何时之后脱离荷兰统治 → 荷兰). People write 啥时候 for 什么时候: the letter
+# questions' 32 gold answers to it all hold a time (2026-12-08).
 # Listed in the order tried: 几月几日 asks a day before it asks a month.
 ANSWER_FORMS: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "day": (re.compile(r"哪一?[天日]|(?<!第)几号|几月几[日号]|什么日子|何日|(?:什么|哪个)日期|日期(?:是|为)(?:什么|哪天|何时)"
@@ -223,7 +224,7 @@ ANSWER_FORMS: dict[str, tuple[re.Pattern, re.Pattern]] = {
              re.compile(r"第|首|位|名|号|冠军|亚军|季军|榜首|前[一二三四五六七八九十\d]|末")),
     # 什么时候, 何时, when: any time expression (a figure, a unit or word of time, a dynasty), not a meeting's
     # name (十三届人大三次会议) or a proposal's title.
-    "time": (re.compile(r"什么时候|何时|什么时间|^\s*(?:since |until |by )?when\b", re.I),
+    "time": (re.compile(r"什么时候|啥时候|何时|什么时间|啥时间|^\s*(?:since |until |by )?when\b", re.I),
              re.compile(r"(?<!\d)(?:1[5-9]|20)\d{2}(?!\d)|\d\s*[号点]|\d{1,2}[:：]\d{2}"
                         r"|年|月|日|世纪|季|旬|时|期|间|前|后|初|末|底|中"
                         r"|今|明|昨|去|春|夏|秋|冬|周|星期|天|晚|早|夜|午|当|正在|目前|现在|之际|同年|次年|翌"

@@ -84,6 +84,7 @@ def test_every_unit_belongs_to_one_measure():
     ("补贴发放了多少年？", None),
     ("有哪几类企业可以申报？", None),                 # which kinds: a list of names
     ("什么时候能修完？", "time"),                     # any time will do, but a time
+    ("实施细则啥时候能出台？", "time"),               # as people write 什么时候
     ("When will the road be finished?", "time"),
     ("What happens when the fund runs out?", None),
 ])
