@@ -11,7 +11,7 @@ from .crosslingual import EnglishToChinese, TermGroup
 from .lexicon import Segmenter, is_english, normalize
 from .places import division_names, place_level
 from .romanised import spelt_alike
-from .values import MEASURE_WORDS, asked_form, asked_measure, asked_milestone, asked_rate, asks_a_figure, asks_a_share, asks_per_unit, years_in
+from .values import COUNTING_WORDS, MEASURE_WORDS, asked_form, asked_measure, asked_milestone, asked_rate, asks_a_figure, asks_a_share, asks_per_unit, years_in
 
 # Kinds of answer, tried in this order; the first pattern found decides.
 _KINDS_ZH = [
@@ -347,9 +347,19 @@ class QuestionAnalyser:
         return (max(before, key=lambda i: positions[i]),) if before else ()
 
 
+# The header and sign-off facts a question counting something (how many, how much, 多少个, 几位) can ask: a
+# proposal's number, its proposers, its class. A phone, a signer, a date or an agency is counted by no one:
+# "How many scam phone calls were intercepted?" does not ask the letter's phone, nor "How much was signed for …
+# at the Expo?" its signer. "电话是多少？" and "文号是多少？" count nothing: they ask the phone and the 文号.
+# 几届几次会议 names a session: counted with 届 and 次, it is no count either.
+_COUNTABLE_FIELDS = frozenset({"proposal_number", "addressee", "category", "session"})
+_COUNTS = re.compile(rf"\bhow (?:many|much)\b|(?:多少|几)(?:{COUNTING_WORDS})")
+
+
 def _fields(norm: str, english: bool) -> tuple[str, ...]:
     """The letter's header and sign-off facts a (normalised) question asks for."""
-    return tuple(name for name, pattern in (_FIELDS_EN if english else _FIELDS_ZH) if re.search(pattern, norm))
+    fields = tuple(name for name, pattern in (_FIELDS_EN if english else _FIELDS_ZH) if re.search(pattern, norm))
+    return tuple(name for name in fields if name in _COUNTABLE_FIELDS) if _COUNTS.search(norm) else fields
 
 
 def _proper_names(text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:

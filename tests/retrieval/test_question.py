@@ -113,6 +113,9 @@ def test_spoken_question_words_ask_what_the_written_ones_do(analyser: QuestionAn
     ("园林局答复的是哪几位委员？", "addressee"),
     ("修路的建议是几位代表提的？", "addressee"),
     ("Who signed off on the reply about the bus lines?", "signer"),
+    ("那封答复的联系电话是多少？", "phone"),                   # 是多少 asks the phone; it counts nothing
+    ("临湘那封答复的文号是多少？", "doc_number"),
+    ("那封答复是几月几号发的？", "date"),
     ("这件建议的办理类别是什么？", "category"),
     ("What category was this suggestion handled as?", "category"),
     ("停车那封答复是哪个单位发的，什么时候发的？", "date"),   # the later part's subject is the letter too
@@ -179,7 +182,10 @@ def test_ways_of_asking_for_a_header_or_sign_off_fact(analyser: QuestionAnalyser
                                       "Who are the co-organisers of the book fair?",
                                       "What is the date of the plan the reply mentions?",
                                       "Which departments did the city work with to repair the roads?",
-                                      "Which bureau answers for the bus lanes?"])
+                                      "Which bureau answers for the bus lanes?",
+                                      "How many scam phone calls were intercepted last year?",   # a figure
+                                      "How much was signed for the county's forest products at the fair?",
+                                      "全市拦截了多少个诈骗电话？"])
 def test_topic_questions_ask_for_no_header_fact(analyser: QuestionAnalyser, question: str) -> None:
     assert analyser.analyse(question).fields == ()
 
