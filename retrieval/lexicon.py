@@ -17,6 +17,7 @@ import jieba
 
 from .jieba_tables import Tables, open_tables, save_tables
 from .places import LOCAL_SUFFIXES, division_names, division_prefix, is_local_place_name, is_place_name, place_level
+from .values import COUNTING_WORDS
 
 # Words that carry no topic: function words, question words, generic verbs of asking.
 STOP_WORDS_ZH = frozenset("""
@@ -47,6 +48,10 @@ _LATIN = re.compile(r"[a-z0-9]+(?:&[a-z]+)?(?:\.[0-9]+)?%?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # "基站数是多少" segments as 基站/数是/多少 unless the copula is split off first.
 _COPULA_BEFORE_QUESTION = re.compile(r"((?:是|为|有)(?:多少|几|什么|哪))")
+# A counting phrase (多少处, 几个) or a year (2017年) ends where the thing counted begins: cut as one text, jieba's
+# guesses at unknown words glued them to it ("多少处电排站" → 处电排, "2017年查了多少起酒驾" → 年查, 起酒), and a
+# question's ideas were words no letter holds.
+_COUNTED_OR_YEAR = re.compile(rf"((?:多少|几)(?:{COUNTING_WORDS}|起|只|头|艘|架|眼|株|棵|根|块|口)|\d{{4}}年)")
 _PUNCT_OR_SPACE = re.compile(r"^[\W_]+$")
 
 
@@ -155,7 +160,8 @@ class Segmenter:
 
         Runs of single characters jieba could not place are kept together (时长 cut as 时/长).
         """
-        words = [w.strip() for w in self._jieba.cut(_COPULA_BEFORE_QUESTION.sub(r" \1", normalize(text)))]
+        text = _COUNTED_OR_YEAR.sub(r"\1 ", _COPULA_BEFORE_QUESTION.sub(r" \1", normalize(text)))
+        words = [w.strip() for w in self._jieba.cut(text)]
         seen: dict[str, None] = {}
         for word in _join_single_characters(words):
             if word and not _PUNCT_OR_SPACE.match(word) and word not in STOP_WORDS_ZH and word not in ASKING_REMNANTS_ZH:

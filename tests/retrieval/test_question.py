@@ -79,6 +79,16 @@ def test_spoken_question_words_ask_what_the_written_ones_do(analyser: QuestionAn
     assert not [g.source for g in spoken_question.groups if "啥" in g.source or "咋" in g.source]
 
 
+@pytest.mark.parametrize(("question", "idea", "not_an_idea"), [
+    ("华容县现在一共有多少处电排站？", "电排", "处电排"),      # jieba glued the measure word to the thing counted
+    ("光山县2017年查了多少起酒驾？", "酒驾", "年查"),          # and a year's 年 to the verb after it
+])
+def test_a_counting_phrase_or_a_year_is_no_part_of_the_idea_after_it(analyser: QuestionAnalyser, question: str,
+                                                                     idea: str, not_an_idea: str) -> None:
+    sources = [group.source for group in analyser.analyse(question).groups]
+    assert idea in sources and not_an_idea not in sources, sources
+
+
 @pytest.mark.parametrize(("question", "field"), [
     ("对这份答复有意见，该联系谁？", "contact"),
     ("有问题找谁？", "contact"),
