@@ -354,7 +354,8 @@ class ExtractiveAnswerer:
     def _checks_pass(self, question: Question, chunk: Chunk, about_places: Callable[[Chunk], bool],
                      prepared: Prepared) -> bool:
         """The checks a reader cannot be trusted with: the year asked, the place named (``about_places``:
-        ``_about_the_places``), and one of the question's ideas at least; in a conversation, a chunk of its
+        ``_about_the_places``, of the letter; ``_place_in_chunk``, of the chunk), and one of the question's ideas
+        at least; in a conversation, a chunk of its
         letter may hold one of the conversation's ideas instead (after a question about a road, "现在前期工作
         做到哪一步了？" is about that road, and its answer need not say 前期工作).
 

@@ -249,16 +249,20 @@ def holds_form(text: str, start: int, end: int, form: str) -> bool:
 # 预计啥时候开工 not with 计划于2017年底前完成. Measured on the gold answers (2026-12-08): of the letter questions'
 # 71 date questions 27 ask one milestone, and each gold clause gives it (27 of 27); of the reading-comprehension
 # data's, 24 of 24 (benchmarks/answer_forms.py, check "milestone").
+# The words a letter says a project started or was done with; a question asks with them too (and 开始建, 启动建设,
+# 开始施工, which a letter's 开始 and 启动 cover).
+_STARTED = r"开工|动工|开建|破土"
+_FINISHED = r"完工|竣工|建成|建好|修好|修完|完成|投用|投入使用|投运|交付|开通|开放|通车|开业|运营|投产"
 MILESTONES: dict[str, tuple[re.Pattern, re.Pattern]] = {
-    "start": (re.compile(r"开工|动工|开建|开始建|启动建设|开始施工|破土"
+    "start": (re.compile(rf"{_STARTED}|开始建|启动建设|开始施工"
                          r"|\b(?:start|begin|began|begun)\w*\s+(?:construction|building|work|to build)"
                          r"|\b(?:construction|work|building)\b[\w\s,'-]{0,60}?\b(?:start|begin|began|begun)"
                          r"|\b(?:break|broke)\s+ground|groundbreaking", re.I),
-              re.compile(r"开工|动工|开建|开始|启动|破土")),
-    "finish": (re.compile(r"完工|竣工|建成|建好|修好|修完|完成|投用|投入使用|投运|交付|开通|开放|通车|开业|运营|投产"
+              re.compile(rf"{_STARTED}|开始|启动")),
+    "finish": (re.compile(rf"{_FINISHED}"
                           r"|\bcomplet|\bfinish|\bopen|\boperat|\bin service|\bup and running|\bready\b|\bdone\b"
                           r"|\bbuilt\b|\bin use\b", re.I),
-               re.compile(r"完工|竣工|建成|建好|修好|修完|完成|投用|投入使用|投运|交付|开通|开放|通车|开业|运营|投产")),
+               re.compile(_FINISHED)),
 }
 
 
