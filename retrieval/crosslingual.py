@@ -31,14 +31,10 @@ CEDICT_CACHE_FILE = "cedict-en-zh.marisa"
 # Keys of the cache trie: a gloss's stems ("i\t" + stems joined by spaces) or one stem of a short gloss
 # ("s\t" + stem), each with one headword per value; and the record of what the index was built from.
 _GLOSS, _SHORT, _KEY = "i\t", "s\t", "k\tbuilt from"
-_IRREGULAR = {
-    "built": "build", "made": "make", "held": "hold", "gave": "give", "given": "give", "took": "take",
-    "taken": "take", "won": "win", "set": "set", "spent": "spend", "sent": "send", "got": "get", "began": "begin",
-    "begun": "begin", "brought": "bring", "bought": "buy", "paid": "pay", "led": "lead", "chose": "choose",
-    "chosen": "choose", "grew": "grow", "grown": "grow", "rose": "rise", "risen": "rise", "wrote": "write",
-    "written": "write", "met": "meet", "kept": "keep", "people": "person", "children": "child", "women": "woman",
-    "men": "man",
-}
+# What a word stands for where its lemma (lemminflect) is not the word the dictionary glosses with.
+_LOOKED_UP_AS = {"people": "person", "km": "kilometer", "kg": "kilogram"}
+# -isation is British wherever it is written; breame's list misses some (revitalisation, digitalisation).
+_BRITISH_NOUN = re.compile(r"isation(s?)$")
 
 
 @dataclass(frozen=True)
@@ -127,12 +123,14 @@ class EnglishToChinese:
         return found
 
     def _variants(self, word: str) -> list[str]:
-        """The word's stem, and a looser one where the stemmer keeps an adjective's i (provincial/province)."""
-        word = _IRREGULAR.get(word, word)
-        if word.endswith(("ise", "ised", "ises", "ising", "isation")):  # British spelling: recognise → recognize
-            word = word.replace("is", "iz")
-        stem = self._stem(word)
-        return [stem, stem[:-1]] if stem.endswith("i") and len(stem) > 3 else [stem]
+        """The stems the word may be glossed with: its own; its lemmas' (came → come, buses → bus, which
+        the stemmer leaves apart); their American spellings' (centre → center, recognise → recognize, as
+        CC-CEDICT writes); each also without the i the stemmer keeps of an adjective (provincial/province)."""
+        forms = [_LOOKED_UP_AS[word]] if word in _LOOKED_UP_AS else [word, *_lemmas(word)]
+        forms += [_american(form) for form in forms if _american(form) != form]
+        stems = [self._stem(form) for form in dict.fromkeys(forms)]
+        stems += [stem[:-1] for stem in stems if stem.endswith("i") and len(stem) > 3]
+        return list(dict.fromkeys(stems))
 
     def _key(self, gloss: str) -> tuple[str, ...]:
         words = [w for w in english_words(gloss) if w not in ("to", "a", "an", "the", "sb", "sth")]
@@ -145,6 +143,23 @@ class EnglishToChinese:
         if stem is None:
             stem = self._stems[word] = self._stemmer.stemWord(word) if word.isalpha() else word
         return stem
+
+
+def _lemmas(word: str) -> list[str]:
+    """The word's first lemma for each part of speech it may be (lemminflect's dictionary): "taxes" gives
+    tax, not the rarer taxis too."""
+    from lemminflect import getAllLemmas  # reads its tables on first use (~0.15 s): English questions only
+
+    return [lemmas[0] for lemmas in getAllLemmas(word).values() if lemmas]
+
+
+def _american(word: str) -> str:
+    """The word in American spelling where breame lists a British one (kilometres → kilometers), else itself."""
+    from breame.spelling import british_spelling_exists, get_american_spelling
+
+    if british_spelling_exists(word):
+        return get_american_spelling(word)
+    return _BRITISH_NOUN.sub(r"ization\1", word)
 
 
 def _proper_name(gloss: str) -> list[str]:

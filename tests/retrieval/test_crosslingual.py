@@ -43,6 +43,24 @@ def test_inflections_and_british_spelling_find_the_same_words(dictionary: Englis
     assert any("建" in word for word in _groups(dictionary, "built")["built"])  # built → build
 
 
+def test_irregular_forms_and_es_plurals_are_looked_up_by_their_lemma(dictionary: EnglishToChinese) -> None:
+    assert "校车" in _groups(dictionary, "How many school buses are there?")["school buses"]  # the stemmer: buse
+    assert "上升" in _groups(dictionary, "How fast did it rise?")["rise"]
+    assert set(_groups(dictionary, "Who came?")["came"]) == set(_groups(dictionary, "Who comes?")["comes"])
+
+
+def test_a_word_ending_in_ise_is_not_respelled_unless_it_is_british(dictionary: EnglishToChinese) -> None:
+    # -ise → -ize had turned enterprise into enterprize, raise into raize: words the dictionary has not
+    assert "企业" in _groups(dictionary, "How many enterprises?")["enterprises"]
+    assert "提高" in _groups(dictionary, "Did they raise it?")["raise"]
+
+
+def test_british_spellings_find_what_american_ones_do(dictionary: EnglishToChinese) -> None:
+    for british, american in [("kilometres", "kilometers"), ("health centres", "health centers"),
+                              ("labour", "labor"), ("revitalisation", "revitalization"), ("km", "kilometers")]:
+        assert set(_groups(dictionary, american)[american]) <= set(_groups(dictionary, british)[british])
+
+
 def test_keep_filters_the_alternatives(dictionary: EnglishToChinese) -> None:
     groups = dictionary.term_groups("How many base stations in the city?", keep=lambda word: word == "基站")
     assert groups[0] == TermGroup("base stations", ("基站",))
