@@ -17,7 +17,11 @@ one (count);
 - of the questions asking a place in an order (第几), how many gold places another place in their sentence
 outdoes in naming what the question ranks (ranked);
 - of the questions asking when a project starts or when it is done (何时开工, 何时建成), how many gold answers'
-clauses give the other milestone alone (milestone) — what each check would cost if the reader were always right.
+clauses give the other milestone alone (milestone);
+- of the questions asking a figure as things stand (现在, 目前, so far), how many gold answers' clauses give a
+plan's target and nothing done (present); of the questions asking a figure and not what was proposed, how
+many gold answers' clauses restate a proposal (proposal); of the questions naming a year, how many gold answers'
+clauses name only other years (year) — what each check would cost if the reader were always right.
 
 Then, with ``--examples F`` (``scripts/train_reader.py --save-examples F``): the held-back and calibration
 splits' question sets (articles kept out of training; each answerable question over its chunk and others of
@@ -78,7 +82,8 @@ def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, 
     from retrieval.values import (
         COUNT, MAX_FIGURE_SPAN_CHARS, asked_form, asked_measure, asked_milestone, asks_a_figure, asks_a_share, counted_at,
         asked_rate, counted_elsewhere, milestone_missing, holds_form, money_missing, only_shares_at, per_unit_at, rate_given_at, ranked_elsewhere,
-        within_topic_phrase,
+        within_topic_phrase, asks_the_present, planned_only_at, asks_about_the_proposal, restates_proposal_at,
+        other_years_at, years_in,
     )
 
     return {"form": (lambda q: asked_form(q) is not None,
@@ -97,6 +102,12 @@ def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, 
             "share": (lambda q: asks_a_figure(q) and not asks_a_share(q), lambda q, text, s, e: not only_shares_at(text, s, e)),
             "milestone": (lambda q: _analyser().analyse(q).kind == "date" and asked_milestone(q) is not None,
                           lambda q, text, s, e: not milestone_missing(text, s, e, asked_milestone(q))),
+            "present": (lambda q: asks_a_figure(q) and asks_the_present(q),
+                        lambda q, text, s, e: not planned_only_at(text, s, e)),
+            "proposal": (lambda q: asks_a_figure(q) and not asks_about_the_proposal(q),
+                         lambda q, text, s, e: not restates_proposal_at(text, s, e)),
+            "year": (lambda q: bool(years_in(q)) and asks_a_figure(q) and _analyser().analyse(q).kind != "date",
+                     lambda q, text, s, e: not other_years_at(text, s, e, years_in(q))),
             "ranked": (lambda q: asked_form(q) == "rank",
                        lambda q, text, s, e: not ranked_elsewhere(text, s, e, _question_words(q)))}
 

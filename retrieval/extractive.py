@@ -31,7 +31,8 @@ from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, senten
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 from .values import (
     MEASURE_WORDS, counted_elsewhere, gives_the_figure, holds_form, measures_at, milestone_missing, money_missing,
-    per_unit_at, ranked_elsewhere, rate_given_at, within_topic_phrase,
+    other_years_at, per_unit_at, planned_only_at, ranked_elsewhere, rate_given_at, restates_proposal_at,
+    within_topic_phrase,
 )
 
 # Retrieved chunks the reader reads per question at most, as many as the threshold was calibrated on
@@ -901,7 +902,10 @@ def _fits(question: Question, passage: str, start: int, end: int, headings: tupl
     for is not one given per head (多少辆公交车: not 每万人…12.3辆) unless the question asks per head, a figure asked
     per head or per day is given so (一天接待多少游客: not a year's 365万人次), nor one
     of another kind of thing than asked (多少个省级平台: not the 4 of 4个国家级平台，14个省级平台); a figure asked
-    for is one (values.gives_the_figure: not 国家4A, a heading's 一、, a share alone or a sentence); an open question
+    for is one (values.gives_the_figure: not 国家4A, a heading's 一、, a share alone or a sentence), and one asked as
+    things stand now (现在, so far) not a plan's target (力争到年底达到500个), nor one the proposal asked for (您建议将…
+    提高到15万元) unless the question asks what was proposed, nor one whose clause names only other years than the
+    question (2019年…多少: not 2020年完成改造小区168个); an open question
     (why, how, what was done) is not answered with the phrase naming the letter's topic (关于…的问题) or with its
     chunk's section heading."""
     if question.measure is not None:
@@ -917,6 +921,13 @@ def _fits(question: Question, passage: str, start: int, end: int, headings: tupl
     if question.figure and not question.fields and not gives_the_figure(passage, start, end, question.share):
         return False
     if question.milestone and milestone_missing(passage, start, end, question.milestone):
+        return False
+    if question.present and planned_only_at(passage, start, end):
+        return False
+    if question.figure and not question.proposal and restates_proposal_at(passage, start, end):
+        return False
+    if question.figure and question.years and question.kind != "date" and other_years_at(passage, start, end,
+                                                                                          question.years):
         return False
     if question.kind == "quantity" or question.form == "rank":
         words = question_words(question)

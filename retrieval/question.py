@@ -11,7 +11,7 @@ from .crosslingual import EnglishToChinese, TermGroup
 from .lexicon import Segmenter, is_english, normalize
 from .places import division_names, place_level
 from .romanised import spelt_alike
-from .values import COUNTING_WORDS, MEASURE_WORDS, asked_form, asked_measure, asked_milestone, asked_rate, asks_a_figure, asks_a_share, asks_per_unit, years_in
+from .values import COUNTING_WORDS, MEASURE_WORDS, asked_form, asked_measure, asked_milestone, asked_rate, asks_a_figure, asks_a_share, asks_about_the_proposal, asks_per_unit, asks_the_present, years_in
 
 # Kinds of answer, tried in this order; the first pattern found decides.
 _KINDS_ZH = [
@@ -190,6 +190,8 @@ class Question:
     figure: bool = False               # asks a figure, not a name or a place in an order (values.asks_a_figure)
     share: bool = False                # asks a share or a change (占比, 增加多少; values.asks_a_share)
     milestone: str | None = None       # the milestone a date is asked of (开工 → start; values.asked_milestone)
+    present: bool = False              # asks a figure as things stand now (现在, so far; values.asks_the_present)
+    proposal: bool = False             # asks what was proposed (建议, suggest; values.asks_about_the_proposal)
 
     @property
     def search_words(self) -> list[str]:
@@ -277,7 +279,9 @@ class QuestionAnalyser:
         return Question(text, english, kind, unit, tuple(groups), focus, years, places, fields,
                         people, index_words, measure=asked_measure(norm), form=asked_form(norm),
                         per_unit=asks_per_unit(norm), figure=asks_a_figure(text), share=asks_a_share(text),
-                        rate=asked_rate(norm), milestone=asked_milestone(norm) if kind == "date" else None)
+                        rate=asked_rate(norm), milestone=asked_milestone(norm) if kind == "date" else None,
+                        present=asks_a_figure(text) and asks_the_present(norm),
+                        proposal=asks_about_the_proposal(norm))
 
     def _english_places(self, text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:
         """Capitalised names whose Chinese renderings are place names (Guangzhou → 广州; not Ministry → 交通部)."""

@@ -109,6 +109,10 @@ _SHARE = re.compile(r"\d[\d,.]*\s*(?:%|％|个?百分点)|百分之[零〇一二
 # sentence the reader fell back on, not a figure ("How many CIO filings were received?" had been answered with
 # an 80-character sentence on 11家龙头骨干企业 and 1.3亿元 of investment).
 MAX_FIGURE_SPAN_CHARS = 39
+# ... and lies within one sentence: "8座。2023年新改建农村公路198公里" is two answers, read as one span when the checks
+# had ruled out its second sentence's alone. Gold answers to questions asking a figure holding a sentence end
+# inside them (2026-12-08): letter questions 0 of 617; CMRC/DRCD 3 of 533, each also over MAX_FIGURE_SPAN_CHARS.
+_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 
 
 def asks_a_share(question: str) -> bool:
@@ -124,9 +128,10 @@ def only_shares_at(text: str, start: int, end: int) -> bool:
 
 
 def gives_the_figure(text: str, start: int, end: int, share_asked: bool) -> bool:
-    """Whether span ``text[start:end]`` can answer a question asking a figure: short (MAX_FIGURE_SPAN_CHARS), with
-    a numeral that counts or measures, and no share alone unless a share or a change is asked."""
-    return (end - start <= MAX_FIGURE_SPAN_CHARS and counted_at(text, start, end)
+    """Whether span ``text[start:end]`` can answer a question asking a figure: short (MAX_FIGURE_SPAN_CHARS) and
+    in one sentence, with a numeral that counts or measures, and no share alone unless a share or a change is asked."""
+    return (end - start <= MAX_FIGURE_SPAN_CHARS and not _SENTENCE_BREAK.search(text[start:end].rstrip("。！？!?\n"))
+            and counted_at(text, start, end)
             and (share_asked or not only_shares_at(text, start, end)))
 
 
@@ -278,6 +283,73 @@ def milestone_missing(text: str, start: int, end: int, milestone: str) -> bool:
     left, right = _clause_around(text, start, end)
     gives = {name: bool(pattern.search(text, left, right)) for name, (_, pattern) in MILESTONES.items()}
     return not gives[milestone] and any(given for name, given in gives.items() if name != milestone)
+
+
+# A figure asked of the present (现在, 目前, so far) is not one a plan aims at: "村里的电商服务点现在有多少个？" is
+# not answered by 推动村级服务点年底前达到500个, whose clause gives a target (力争, 计划, 年底前…) and nothing done
+# (已, 累计, 现有…). A question asking the plan itself (计划, 打算, will, aim) is not asking the present. Measured on
+# the gold answers (2026-12-08): of the letter questions' 67 asking a figure as things stand, none is a plan's target
+# alone; CMRC/DRCD, 27 of 27 hold (benchmarks/answer_forms.py --check present).
+_ASKS_PRESENT = re.compile(r"现在|目前|眼下|如今|现有|至今|已经|\bnow\b|\bcurrently\b|\bso far\b|\bto date\b"
+                           r"|\bat present\b", re.I)
+_ASKS_PLAN = re.compile(r"计划|打算|准备|将来|力争|目标|预计|规划|\bwill\b|\bplan|\baim|\bexpect|\btarget|\bgoal|\bintend",
+                        re.I)
+_PLANNED = re.compile(r"力争|计划|拟|预计|目标|争取|年底前|到20\d\d年底")
+_DONE = re.compile(r"已|累计|共计|截至|现有|目前")
+
+
+def asks_the_present(question: str) -> bool:
+    """Whether a question asks how things stand now (现在, 目前, so far), not what is planned."""
+    return bool(_ASKS_PRESENT.search(question)) and not _ASKS_PLAN.search(question)
+
+
+def planned_only_at(text: str, start: int, end: int) -> bool:
+    """Whether the clause of span ``text[start:end]`` gives a plan's target and nothing done."""
+    left, right = _clause_around(text, start, end)
+    return bool(_PLANNED.search(text, left, right)) and not _DONE.search(text, left, right)
+
+
+# A figure the proposal asked for is not one the letter gives: "小规模纳税人月销售额多少以下免增值税？" is not answered
+# by 您建议将免征标准提高到月销售额15万元, whose clause restates what the deputy wrote (您建议, 您提出, 代表建议, 建议将).
+# A question about the proposal itself (建议, 提出, suggest) may be. Measured on the gold answers (2026-12-08): of the
+# letter questions' 614 asking a figure and not what was proposed, none lies in a clause restating the proposal;
+# CMRC/DRCD, 530 of 530 hold (benchmarks/answer_forms.py --check proposal).
+_RESTATES_PROPOSAL = re.compile(r"您(?:在[^，。；]{0,12})?(?:建议|提出|提到|反映|希望|所提)|(?:代表|委员)们?(?:建议|提出|提到|反映)"
+                                r"|建议(?:将|由|把|对|在)")
+_ASKS_PROPOSAL = re.compile(r"建议|提议|提案|提出|希望|要求|诉求|反映|suggest|propos|\bask(?:ed|s)? for|request|call(?:ed|s)? for"
+                            r"|\bwant", re.I)
+
+
+def asks_about_the_proposal(question: str) -> bool:
+    """Whether a question asks what was proposed or asked for (建议, 提出, suggest), not only what was done."""
+    return bool(_ASKS_PROPOSAL.search(question))
+
+
+def restates_proposal_at(text: str, start: int, end: int) -> bool:
+    """Whether the clause of span ``text[start:end]`` restates the proposal (您建议将…提高到15万元)."""
+    left, right = _clause_around(text, start, end)
+    return bool(_RESTATES_PROPOSAL.search(text, left, right))
+
+
+# A year asked is the year of the answer's clause when that clause names years: "2019年完成改造了多少个小区？" is not
+# answered by 2020年完成改造小区168个, though the chunk names 2019 elsewhere. A year here is four digits before 年 or
+# a range's dash (2018年, 2016—2018年, 2016至2018年: a range names each year in it); not 2084 of 2084万名. For figures
+# only: a date asked after a year (自1948年以来…哪一年) is another year. Measured on the gold answers (2026-12-08):
+# of the letter questions' 143 asking a figure (no date) and naming a year, no gold answer's clause names only other
+# years; CMRC/DRCD, 65 of 65 hold (benchmarks/answer_forms.py --check year).
+_CLAUSE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|[-—–~至到]))")
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*(?:[-—–~至到]|——)\s*((?:19|20)\d{2})(?!\d)")
+
+
+def other_years_at(text: str, start: int, end: int, years: frozenset[str] | set[str]) -> bool:
+    """Whether the clause of span ``text[start:end]`` names years and none of ``years`` (a range names each year
+    in it)."""
+    left, right = _clause_around(text, start, end)
+    clause = text[left:right]
+    named = set(_CLAUSE_YEAR.findall(clause))
+    for first, last in _YEAR_RANGE.findall(clause):
+        named |= {str(year) for year in range(int(first), int(last) + 1)} if int(last) - int(first) < 50 else set()
+    return bool(named) and not named & set(years)
 
 
 # A figure given per head or per unit of area (每万人拥有公交车12.3辆, 人均, 亩均) answers only a question

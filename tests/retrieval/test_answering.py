@@ -568,7 +568,7 @@ COUNTIES_LETTER = """汉中市交通运输局
 
 一、全市农村公路建设情况
 
-“十四五”以来，全市累计投入农村公路建设资金36.5亿元，新改建农村公路4120公里。全市聘用农村公路养护员2300名，由县级财政按每人每年6000元的标准发放补助。
+“十四五”以来，全市累计投入农村公路建设资金36.5亿元，新改建农村公路4120公里。全市聘用农村公路养护员2300名，由县级财政按每人每年6000元的标准发放补助。全市力争年底前建成农村客运招呼站600个。您建议将农村客运班车票价补贴提高到每人次2元，我们将会同市财政局研究。
 
 二、城固县农村公路建设情况
 
@@ -577,6 +577,10 @@ COUNTIES_LETTER = """汉中市交通运输局
 三、勉县农村公路建设情况
 
 勉县计划明年启动茶马古道旅游公路建设，全长38公里，力争2025年3月开工。
+
+四、洋县农村公路建设情况
+
+洋县2022年完成危桥改造8座。2023年新改建农村公路198公里。
 
 汉中市交通运输局
 2024年8月20日
@@ -603,6 +607,28 @@ def test_a_figure_asked_per_month_is_not_answered_with_one_given_per_year(counti
     assert not month.answered, month
     year = counties_service.ask("农村公路养护员每年能拿多少补助？")
     assert year.answered and "6000元" in year.text, year
+
+
+def test_a_figure_asked_as_things_stand_is_not_answered_with_a_plans_target(counties_service):
+    now = counties_service.ask("汉中现在有多少个农村客运招呼站？")
+    assert not now.answered, now
+    planned = counties_service.ask("汉中计划年底前建成多少个农村客运招呼站？")
+    assert planned.answered and "600个" in planned.text, planned
+
+
+def test_a_figure_is_not_answered_with_the_one_the_proposal_asked_for(counties_service):
+    fact = counties_service.ask("农村客运班车票价补贴每人次多少钱？")
+    assert not fact.answered, fact
+    proposed = counties_service.ask("张建国代表建议把农村客运班车票价补贴提高到多少？")
+    assert proposed.answered and "2元" in proposed.text, proposed
+
+
+def test_a_figure_asked_of_a_year_is_not_answered_with_another_years(counties_service):
+    # The chunk names 2022 (its 危桥 clause): the year check on the chunk passes, the one on the answer's clause not.
+    other = counties_service.ask("洋县2022年新改建了多少公里农村公路？")
+    assert not other.answered, other
+    asked = counties_service.ask("洋县2023年新改建了多少公里农村公路？")
+    assert asked.answered and "198公里" in asked.text, asked
 
 
 def test_a_date_asked_of_a_projects_end_is_not_answered_with_its_start(counties_service):

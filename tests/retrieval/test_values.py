@@ -10,7 +10,8 @@ from retrieval.values import (
     COUNT, MAX_FIGURE_SPAN_CHARS, MEASURES, asked_form, asked_measure, asks_a_figure, asks_a_share, asks_per_unit, counted_at, only_shares_at, counted_elsewhere, holds_form, measures_at,
     measures_in,
     money_missing, per_unit_at, ranked_elsewhere, within_topic_phrase, asked_rate, rate_given_at, asked_milestone,
-    milestone_missing,
+    milestone_missing, asks_the_present, planned_only_at, asks_about_the_proposal, restates_proposal_at,
+    other_years_at,
 )
 
 
@@ -289,6 +290,130 @@ def test_gold_answers_to_questions_asking_a_milestone_give_it():
     assert len(asked) >= 25 and not any(missing for _, missing in asked), [q for q, missing in asked if missing]
 
 
+@pytest.mark.parametrize("question, expected", [
+    ("全县现在有多少个村级电商服务点？", True),
+    ("How many service points are there now?", True),
+    ("目前已经发放了多少补助？", True),
+    ("计划到年底建成多少个服务点？", False),            # asks the plan
+    ("现在打算新建多少个服务点？", False),
+    ("How many service points will be built?", False),
+    ("全县有多少个村级电商服务点？", False),            # says nothing of when
+])
+def test_a_question_asks_the_present_when_it_says_now_and_no_plan(question, expected):
+    assert asks_the_present(question) is expected
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("推动村级服务点年底前达到500个", "500个", True),
+    ("力争到2025年底全县农村自来水普及率达到97%以上", "97%", True),
+    ("目前已建成村级服务点412个，力争年底前达到500个", "412个", False),   # its own clause gives what is done
+    ("累计建成服务点412个，计划再建88个", "412个", False),
+    ("全县共有服务点412个", "412个", False),                               # no plan at all
+])
+def test_a_figure_whose_clause_gives_a_target_and_nothing_done_is_told(text, span, expected):
+    start = text.index(span)
+    assert planned_only_at(text, start, start + len(span)) is expected
+
+
+def test_gold_answers_to_figures_asked_as_things_stand_are_no_plans_targets():
+    # values.planned_only_at's measurement (2026-12-08): none of the letter questions' gold answers to a figure asked
+    # as things stand (67) has a clause giving a target and nothing done; CMRC/DRCD: 27 of 27 hold
+    # (benchmarks/answer_forms.py --check present).
+    import json
+
+    from retrieval.reader.letters import LETTER_QUESTIONS_FILE
+
+    asked = []
+    for line in LETTER_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines():
+        letter = json.loads(line)
+        context = letter["context"]
+        for qa in letter["qas"]:
+            question = qa["question"]
+            if qa["answer"] and qa["answer"] in context and asks_a_figure(question) and asks_the_present(question):
+                start = context.find(qa["answer"])
+                asked.append((question, planned_only_at(context, start, start + len(qa["answer"]))))
+    assert len(asked) >= 60 and not any(planned for _, planned in asked), [q for q, planned in asked if planned]
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("您建议将补贴标准提高到每人每月1000元，由于资金有限，暂难实施", "1000元", True),
+    ("张代表建议将免征标准提高到15万元", "15万元", True),
+    ("您在建议中提到的3个项目已全部开工", "3个", True),
+    ("针对您反映的问题，我局已将补贴标准提高到每人每月800元", "800元", False),   # its own clause says what was done
+    ("全县共建成服务点412个", "412个", False),
+])
+def test_a_clause_restating_the_proposal_is_told(text, span, expected):
+    start = text.index(span)
+    assert restates_proposal_at(text, start, start + len(span)) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("代表建议把补贴提高到多少？", True),
+    ("What subsidy did the deputy suggest?", True),
+    ("税务总局答复王代表，月销售额多少以下免税？", False),   # names the deputy, asks the rule
+    ("补贴标准是多少？", False),
+])
+def test_a_question_asks_about_the_proposal_when_it_says_so(question, expected):
+    assert asks_about_the_proposal(question) is expected
+
+
+@pytest.mark.parametrize("text, span, years, expected", [
+    ("2020年完成改造小区168个", "168个", {"2019"}, True),
+    ("2019年完成改造小区120个", "120个", {"2019"}, False),
+    ("2016—2018年共改造危桥210座", "210座", {"2017"}, False),       # a range names each year in it
+    ("2016至2018年共改造危桥210座", "210座", {"2019"}, True),
+    ("会同各地对2084万名群众开展见面劝阻", "2084万名", {"2021"}, False),   # 2084万 is no year
+    ("全年共完成改造小区168个", "168个", {"2019"}, False),                # no year to hold against it
+])
+def test_a_clause_naming_only_other_years_is_told(text, span, years, expected):
+    start = text.index(span)
+    assert other_years_at(text, start, start + len(span), years) is expected
+
+
+def test_gold_figures_asked_of_a_year_are_in_clauses_naming_it_or_none():
+    # values.other_years_at's measurement (2026-12-08): of the 143 letter questions asking a figure (no date) and
+    # naming a year, no gold answer's clause names only other years; CMRC/DRCD: 65 of 65 hold
+    # (benchmarks/answer_forms.py --check year).
+    import json
+
+    from retrieval.question import question_kind
+    from retrieval.reader.letters import LETTER_QUESTIONS_FILE
+    from retrieval.values import years_in
+
+    asked = []
+    for line in LETTER_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines():
+        letter = json.loads(line)
+        context = letter["context"]
+        for qa in letter["qas"]:
+            question, years = qa["question"], years_in(qa["question"])
+            if qa["answer"] and qa["answer"] in context and years and asks_a_figure(question) \
+                    and question_kind(question.lower()) != "date":
+                start = context.find(qa["answer"])
+                asked.append((question, other_years_at(context, start, start + len(qa["answer"]), years)))
+    assert len(asked) >= 130 and not any(other for _, other in asked), [q for q, other in asked if other]
+
+
+def test_gold_figures_are_not_in_clauses_restating_the_proposal():
+    # values.restates_proposal_at's measurement (2026-12-08): no gold answer to the 614 letter questions asking a figure,
+    # and not what was proposed, lies in a clause restating the proposal; CMRC/DRCD: 530 of 530 hold
+    # (benchmarks/answer_forms.py --check proposal).
+    import json
+
+    from retrieval.reader.letters import LETTER_QUESTIONS_FILE
+
+    asked = []
+    for line in LETTER_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines():
+        letter = json.loads(line)
+        context = letter["context"]
+        for qa in letter["qas"]:
+            question = qa["question"]
+            if qa["answer"] and qa["answer"] in context and asks_a_figure(question) \
+                    and not asks_about_the_proposal(question):
+                start = context.find(qa["answer"])
+                asked.append((question, restates_proposal_at(context, start, start + len(qa["answer"]))))
+    assert len(asked) >= 600 and not any(restated for _, restated in asked), [q for q, r in asked if r]
+
+
 PARALLEL = "目前全县建成3个国家级现代农业示范基地，11个省级现代农业示范基地，培育省级龙头企业26家。"
 
 
@@ -452,6 +577,18 @@ def test_gold_figures_of_the_reading_comprehension_data_are_shares_only_where_a_
 @pytest.mark.parametrize("question", ["智能化改造一共投入了多少资金？", "项目经费是多少？", "补贴资金一共多少？"])
 def test_money_is_asked_by_what_it_is_too(question):
     assert asked_measure(question) == "money"
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("洋县2022年完成危桥改造8座。2023年新改建农村公路198公里。", "198公里", True),
+    ("洋县2022年完成危桥改造8座。2023年新改建农村公路198公里。", "8座。2023年新改建农村公路198公里", False),
+    ("新改建农村公路198公里。", "198公里。", True),        # a sentence end closing the span is no break
+])
+def test_a_figure_is_given_within_one_sentence(text, span, expected):
+    from retrieval.values import gives_the_figure
+
+    start = text.index(span)
+    assert gives_the_figure(text, start, start + len(span), share_asked=False) is expected
 
 
 def test_gold_figures_of_the_reading_comprehension_data_are_short(mrc_examples):
