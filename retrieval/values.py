@@ -316,6 +316,8 @@ def planned_only_at(text: str, start: int, end: int) -> bool:
 # CMRC/DRCD, 530 of 530 hold (benchmarks/answer_forms.py --check proposal).
 _RESTATES_PROPOSAL = re.compile(r"您(?:在[^，。；]{0,12})?(?:建议|提出|提到|反映|希望|所提)|(?:代表|委员)们?(?:建议|提出|提到|反映)"
                                 r"|建议(?:将|由|把|对|在)")
+# What a change starts from: 由/从 and at most a unit's few characters (由每立方米, 从原来的) before the figure.
+_FROM_VALUE = re.compile(r"(?:由|从)[^，。；由从到至]{0,6}$")
 _ASKS_PROPOSAL = re.compile(r"建议|提议|提案|提出|希望|要求|诉求|反映|suggest|propos|\bask(?:ed|s)? for|request|call(?:ed|s)? for"
                             r"|\bwant", re.I)
 
@@ -326,9 +328,10 @@ def asks_about_the_proposal(question: str) -> bool:
 
 
 def restates_proposal_at(text: str, start: int, end: int) -> bool:
-    """Whether the clause of span ``text[start:end]`` restates the proposal (您建议将…提高到15万元)."""
+    """Whether span ``text[start:end]`` is the figure a clause restating the proposal asks for (您建议将…提高到15万元),
+    not the one it says things stand at (您建议将水价由每立方米6元降至4元: 6元 is today's)."""
     left, right = _clause_around(text, start, end)
-    return bool(_RESTATES_PROPOSAL.search(text, left, right))
+    return bool(_RESTATES_PROPOSAL.search(text, left, right)) and not _FROM_VALUE.search(text, left, start)
 
 
 # A year asked is the year of the answer's clause when that clause names years: "2019年完成改造了多少个小区？" is not

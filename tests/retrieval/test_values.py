@@ -339,6 +339,8 @@ def test_gold_answers_to_figures_asked_as_things_stand_are_no_plans_targets():
     ("您建议将补贴标准提高到每人每月1000元，由于资金有限，暂难实施", "1000元", True),
     ("张代表建议将免征标准提高到15万元", "15万元", True),
     ("您在建议中提到的3个项目已全部开工", "3个", True),
+    ("您建议将农村居民生活用水价格由每立方米6元降至4元", "4元", True),
+    ("您建议将农村居民生活用水价格由每立方米6元降至4元", "6元", False),   # what it is changed from is today's
     ("针对您反映的问题，我局已将补贴标准提高到每人每月800元", "800元", False),   # its own clause says what was done
     ("全县共建成服务点412个", "412个", False),
 ])
