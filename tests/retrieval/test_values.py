@@ -269,24 +269,30 @@ def test_a_date_given_for_another_milestone_is_told(text, span, milestone, expec
     assert milestone_missing(text, start, start + len(span), milestone) is expected
 
 
-def test_gold_answers_to_questions_asking_a_milestone_give_it():
-    # values.MILESTONES's measurement (2026-12-08): each of the letter questions' gold answers to a date asked of a
-    # project's start or end (27 when the question's kind is the analyser's "date") has its clause give that milestone.
+def _letter_golds():
+    """(question, letter text, start, end) of each letter question whose gold answer its letter's text holds."""
     import json
 
-    from retrieval.question import question_kind
     from retrieval.reader.letters import LETTER_QUESTIONS_FILE
 
-    asked = []
     for line in LETTER_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines():
         letter = json.loads(line)
         context = letter["context"]
         for qa in letter["qas"]:
-            question = qa["question"].lower()
-            milestone = asked_milestone(question) if question_kind(question) == "date" else None
-            if milestone and qa["answer"] and qa["answer"] in context:
+            if qa["answer"] and qa["answer"] in context:
                 start = context.find(qa["answer"])
-                asked.append((qa["question"], milestone_missing(context, start, start + len(qa["answer"]), milestone)))
+                yield qa["question"], context, start, start + len(qa["answer"])
+
+
+def test_gold_answers_to_questions_asking_a_milestone_give_it():
+    # values.MILESTONES's measurement (2026-12-08): each of the letter questions' gold answers to a date asked of a
+    # project's start or end (27 when the question's kind is the analyser's "date") has its clause give that milestone.
+    from retrieval.question import question_kind
+
+    asked = [(question, milestone_missing(context, start, end, milestone))
+             for question, context, start, end in _letter_golds()
+             for milestone in [asked_milestone(question.lower()) if question_kind(question.lower()) == "date" else None]
+             if milestone]
     assert len(asked) >= 25 and not any(missing for _, missing in asked), [q for q, missing in asked if missing]
 
 
@@ -319,19 +325,8 @@ def test_gold_answers_to_figures_asked_as_things_stand_are_no_plans_targets():
     # values.planned_only_at's measurement (2026-12-08): none of the letter questions' gold answers to a figure asked
     # as things stand (67) has a clause giving a target and nothing done; CMRC/DRCD: 27 of 27 hold
     # (benchmarks/answer_forms.py --check present).
-    import json
-
-    from retrieval.reader.letters import LETTER_QUESTIONS_FILE
-
-    asked = []
-    for line in LETTER_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines():
-        letter = json.loads(line)
-        context = letter["context"]
-        for qa in letter["qas"]:
-            question = qa["question"]
-            if qa["answer"] and qa["answer"] in context and asks_a_figure(question) and asks_the_present(question):
-                start = context.find(qa["answer"])
-                asked.append((question, planned_only_at(context, start, start + len(qa["answer"]))))
+    asked = [(question, planned_only_at(context, start, end)) for question, context, start, end in _letter_golds()
+             if asks_a_figure(question) and asks_the_present(question)]
     assert len(asked) >= 60 and not any(planned for _, planned in asked), [q for q, planned in asked if planned]
 
 
@@ -376,22 +371,12 @@ def test_gold_figures_asked_of_a_year_are_in_clauses_naming_it_or_none():
     # values.other_years_at's measurement (2026-12-08): of the 143 letter questions asking a figure (no date) and
     # naming a year, no gold answer's clause names only other years; CMRC/DRCD: 65 of 65 hold
     # (benchmarks/answer_forms.py --check year).
-    import json
-
     from retrieval.question import question_kind
-    from retrieval.reader.letters import LETTER_QUESTIONS_FILE
     from retrieval.values import years_in
 
-    asked = []
-    for line in LETTER_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines():
-        letter = json.loads(line)
-        context = letter["context"]
-        for qa in letter["qas"]:
-            question, years = qa["question"], years_in(qa["question"])
-            if qa["answer"] and qa["answer"] in context and years and asks_a_figure(question) \
-                    and question_kind(question.lower()) != "date":
-                start = context.find(qa["answer"])
-                asked.append((question, other_years_at(context, start, start + len(qa["answer"]), years)))
+    asked = [(question, other_years_at(context, start, end, years_in(question)))
+             for question, context, start, end in _letter_golds()
+             if years_in(question) and asks_a_figure(question) and question_kind(question.lower()) != "date"]
     assert len(asked) >= 130 and not any(other for _, other in asked), [q for q, other in asked if other]
 
 
@@ -399,20 +384,8 @@ def test_gold_figures_are_not_in_clauses_restating_the_proposal():
     # values.restates_proposal_at's measurement (2026-12-08): no gold answer to the 614 letter questions asking a figure,
     # and not what was proposed, lies in a clause restating the proposal; CMRC/DRCD: 530 of 530 hold
     # (benchmarks/answer_forms.py --check proposal).
-    import json
-
-    from retrieval.reader.letters import LETTER_QUESTIONS_FILE
-
-    asked = []
-    for line in LETTER_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines():
-        letter = json.loads(line)
-        context = letter["context"]
-        for qa in letter["qas"]:
-            question = qa["question"]
-            if qa["answer"] and qa["answer"] in context and asks_a_figure(question) \
-                    and not asks_about_the_proposal(question):
-                start = context.find(qa["answer"])
-                asked.append((question, restates_proposal_at(context, start, start + len(qa["answer"]))))
+    asked = [(question, restates_proposal_at(context, start, end)) for question, context, start, end in _letter_golds()
+             if asks_a_figure(question) and not asks_about_the_proposal(question)]
     assert len(asked) >= 600 and not any(restated for _, restated in asked), [q for q, r in asked if r]
 
 
