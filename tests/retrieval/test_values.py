@@ -555,6 +555,19 @@ def test_money_is_asked_by_what_it_is_too(question):
 
 
 @pytest.mark.parametrize("text, span, expected", [
+    ("三是研究出台《牡丹江市中小微企业贷款风险补偿资金管理办法》", "《牡丹江市中小微企业贷款风险补偿资金管理办法》", False),
+    ("预计年产优质大黄鱼1200吨", "预计年产优质大黄鱼1200吨", False),
+    ("在稠州中学先行开展试点", "在稠州中学先行开展试点", False),
+    ("项目预计年底建成", "年底", True),
+    ("该中心于2021年建成", "2021年", True),                 # a word naming no time beside a time
+    ("一次大战期间", "一次大战期间", True),                   # 期间 is a time
+])
+def test_words_holding_a_time_character_but_naming_no_time_are_no_time(text, span, expected):
+    start = text.index(span)
+    assert holds_form(text, start, start + len(span), "time") is expected
+
+
+@pytest.mark.parametrize("text, span, expected", [
     ("洋县2022年完成危桥改造8座。2023年新改建农村公路198公里。", "198公里", True),
     ("洋县2022年完成危桥改造8座。2023年新改建农村公路198公里。", "8座。2023年新改建农村公路198公里", False),
     ("新改建农村公路198公里。", "198公里。", True),        # a sentence end closing the span is no break
