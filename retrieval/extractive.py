@@ -30,7 +30,7 @@ from .reader.runtime import Reader, Reading
 from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, sentence_around, sentence_with_what_follows
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 from .values import (
-    MEASURE_WORDS, counted_elsewhere, gives_the_figure, holds_form, measures_at, milestone_missing, money_missing,
+    COUNT, MEASURE_WORDS, counted_elsewhere, gives_the_figure, holds_form, measures_at, milestone_missing, money_missing,
     other_years_at, per_unit_at, planned_only_at, ranked_elsewhere, rate_given_at, restates_proposal_at,
     within_topic_phrase,
 )
@@ -914,11 +914,18 @@ def _fits(question: Question, passage: str, start: int, end: int, headings: tupl
             return False
         if question.measure == "money" and money_missing(passage, start, end):
             return False
-    if question.kind == "quantity" and not question.per_unit and per_unit_at(passage, start, end):
+    # Only a count: what one ranger, household or graduate gets (一年能拿多少补助, 多挣多少, paid each month) is
+    # given per head (每人每年1万元), though the question names no head.
+    if question.kind == "quantity" and question.measure == COUNT and not question.per_unit \
+            and per_unit_at(passage, start, end):
         return False
     if question.rate and question.figure and question.kind != "date" and not rate_given_at(passage, start, end, question.rate):
         return False
-    if question.figure and not question.fields and not gives_the_figure(passage, start, end, question.share):
+    # A share answers a Chinese figure asked in no unit (津贴是多少: 基本工资的20%; 11 of the letter questions' 118 such
+    # gold answers are shares), not one asked in a unit or a count (多少万户: not 占比28%; none of 406), nor English
+    # "how much", which asks an amount where a share is asked as one (what share, what percentage; none of 62).
+    share_answers = question.share or (question.measure is None and not question.english)
+    if question.figure and not question.fields and not gives_the_figure(passage, start, end, share_answers):
         return False
     if question.milestone and milestone_missing(passage, start, end, question.milestone):
         return False

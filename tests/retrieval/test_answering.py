@@ -568,7 +568,7 @@ COUNTIES_LETTER = """汉中市交通运输局
 
 一、全市农村公路建设情况
 
-“十四五”以来，全市累计投入农村公路建设资金36.5亿元，新改建农村公路4120公里。全市聘用农村公路养护员2300名，由县级财政按每人每年6000元的标准发放补助。全市力争年底前建成农村客运招呼站600个。您建议将农村客运班车票价补贴提高到每人次2元，我们将会同市财政局研究。
+“十四五”以来，全市累计投入农村公路建设资金36.5亿元，新改建农村公路4120公里。全市聘用农村公路养护员2300名，由县级财政按每人每年6000元的标准发放补助。养护员另按基本工资的10%发放高温津贴。全市力争年底前建成农村客运招呼站600个。您建议将农村客运班车票价补贴提高到每人次2元，我们将会同市财政局研究。
 
 二、城固县农村公路建设情况
 
@@ -614,6 +614,17 @@ NEAR_MISSES = {
     "the year asked, not another": ("洋县2022年新改建了多少公里农村公路？", "洋县2023年新改建了多少公里农村公路？", "198公里"),
     "a project's end, not its start": ("茶马古道旅游公路啥时候能建成通车？", "茶马古道旅游公路啥时候开工？", "2025年3月"),
 }
+
+
+# What one person gets is given per head though the question names no head, and a figure asked in no unit may be a
+# share: neither check may refuse these (both had, for the letter questions' gold answers).
+@pytest.mark.parametrize("question, figure", [
+    ("农村公路养护员一年能拿多少补助？", "6000元"),     # 每人每年6000元
+    ("农村公路养护员的高温津贴是多少？", "10%"),         # 基本工资的10%
+])
+def test_a_figure_given_per_head_or_as_a_share_answers_what_one_person_gets(counties_service, question, figure):
+    answer = counties_service.ask(question)
+    assert answer.answered and figure in answer.text, answer
 
 
 @pytest.mark.parametrize("near_miss, answered, figure", NEAR_MISSES.values(), ids=NEAR_MISSES.keys())

@@ -380,6 +380,26 @@ def test_gold_figures_asked_of_a_year_are_in_clauses_naming_it_or_none():
     assert len(asked) >= 130 and not any(other for _, other in asked), [q for q, other in asked if other]
 
 
+def test_gold_counts_are_not_per_head_and_figures_asked_in_a_unit_are_no_shares_alone():
+    # What answering's per-head and share checks apply to (extractive._fits, 2026-12-08): a count (多少个, how many),
+    # where 1 of the letter questions' 252 gold answers is per head (its clause's 亩均 qualifies what is counted), and a
+    # figure asked in a unit or a count, where none of 406 is a share alone, or in English, none of 62. Not a Chinese
+    # figure asked in no unit: what one person gets is per head (每人每年1万元) and 11 of 118 such gold answers are
+    # shares (基本工资的20%).
+    from retrieval.question import question_kind
+    from retrieval.values import COUNT
+
+    golds = list(_letter_golds())
+    counts = [per_unit_at(context, start, end) for question, context, start, end in golds
+              if question_kind(question.lower()) == "quantity" and asked_measure(question.lower()) == COUNT
+              and not asks_per_unit(question.lower())]
+    in_a_unit = [only_shares_at(context, start, end) for question, context, start, end in golds
+                 if asks_a_figure(question) and not asks_a_share(question)
+                 and (asked_measure(question.lower()) or not re.search(r"[\u4e00-\u9fff]", question))]
+    assert len(counts) >= 240 and sum(counts) <= 1
+    assert len(in_a_unit) >= 460 and not any(in_a_unit)
+
+
 def test_gold_figures_are_not_in_clauses_restating_the_proposal():
     # values.restates_proposal_at's measurement (2026-12-08): no gold answer to the 614 letter questions asking a figure,
     # and not what was proposed, lies in a clause restating the proposal; CMRC/DRCD: 530 of 530 hold
