@@ -127,7 +127,7 @@ class EnglishToChinese:
         the stemmer leaves apart); their American spellings' (centre → center, recognise → recognize, as
         CC-CEDICT writes); each also without the i the stemmer keeps of an adjective (provincial/province)."""
         forms = [_LOOKED_UP_AS[word]] if word in _LOOKED_UP_AS else [word, *_lemmas(word)]
-        forms += [_american(form) for form in forms if _american(form) != form]
+        forms += [_american(form) for form in forms]  # itself where none is listed: dict.fromkeys drops it
         stems = [self._stem(form) for form in dict.fromkeys(forms)]
         stems += [stem[:-1] for stem in stems if stem.endswith("i") and len(stem) > 3]
         return list(dict.fromkeys(stems))

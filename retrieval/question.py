@@ -276,11 +276,12 @@ class QuestionAnalyser:
         people = () if english else tuple(self._segmenter.people(text))
         index_words = () if english else tuple(self._segmenter.index_terms(text))
         years = frozenset(years_in(DOC_NUMBER_TAIL.sub("", norm)))  # a 文号's 〔2022〕 names the letter, no year asked
+        figure = asks_a_figure(text)
         return Question(text, english, kind, unit, tuple(groups), focus, years, places, fields,
                         people, index_words, measure=asked_measure(norm), form=asked_form(norm),
-                        per_unit=asks_per_unit(norm), figure=asks_a_figure(text), share=asks_a_share(text),
+                        per_unit=asks_per_unit(norm), figure=figure, share=asks_a_share(text),
                         rate=asked_rate(norm), milestone=asked_milestone(norm) if kind == "date" else None,
-                        present=asks_a_figure(text) and asks_the_present(norm),
+                        present=figure and asks_the_present(norm),
                         proposal=asks_about_the_proposal(norm))
 
     def _english_places(self, text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:
