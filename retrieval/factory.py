@@ -19,6 +19,7 @@ from .conversation import SessionStore
 from .crosslingual import EnglishToChinese, cedict_cache
 from .extractive import ExtractiveAnswerer
 from .knowledge import KnowledgeView
+from .language_offset import offset_for
 from .lexicon import Segmenter
 from .llm import LLMAnswerer, build_chat_model
 from .question import QuestionAnalyser
@@ -113,7 +114,8 @@ def build_answering(settings: Settings, index: IndexParts, *, embedder, reader: 
     retrieval = settings.retrieval
     retriever = HybridRetriever(store=index.store, knowledge=knowledge, embedder=embedder, k=retrieval.top_k,
                                 dense_k=retrieval.dense_k, sparse_k=retrieval.sparse_k, rrf_k=retrieval.rrf_k,
-                                letter_k=retrieval.letter_k, model_identity=embedder_identity(embedder))
+                                letter_k=retrieval.letter_k, model_identity=embedder_identity(embedder),
+                                language_offset=offset_for(embedder_identity(embedder)))
     chat_model = build_chat_model(settings.llm)
     llm = LLMAnswerer(chat_model, timeout_s=settings.llm.timeout_s, document=registry.get) if chat_model else None
     parts = AnsweringParts(knowledge, extractive, retriever, build_chain(extractive, retriever, llm=llm),

@@ -22,6 +22,7 @@ from index.store import ChunkStore
 from index.types import Chunk
 
 from .knowledge import KnowledgeView
+from .language_offset import LanguageOffset
 from .sparse import QueryTerm
 from .types import Hit
 
@@ -69,6 +70,8 @@ class HybridRetriever(BaseRetriever):
     # The embedder's identity (index.components.embedder_identity): the snapshot's vectors are searched
     # only when this model made them.
     model_identity: str | None = None
+    # Added to an English question's vector (language_offset.py): None for a model it was not fitted for.
+    language_offset: LanguageOffset | None = None
 
     def hits(self, query: str, *, words: Sequence[QueryTerm], doc_ids: Sequence[str] | None = None,
              embedding: np.ndarray | None = None, conversation_doc: str | None = None) -> list[Hit]:
@@ -90,6 +93,8 @@ class HybridRetriever(BaseRetriever):
         started = time.perf_counter()
         if embedding is None:
             embedding = self.embedder.embed_query(query)
+            if self.language_offset is not None:
+                embedding = self.language_offset.apply(query, embedding)
         embedded = time.perf_counter()
         sparse_index, dense = self.knowledge.sparse, self.knowledge.dense_for(self.model_identity)
         nearest = (dense.search(embedding, self.dense_k, doc_ids) if dense is not None
