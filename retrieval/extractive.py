@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
+from itertools import takewhile
 from dataclasses import dataclass, replace
 
+from index.chunking import split_sentences
 from index.patterns import DOC_NUMBER, DOC_NUMBER_TAIL
 from index.types import HEADER_SECTION, SIGNOFF_SECTION, Chunk, DocumentRecord
 
@@ -27,7 +29,9 @@ from .lexicon import normalize, to_simplified
 from .places import letter_can_be_about, names_another_of_its_rank, names_place, place_level, unmistakable_forms
 from .question import Question, QuestionAnalyser, looks_for_something
 from .reader.runtime import Reader, Reading
-from .reader.shown import ANSWER_MAX_CHARS, clause_around, ends_in_count, sentence_around, sentence_with_what_follows
+from .reader.shown import (
+    ANSWER_MAX_CHARS, clause_around, ends_in_count, fit, sentence_around, sentence_with_what_follows,
+)
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 from .values import (
     COUNT, MEASURE_WORDS, counted_elsewhere, gives_the_figure, holds_form, measures_at, milestone_missing, money_missing,
@@ -67,6 +71,15 @@ MAX_PLACES_REMEMBERED = 4096
 OPEN_QUESTION = re.compile(r"为什么|为何|为啥|原因|如何|怎么|怎样|咋|措施|做法|举措|办法|哪些|有什么|进展|进度|程度|哪一步|什么阶段"
                             r"|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b"
                             r"|\bprogress\b|\bstatus\b|\bstage\b", re.I)
+# A follow-up asking what is done instead ("What will they do instead?", "那有什么替代办法？") of what the answer it
+# follows declines (_DECLINES). A letter declining a proposal writes why, then what it does in its place, in the
+# sentence after: "…因此暂不实行全额补助。下一步，我们将…将补助比例提高至60%。" That sentence is the answer;
+# read as a question alone, "instead" had been answered with the reason again or with a figure of another section.
+_ASKS_AN_ALTERNATIVE = re.compile(r"\binstead\b|\balternatives?\b|替代|代替|取而代之", re.I)
+# What a letter writes where it declines (暂不实行, 难以实施, 无法采纳, 不具备…条件, 不宜, 尚不成熟).
+_DECLINES = re.compile(r"暂不|暂缓|难以|无法|不具备|不宜|尚不|不予|不能|未能|不符合")
+# The sentence after a declining one that is this short (下一步：) is shown with the next.
+MIN_ALTERNATIVE_CHARS = 15
 # Kinds of question (question.py) asking for one number or date, not a list.
 NOT_FOUND_PART = "这些答复函中没有找到"   # said of one part of a compound question the letters do not answer
 _ONE_FIGURE_KINDS = frozenset({"quantity", "money", "percent", "rank", "date"})
@@ -110,6 +123,7 @@ class Prepared:
     missing_letter: str | None = None      # a 文号 or proposal number it names that no letter has (_missing_letter)
     topic: tuple[TermGroup, ...] = ()      # in a conversation, the ideas of the questions before it (_checks_pass)
     conversation_letter: str | None = None  # the letter a question in a conversation is answered from (_stays_in)
+    declined: Citation | None = None       # asking what is done instead: where the answer it follows declines
 
     @property
     def refused_as_asked(self) -> bool:
@@ -181,14 +195,16 @@ class ExtractiveAnswerer:
         context_text = _standalone(history)
         context = self._analyser.analyse(context_text)
         staying = self._stays_in(preferred, question, named)
+        declined = _declined_in(previous) if _ASKS_AN_ALTERNATIVE.search(text) and not named else None
         if not self._analyser.is_follow_up(question) or question.fields:
             return Prepared(question, text, preferred, reading_text=text, named_docs=named,
                             names_nothing=not looks_for_something(text), topic=context.groups,
-                            conversation_letter=staying)
+                            conversation_letter=staying, declined=declined)
         return Prepared(question.with_context(context), f"{context_text} {text}", preferred,
                         reading_text=f"{previous.question} {text}", named_docs=named,
                         previous_spans=self._spans_of(previous),
-                        names_nothing=not looks_for_something(text, numbers=True), conversation_letter=staying)
+                        names_nothing=not looks_for_something(text, numbers=True), conversation_letter=staying,
+                        declined=declined)
 
     def _answered_from(self, turn: Answer) -> str | None:
         """The letter an earlier answer came from: its first citation's; for one rebuilt from its text alone (a
@@ -262,6 +278,8 @@ class ExtractiveAnswerer:
             answer = self._letters_mentioning(question, hits, asks_letters["topic"].strip().removesuffix("的"))
         if answer is None and _SUMMARY.search(question.text):
             answer = self._summary(question, hits, prepared.preferred_doc)
+        if answer is None and prepared.declined is not None:
+            answer = self._alternative(question, prepared.declined)
         if answer is None:
             answer = self._from_text(prepared, hits)
         return replace(answer, timings_ms={**answer.timings_ms, "answer": (time.perf_counter() - started) * 1000})
@@ -450,6 +468,42 @@ class ExtractiveAnswerer:
                 self._places_named.clear()
             self._places_named[doc_id] = frozenset(self._places_in(self._letter_text(doc_id)))
         return self._places_named[doc_id]
+
+    def _alternative(self, question: Question, declined: Citation) -> Answer | None:
+        """What a letter does instead of what it declines (_ASKS_AN_ALTERNATIVE): the sentence after the declining
+        one of ``declined``'s quote, in the same section; None when the section ends there."""
+        key = " ".join(declined.quote.split())[:MIN_ALTERNATIVE_CHARS]
+        for chunk in self._chunks_of(declined.doc_id):
+            flat = " ".join(chunk.text.split())
+            at = flat.find(key)
+            if at < 0:
+                continue
+            text = " ".join([flat[at:], *(" ".join(c.text.split()) for c in self._section_after(chunk))])
+            sentences = [text[a:b] for a, b in split_sentences(text)]
+            quoted = len(" ".join(declined.quote.split()))
+            ends, declining = 0, None
+            for i, sentence in enumerate(sentences):
+                if ends >= quoted:
+                    break
+                ends += len(sentence)
+                if _DECLINES.search(sentence):
+                    declining = i
+            if declining is None or declining + 1 >= len(sentences):
+                return None
+            shown = sentences[declining + 1].strip()
+            if len(shown) < MIN_ALTERNATIVE_CHARS and declining + 2 < len(sentences):
+                shown += sentences[declining + 2].strip()
+            shown = fit(shown, shown[:1], ANSWER_MAX_CHARS)
+            # no span: a follow-up may ask about what the sentence names (When will those be ready?)
+            return Answer(question.text, shown, True, (self._cite(chunk, shown),))
+        return None
+
+    def _section_after(self, chunk: Chunk) -> list[Chunk]:
+        """The chunks after ``chunk`` in its section."""
+        chunks = self._chunks_of(chunk.doc_id)
+        ids = [c.chunk_id for c in chunks]
+        after = chunks[ids.index(chunk.chunk_id) + 1:] if chunk.chunk_id in ids else []
+        return list(takewhile(lambda c: c.section_path == chunk.section_path, after))
 
     def _text_after(self, chunk: Chunk) -> str:
         """The letter's text after ``chunk``, from its next chunks, as much as an answer can show (not its sign-off)."""
@@ -972,6 +1026,15 @@ _HEADING_EDGES = " \n\t。，,；;：:、.›"
 def _passage(chunk: Chunk) -> str:
     """What the reader reads of a chunk: its section path (the topic) and its text."""
     return chunk.embed_text
+
+
+def _declined_in(previous: Answer) -> Citation | None:
+    """Where an answer declines something (_DECLINES in what it shows), which a question asking what is done
+    instead follows."""
+    if not previous.answered or not previous.citations:
+        return None
+    cited = previous.citations[0]
+    return cited if _DECLINES.search(previous.text) or _DECLINES.search(cited.quote) else None
 
 
 def _previous_spans_in(passages: list[str], spans: tuple[str, ...]) -> dict[int, list[tuple[int, int]]]:

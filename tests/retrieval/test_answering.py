@@ -905,3 +905,49 @@ def test_a_village_the_question_names_must_be_in_the_answers_letter(road_service
     assert not road_service.ask("张家寨村的通组公路拓宽需要投资多少钱？").answered
     answer = road_service.ask("县道X012线升级改造要花多少钱？")
     assert answer.answered and "1.2亿元" in answer.text, answer
+
+
+# An invented reply that declines a proposal and says what it does instead, in the sentence after.
+DECLINING_LETTER = """关于在城区新建标准游泳馆的建议的答复
+
+李明代表：
+
+您提出的《关于在城区新建标准游泳馆的建议》收悉，现答复如下：
+
+一、关于新建标准游泳馆
+
+经研究，由于城区可用于建设的成片土地不足，且标准游泳馆年运营成本约600万元，县级财力难以承担，因此近期暂不新建标准游泳馆。作为替代，我局将在县全民健身中心改建25米短池游泳池1座，预计2024年6月建成开放。
+
+二、关于学生游泳培训
+
+2023年全县开展学生游泳免费培训班32期，培训学生2400人次。
+
+县文化广电体育局
+2023年4月10日
+"""
+
+
+@pytest.fixture(scope="module")
+def declining_service(tmp_path_factory, model_dir, embedder, reader):
+    return _service_over({"pool-letter.txt": DECLINING_LETTER}, tmp_path_factory, model_dir, embedder, reader)
+
+
+@pytest.mark.parametrize("instead", ["What will they do instead?", "那有什么替代办法？"])
+def test_what_is_done_instead_of_what_a_letter_declines_is_the_sentence_after(declining_service, instead):
+    session = f"instead-{instead}"
+    why = declining_service.ask("为什么城区近期不新建标准游泳馆？", session_id=session)
+    assert why.answered and "暂不新建" in why.text, why
+    alternative = declining_service.ask(instead, session_id=session)
+    assert alternative.answered and "25米短池游泳池" in alternative.text and "暂不" not in alternative.text, alternative
+    assert alternative.citations[0].section.startswith("一、关于新建标准游泳馆"), alternative
+
+
+def test_an_answer_declining_nothing_has_no_alternative_after_it():
+    from retrieval.extractive import _declined_in
+    from retrieval.types import Citation
+
+    cited = (Citation("letter", "二、关于学生游泳培训", "2023年全县开展学生游泳免费培训班32期，培训学生2400人次。", "d"),)
+    assert _declined_in(Answer("培训了多少学生？", "培训学生2400人次", True, cited)) is None
+    declining = (Citation("letter", "一、关于新建标准游泳馆", "因此近期暂不新建标准游泳馆。", "d"),)
+    assert _declined_in(Answer("为什么不建？", "因此近期暂不新建标准游泳馆。", True, declining)) == declining[0]
+    assert _declined_in(Answer("为什么不建？", "这些答复函中没有找到这个问题的答案。", False, declining)) is None
