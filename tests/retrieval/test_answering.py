@@ -951,3 +951,19 @@ def test_an_answer_declining_nothing_has_no_alternative_after_it():
     declining = (Citation("letter", "一、关于新建标准游泳馆", "因此近期暂不新建标准游泳馆。", "d"),)
     assert _declined_in(Answer("为什么不建？", "因此近期暂不新建标准游泳馆。", True, declining)) == declining[0]
     assert _declined_in(Answer("为什么不建？", "这些答复函中没有找到这个问题的答案。", False, declining)) is None
+
+
+def test_no_two_sentences_of_a_letter_begin_alike_for_as_long_as_a_quote_is_looked_up_by():
+    import json
+    from collections import Counter
+
+    from index.chunking import split_sentences
+    from retrieval.extractive import QUOTE_KEY_CHARS
+
+    letters = Path(__file__).parents[2] / "retrieval" / "reader" / "data" / "letter_questions.jsonl"
+    repeated = []
+    for line in letters.read_text(encoding="utf-8").splitlines():
+        text = " ".join(json.loads(line)["context"].split())
+        keys = Counter(text[start:end].strip()[:QUOTE_KEY_CHARS] for start, end in split_sentences(text))
+        repeated += [key for key, count in keys.items() if count > 1]
+    assert not repeated
