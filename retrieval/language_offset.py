@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.errors import ModelError
+
 from .lexicon import is_english
 
 OFFSET_FILE = Path(__file__).parent / "data" / "english_query_offset.json"
@@ -65,9 +67,17 @@ def write_offset(offset: LanguageOffset, path: Path = OFFSET_FILE) -> None:
 
 
 def read_offset(path: Path = OFFSET_FILE) -> LanguageOffset:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return LanguageOffset(model=data["model"], vector=np.asarray(data["vector"], dtype=np.float32),
-                          pairs=int(data["pairs"]))
+    """The offset in ``path``; raises ModelError naming the file and how to restore it when it cannot be read."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        vector = np.asarray(data["vector"], dtype=np.float32)
+        if vector.ndim != 1 or not len(vector) or not np.isfinite(vector).all():
+            raise ValueError("its vector is not a list of numbers")
+        return LanguageOffset(model=str(data["model"]), vector=vector, pairs=int(data["pairs"]))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"The English query offset {path} is unreadable ({exc}). Restore it with "
+                         f"`git checkout -- {path.name}` in its folder, or fit it again with "
+                         "`python scripts/fit_language_offset.py`.") from exc
 
 
 def offset_for(model_identity: str | None, path: Path = OFFSET_FILE) -> LanguageOffset | None:

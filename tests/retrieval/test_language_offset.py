@@ -111,3 +111,14 @@ def test_answering_searches_an_english_question_with_its_vector_moved(library, l
     words = ["农村公路", "养护"]
     moved = retriever.language_offset.apply(question, embedder.embed_query(question))
     assert retriever.hits(question, words=words) == retriever.hits(question, words=words, embedding=moved)
+
+
+@pytest.mark.parametrize("content", ["", "{not json", '{"model": "m", "pairs": 1, "vector": "abc"}',
+                                     '{"model": "m", "pairs": 1}', '{"model": "m", "pairs": 1, "vector": [1, NaN]}'])
+def test_an_unreadable_offset_file_is_one_clear_error_naming_it(tmp_path, content):
+    from index.errors import ModelError
+
+    path = tmp_path / "english_query_offset.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ModelError, match="english_query_offset.json.*fit_language_offset.py"):
+        offset_for("m", path)
