@@ -83,7 +83,7 @@ def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, 
         COUNT, MAX_FIGURE_SPAN_CHARS, asked_form, asked_measure, asked_milestone, asks_a_figure, asks_a_share, counted_at,
         asked_rate, counted_elsewhere, milestone_missing, holds_form, money_missing, only_shares_at, per_unit_at, rate_given_at, ranked_elsewhere,
         within_topic_phrase, asks_the_present, planned_only_at, asks_about_the_proposal, restates_proposal_at,
-        other_years_at, years_in,
+        other_years_at, years_in, asks_why, only_restates_proposal_at,
     )
 
     return {"form": (lambda q: asked_form(q) is not None,
@@ -108,6 +108,7 @@ def checks() -> dict[str, tuple[Callable[[str], bool], Callable[[str, str, int, 
                          lambda q, text, s, e: not restates_proposal_at(text, s, e)),
             "year": (lambda q: bool(years_in(q)) and asks_a_figure(q) and _analyser().analyse(q).kind != "date",
                      lambda q, text, s, e: not other_years_at(text, s, e, years_in(q))),
+            "reason": (asks_why, lambda q, text, s, e: not only_restates_proposal_at(text, s, e)),
             "ranked": (lambda q: asked_form(q) == "rank",
                        lambda q, text, s, e: not ranked_elsewhere(text, s, e, _question_words(q)))}
 

@@ -34,9 +34,9 @@ from .reader.shown import (
 )
 from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 from .values import (
-    COUNT, MEASURE_WORDS, counted_elsewhere, gives_the_figure, holds_form, measures_at, milestone_missing, money_missing,
-    other_years_at, per_unit_at, planned_only_at, ranked_elsewhere, rate_given_at, restates_proposal_at,
-    within_topic_phrase,
+    COUNT, DECLINES, MEASURE_WORDS, counted_elsewhere, gives_the_figure, holds_form, measures_at, milestone_missing,
+    money_missing, only_restates_proposal_at, other_years_at, per_unit_at, planned_only_at, ranked_elsewhere,
+    rate_given_at, restates_proposal_at, within_topic_phrase,
 )
 
 # Retrieved chunks the reader reads per question at most, as many as the threshold was calibrated on
@@ -72,12 +72,10 @@ OPEN_QUESTION = re.compile(r"为什么|为何|为啥|原因|如何|怎么|怎样
                             r"|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b"
                             r"|\bprogress\b|\bstatus\b|\bstage\b", re.I)
 # A follow-up asking what is done instead ("What will they do instead?", "那有什么替代办法？") of what the answer it
-# follows declines (_DECLINES). A letter declining a proposal writes why, then what it does in its place, in the
+# follows declines (DECLINES). A letter declining a proposal writes why, then what it does in its place, in the
 # sentence after: "…因此暂不实行全额补助。下一步，我们将…将补助比例提高至60%。" That sentence is the answer;
 # read as a question alone, "instead" had been answered with the reason again or with a figure of another section.
 _ASKS_AN_ALTERNATIVE = re.compile(r"\binstead\b|\balternatives?\b|替代|代替|取而代之", re.I)
-# What a letter writes where it declines (暂不实行, 难以实施, 无法采纳, 不具备…条件, 不宜, 尚不成熟).
-_DECLINES = re.compile(r"暂不|暂缓|难以|无法|不具备|不宜|尚不|不予|不能|未能|不符合")
 # How much of a cited quote finds it in its chunk again (a quote is cut around its span when long): in none of
 # the 112 training letters (retrieval/reader/data/letter_questions.jsonl, 3,500 sentences) do two sentences begin
 # with the same 20 characters; with 12, 38 pairs did, mostly header lines naming the agency (tested).
@@ -488,7 +486,7 @@ class ExtractiveAnswerer:
                 if ends >= quoted:
                     break
                 ends += len(sentence)
-                if _DECLINES.search(sentence):
+                if DECLINES.search(sentence):
                     declining = i
             if declining is None or declining + 1 >= len(sentences):
                 return None
@@ -986,6 +984,8 @@ def _fits(question: Question, passage: str, start: int, end: int, headings: tupl
         return False
     if question.figure and not question.proposal and restates_proposal_at(passage, start, end):
         return False
+    if question.why and only_restates_proposal_at(passage, start, end):
+        return False
     if question.figure and question.years and question.kind != "date" and other_years_at(passage, start, end,
                                                                                           question.years):
         return False
@@ -1028,12 +1028,12 @@ def _passage(chunk: Chunk) -> str:
 
 
 def _declined_in(previous: Answer) -> Citation | None:
-    """Where an answer declines something (_DECLINES in what it shows), which a question asking what is done
+    """Where an answer declines something (DECLINES in what it shows), which a question asking what is done
     instead follows."""
     if not previous.answered or not previous.citations:
         return None
     cited = previous.citations[0]
-    return cited if _DECLINES.search(previous.text) or _DECLINES.search(cited.quote) else None
+    return cited if DECLINES.search(previous.text) or DECLINES.search(cited.quote) else None
 
 
 def _previous_spans_in(passages: list[str], spans: tuple[str, ...]) -> dict[int, list[tuple[int, int]]]:

@@ -11,7 +11,7 @@ from .crosslingual import EnglishToChinese, TermGroup
 from .lexicon import Segmenter, is_english, normalize
 from .places import division_names, place_level
 from .romanised import spelt_alike
-from .values import COUNTING_WORDS, MEASURE_WORDS, asked_form, asked_measure, asked_milestone, asked_rate, asks_a_figure, asks_a_share, asks_about_the_proposal, asks_per_unit, asks_the_present, years_in
+from .values import COUNTING_WORDS, MEASURE_WORDS, asked_form, asked_measure, asked_milestone, asked_rate, asks_a_figure, asks_a_share, asks_about_the_proposal, asks_per_unit, asks_why, asks_the_present, years_in
 
 # Kinds of answer, tried in this order; the first pattern found decides.
 _KINDS_ZH = [
@@ -192,6 +192,7 @@ class Question:
     milestone: str | None = None       # the milestone a date is asked of (开工 → start; values.asked_milestone)
     present: bool = False              # asks a figure as things stand now (现在, so far; values.asks_the_present)
     proposal: bool = False             # asks what was proposed (建议, suggest; values.asks_about_the_proposal)
+    why: bool = False                  # asks why (为什么, why; values.asks_why)
 
     @property
     def search_words(self) -> list[str]:
@@ -282,7 +283,7 @@ class QuestionAnalyser:
                         per_unit=asks_per_unit(norm), figure=figure, share=asks_a_share(text),
                         rate=asked_rate(norm), milestone=asked_milestone(norm) if kind == "date" else None,
                         present=figure and asks_the_present(norm),
-                        proposal=asks_about_the_proposal(norm))
+                        proposal=asks_about_the_proposal(norm), why=asks_why(norm))
 
     def _english_places(self, text: str, groups: list[TermGroup]) -> tuple[TermGroup, ...]:
         """Capitalised names whose Chinese renderings are place names (Guangzhou → 广州; not Ministry → 交通部)."""

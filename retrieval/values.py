@@ -343,6 +343,31 @@ def restates_proposal_at(text: str, start: int, end: int) -> bool:
     return bool(_RESTATES_PROPOSAL.search(text, left, right)) and not _FROM_VALUE.search(text, left, start)
 
 
+# What a letter writes where it declines (暂不实行, 难以实施, 无法采纳, 不具备…条件, 不宜, 尚不成熟).
+DECLINES = re.compile(r"暂不|暂缓|难以|无法|不具备|不宜|尚不|不予|不能|未能|不符合")
+# A why-question is not answered by a sentence that only restates the proposal: "为什么不提高到1万元？" is not answered
+# by 您建议将…奖励标准由每户5000元提高至每户1万元。, which says what was asked; the reason follows it. A sentence that
+# restates the proposal and gives a reason or declines (由于, 因, 认为, 暂不, 难以 …) answers. Measured on the gold
+# answers (2026-12-08): none of the training letters' 133 why-questions (nor the unseen letters' 47) is answered in
+# a sentence restating the proposal alone; 17 of the 133 (11 of the 47) are answered in one restating it with its
+# reason ("您建议…，由于…难以…"); CMRC/DRCD, 474 of 475 hold (benchmarks/answer_forms.py --check reason; the other
+# answer is four sentences long, the first of which its check reads).
+_ASKS_WHY = re.compile(r"为什么|为何|为啥|原因|\bwhy\b", re.I)
+_GIVES_A_REASON = re.compile(r"由于|因为|因|鉴于|考虑到|原因|所以|导致|认为")
+
+
+def asks_why(question: str) -> bool:
+    """Whether a question asks why (为什么, 为啥, why)."""
+    return bool(_ASKS_WHY.search(question))
+
+
+def only_restates_proposal_at(text: str, start: int, end: int) -> bool:
+    """Whether the sentence of span ``text[start:end]`` restates the proposal and gives no reason and declines nothing."""
+    sentence = text[slice(*_sentence_around(text, start, end))]
+    return bool(_RESTATES_PROPOSAL.search(sentence) and not _GIVES_A_REASON.search(sentence)
+                and not DECLINES.search(sentence))
+
+
 # A year asked is the year of the answer's clause when that clause names years: "2019年完成改造了多少个小区？" is not
 # answered by 2020年完成改造小区168个, though the chunk names 2019 elsewhere. A year here is four digits before 年 or
 # a range's dash (2018年, 2016—2018年, 2016至2018年: a range names each year in it); not 2084 of 2084万名. For figures

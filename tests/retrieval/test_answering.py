@@ -922,6 +922,10 @@ DECLINING_LETTER = """关于在城区新建标准游泳馆的建议的答复
 
 2023年全县开展学生游泳免费培训班32期，培训学生2400人次。
 
+三、关于提高游泳培训补贴
+
+您建议将学生游泳培训补贴由每人每期200元提高到每人每期300元。经测算，全县每年参训学生约2400人次，每年需增加支出24万元，县级财政暂无力承担。
+
 县文化广电体育局
 2023年4月10日
 """
@@ -940,6 +944,11 @@ def test_what_is_done_instead_of_what_a_letter_declines_is_the_sentence_after(de
     alternative = declining_service.ask(instead, session_id=session)
     assert alternative.answered and "25米短池游泳池" in alternative.text and "暂不" not in alternative.text, alternative
     assert alternative.citations[0].section.startswith("一、关于新建标准游泳馆"), alternative
+
+
+def test_why_a_proposal_was_not_taken_is_answered_with_the_reason_not_the_proposal(declining_service):
+    answer = declining_service.ask("为什么不把游泳培训补贴提高到每人每期300元？")
+    assert answer.answered and "暂无力承担" in answer.text and "您建议" not in answer.text, answer
 
 
 def test_an_answer_declining_nothing_has_no_alternative_after_it():

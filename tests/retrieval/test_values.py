@@ -11,7 +11,7 @@ from retrieval.values import (
     measures_in,
     money_missing, per_unit_at, ranked_elsewhere, within_topic_phrase, asked_rate, rate_given_at, asked_milestone,
     milestone_missing, asks_the_present, planned_only_at, asks_about_the_proposal, restates_proposal_at,
-    other_years_at,
+    other_years_at, asks_why, only_restates_proposal_at,
 )
 
 
@@ -408,6 +408,35 @@ def test_gold_figures_are_not_in_clauses_restating_the_proposal():
     asked = [(question, restates_proposal_at(context, start, end)) for question, context, start, end in _letter_golds()
              if asks_a_figure(question) and not asks_about_the_proposal(question)]
     assert len(asked) >= 600 and not any(restated for _, restated in asked), [q for q, r in asked if r]
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("您建议将奖励标准由每户5000元提高至每户1万元。", "提高至每户1万元", True),   # what was asked, no reason
+    ("您提出修建快速通道。由于需穿越自然保护区，目前尚不具备实施条件。", "需穿越自然保护区", False),  # the reason's sentence
+    ("您建议将标准提高到20元，由于标准由市政府统一制定，单独提高难以实施。", "标准由市政府统一制定", False),
+    ("对您建议的整体交由社会资本开发，我们认为，古民居属于不可再生资源。", "古民居属于不可再生资源", False),
+    ("您提出的建议，因涉及资金量大，不宜一刀切。", "涉及资金量大", False),
+    ("由于县级财力有限，因此暂不实行全额补助。", "县级财力有限", False),            # restates nothing
+])
+def test_a_sentence_only_restating_the_proposal_is_told(text, span, expected):
+    start = text.index(span)
+    assert only_restates_proposal_at(text, start, start + len(span)) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("为什么不提高到1万元？", True), ("为啥推不动？", True), ("Why can't they make it free?", True),
+    ("补助标准是多少？", False), ("What will they do instead?", False),
+])
+def test_a_question_asks_why_when_it_says_so(question, expected):
+    assert asks_why(question) is expected
+
+
+def test_gold_reasons_are_not_sentences_only_restating_the_proposal():
+    # values.only_restates_proposal_at's measurement (2026-12-08): none of the 133 letter questions asking why is
+    # answered in a sentence restating the proposal alone, 17 in one restating it with its reason.
+    asked = [(question, only_restates_proposal_at(context, start, end))
+             for question, context, start, end in _letter_golds() if asks_why(question)]
+    assert len(asked) >= 130 and not any(only for _, only in asked), [q for q, only in asked if only]
 
 
 PARALLEL = "目前全县建成3个国家级现代农业示范基地，11个省级现代农业示范基地，培育省级龙头企业26家。"
