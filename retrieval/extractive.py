@@ -71,11 +71,11 @@ MAX_PLACES_REMEMBERED = 4096
 OPEN_QUESTION = re.compile(r"为什么|为何|为啥|原因|如何|怎么|怎样|咋|措施|做法|举措|办法|哪些|有什么|进展|进度|程度|哪一步|什么阶段"
                             r"|\bwhy\b|\bhow\b(?! (many|much|long|often))|\bmeasures?\b|\bsteps\b|\bwhat (are|were)\b"
                             r"|\bprogress\b|\bstatus\b|\bstage\b", re.I)
-# A follow-up asking what is done instead ("What will they do instead?", "那有什么替代办法？") of what the answer it
+# A follow-up asking what is done instead ("What will they do instead?", "那有什么替代办法？", "那打算怎么办？") of what the answer it
 # follows declines (DECLINES). A letter declining a proposal writes why, then what it does in its place, in the
 # sentence after: "…因此暂不实行全额补助。下一步，我们将…将补助比例提高至60%。" That sentence is the answer;
 # read as a question alone, "instead" had been answered with the reason again or with a figure of another section.
-_ASKS_AN_ALTERNATIVE = re.compile(r"\binstead\b|\balternatives?\b|替代|代替|取而代之", re.I)
+_ASKS_AN_ALTERNATIVE = re.compile(r"\binstead\b|\balternatives?\b|替代|代替|取而代之|怎么办|咋办", re.I)
 # How much of a cited quote finds it in its chunk again (a quote is cut around its span when long): in none of
 # the 112 training letters (retrieval/reader/data/letter_questions.jsonl, 3,500 sentences) do two sentences begin
 # with the same 20 characters; with 12, 38 pairs did, mostly header lines naming the agency (tested).

@@ -936,7 +936,7 @@ def declining_service(tmp_path_factory, model_dir, embedder, reader):
     return _service_over({"pool-letter.txt": DECLINING_LETTER}, tmp_path_factory, model_dir, embedder, reader)
 
 
-@pytest.mark.parametrize("instead", ["What will they do instead?", "那有什么替代办法？"])
+@pytest.mark.parametrize("instead", ["What will they do instead?", "那有什么替代办法？", "那打算怎么办？"])
 def test_what_is_done_instead_of_what_a_letter_declines_is_the_sentence_after(declining_service, instead):
     session = f"instead-{instead}"
     why = declining_service.ask("为什么城区近期不新建标准游泳馆？", session_id=session)
