@@ -36,7 +36,7 @@ from .types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation, Hit
 from .values import (
     COUNT, DECLINES, MEASURE_WORDS, counted_elsewhere, gives_the_figure, holds_form, measures_at, milestone_missing,
     money_missing, only_restates_proposal_at, other_years_at, per_unit_at, planned_only_at, ranked_elsewhere,
-    rate_given_at, restates_proposal_at, within_topic_phrase,
+    rate_given_at, restates_proposal_at, value_before_change, within_topic_phrase,
 )
 
 # Retrieved chunks the reader reads per question at most, as many as the threshold was calibrated on
@@ -80,6 +80,11 @@ _ASKS_AN_ALTERNATIVE = re.compile(r"\binstead\b|\balternatives?\b|替代|代替|
 # the 112 training letters (retrieval/reader/data/letter_questions.jsonl, 3,500 sentences) do two sentences begin
 # with the same 20 characters; with 12, 38 pairs did, mostly header lines naming the agency (tested).
 QUOTE_KEY_CHARS = 20
+# A follow-up asking what a figure was before (以前呢？, 原来有多少张？, What was it before?) after an answer reporting
+# a change (由60张增至95张) is answered with what it changed from (values.value_before_change): read again, the
+# reader had taken another figure of the letter (儿科实际开放床位142张). Not 年底之前, a deadline.
+_ASKS_THE_EARLIER = re.compile(r"以前|原来|原先|(?<![\d年月日底])之前|此前|过去|\bbefore\b|\bpreviously\b|\bused to\b"
+                               r"|\boriginally\b", re.I)
 # Kinds of question (question.py) asking for one number or date, not a list.
 NOT_FOUND_PART = "这些答复函中没有找到"   # said of one part of a compound question the letters do not answer
 _ONE_FIGURE_KINDS = frozenset({"quantity", "money", "percent", "rank", "date"})
@@ -124,6 +129,7 @@ class Prepared:
     topic: tuple[TermGroup, ...] = ()      # in a conversation, the ideas of the questions before it (_checks_pass)
     conversation_letter: str | None = None  # the letter a question in a conversation is answered from (_stays_in)
     declined: Citation | None = None       # asking what is done instead: where the answer it follows declines
+    earlier: tuple[str, Citation] | None = None  # asking what it was before: what the change it follows was from
 
     @property
     def refused_as_asked(self) -> bool:
@@ -196,6 +202,11 @@ class ExtractiveAnswerer:
         context = self._analyser.analyse(context_text)
         staying = self._stays_in(preferred, question, named)
         declined = _declined_in(previous) if _ASKS_AN_ALTERNATIVE.search(text) and not named else None
+        earlier = (value_before_change(previous.text) if previous.answered and _ASKS_THE_EARLIER.search(text)
+                   and self._analyser.is_follow_up(question) and not named else None)
+        if earlier and previous.citations:
+            return Prepared(question, text, preferred, reading_text=text, conversation_letter=staying,
+                            earlier=(earlier, previous.citations[0]))
         if not self._analyser.is_follow_up(question) or question.fields:
             return Prepared(question, text, preferred, reading_text=text, named_docs=named,
                             names_nothing=not looks_for_something(text), topic=context.groups,
@@ -278,6 +289,9 @@ class ExtractiveAnswerer:
             answer = self._letters_mentioning(question, hits, asks_letters["topic"].strip().removesuffix("的"))
         if answer is None and _SUMMARY.search(question.text):
             answer = self._summary(question, hits, prepared.preferred_doc)
+        if answer is None and prepared.earlier is not None:
+            before, cited = prepared.earlier
+            answer = Answer(question.text, before, True, (cited,), spans=(before,))
         if answer is None and prepared.declined is not None:
             answer = self._alternative(question, prepared.declined)
         if answer is None:

@@ -343,6 +343,19 @@ def restates_proposal_at(text: str, start: int, end: int) -> bool:
     return bool(_RESTATES_PROPOSAL.search(text, left, right)) and not _FROM_VALUE.search(text, left, start)
 
 
+# A change a letter reports, 由/从 what it was to what it is (由每人每年2000元提高到4000元, 儿科床位由60张增至95张): what
+# it was answers a follow-up asking what it was before (以前呢？, 原来有多少张？).
+_CHANGE = re.compile(r"(?:由|从)(?:原来的|原来|原)?(?P<before>[^，。；、由从到至]{1,24}?)"
+                     r"(?:提高|提升|增加|增长|增|上调|调高|降低|下降|降|减少|减|下调|调低|调整|缩短|延长|扩大|压缩|缩减)(?:到|至|为)")
+
+
+def value_before_change(text: str) -> str | None:
+    """What the first change ``text`` reports changed from (由60张增至95张 → 60张), if it gives a figure."""
+    match = _CHANGE.search(text)
+    before = match["before"].strip() if match else ""
+    return before if before and counted_at(before, 0, len(before)) else None
+
+
 # What a letter writes where it declines (暂不实行, 难以实施, 无法采纳, 不具备…条件, 不宜, 尚不成熟).
 DECLINES = re.compile(r"暂不|暂缓|难以|无法|不具备|不宜|尚不|不予|不能|未能|不符合")
 # A why-question is not answered by a sentence that only restates the proposal: "为什么不提高到1万元？" is not answered

@@ -920,7 +920,7 @@ DECLINING_LETTER = """关于在城区新建标准游泳馆的建议的答复
 
 二、关于学生游泳培训
 
-2023年全县开展学生游泳免费培训班32期，培训学生2400人次。
+2023年全县开展学生游泳免费培训班32期，培训学生2400人次。全县学生游泳免费培训点由8个增至15个。
 
 三、关于提高游泳培训补贴
 
@@ -949,6 +949,15 @@ def test_what_is_done_instead_of_what_a_letter_declines_is_the_sentence_after(de
 def test_why_a_proposal_was_not_taken_is_answered_with_the_reason_not_the_proposal(declining_service):
     answer = declining_service.ask("为什么不把游泳培训补贴提高到每人每期300元？")
     assert answer.answered and "暂无力承担" in answer.text and "您建议" not in answer.text, answer
+
+
+@pytest.mark.parametrize("before", ["以前呢？", "原来有多少个？", "What was it before?"])
+def test_what_a_figure_was_before_is_what_the_change_answered_was_from(declining_service, before):
+    session = f"before-{before}"
+    now = declining_service.ask("全县学生游泳免费培训点现在有多少个？", session_id=session)
+    assert now.answered and "15个" in now.text, now
+    earlier = declining_service.ask(before, session_id=session)
+    assert earlier.answered and "8个" in earlier.text and "15个" not in earlier.text, earlier
 
 
 def test_an_answer_declining_nothing_has_no_alternative_after_it():

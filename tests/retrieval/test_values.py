@@ -11,7 +11,7 @@ from retrieval.values import (
     measures_in,
     money_missing, per_unit_at, ranked_elsewhere, within_topic_phrase, asked_rate, rate_given_at, asked_milestone,
     milestone_missing, asks_the_present, planned_only_at, asks_about_the_proposal, restates_proposal_at,
-    other_years_at, asks_why, only_restates_proposal_at,
+    other_years_at, asks_why, only_restates_proposal_at, value_before_change,
 )
 
 
@@ -421,6 +421,17 @@ def test_gold_figures_are_not_in_clauses_restating_the_proposal():
 def test_a_sentence_only_restating_the_proposal_is_told(text, span, expected):
     start = text.index(span)
     assert only_restates_proposal_at(text, start, start + len(span)) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("传承补助标准由每人每年2000元提高到4000元", "每人每年2000元"),
+    ("儿科床位由60张增至95张", "60张"),
+    ("审核时限由原来的45个工作日缩短至20个工作日", "45个工作日"),
+    ("由县财政统一调整为按季度拨付", None),        # a change, but not of a figure
+    ("补助标准为每人每年4000元", None),            # no change
+])
+def test_a_reported_change_gives_the_figure_it_was_from(text, expected):
+    assert value_before_change(text) == expected
 
 
 @pytest.mark.parametrize("question, expected", [
