@@ -936,28 +936,31 @@ def declining_service(tmp_path_factory, model_dir, embedder, reader):
     return _service_over({"pool-letter.txt": DECLINING_LETTER}, tmp_path_factory, model_dir, embedder, reader)
 
 
-@pytest.mark.parametrize("instead", ["What will they do instead?", "那有什么替代办法？", "那打算怎么办？"])
-def test_what_is_done_instead_of_what_a_letter_declines_is_the_sentence_after(declining_service, instead):
-    session = f"instead-{instead}"
-    why = declining_service.ask("为什么城区近期不新建标准游泳馆？", session_id=session)
-    assert why.answered and "暂不新建" in why.text, why
-    alternative = declining_service.ask(instead, session_id=session)
-    assert alternative.answered and "25米短池游泳池" in alternative.text and "暂不" not in alternative.text, alternative
-    assert alternative.citations[0].section.startswith("一、关于新建标准游泳馆"), alternative
+# (first question, what its answer shows, follow-up, what the follow-up's answer shows, what it must not show again)
+FOLLOW_UPS_ON_A_CHANGE_OR_A_REFUSAL = [
+    # what is done instead of what the letter declines: the sentence after the declining one
+    *[("为什么城区近期不新建标准游泳馆？", "暂不新建", instead, "25米短池游泳池", "暂不")
+      for instead in ("What will they do instead?", "那有什么替代办法？", "那打算怎么办？")],
+    # what a figure was before: what the change the answer reported was from
+    *[("全县学生游泳免费培训点现在有多少个？", "15个", before, "8个", "15个")
+      for before in ("以前呢？", "原来有多少个？", "What was it before?")],
+]
+
+
+@pytest.mark.parametrize("first, shown, follow_up, expected, not_again", FOLLOW_UPS_ON_A_CHANGE_OR_A_REFUSAL)
+def test_a_follow_up_asking_what_is_done_instead_or_what_was_before(declining_service, first, shown, follow_up,
+                                                                      expected, not_again):
+    session = f"{first}-{follow_up}"
+    answer = declining_service.ask(first, session_id=session)
+    assert answer.answered and shown in answer.text, answer
+    then = declining_service.ask(follow_up, session_id=session)
+    assert then.answered and expected in then.text and not_again not in then.text, then
+    assert then.citations[0].section == answer.citations[0].section, then
 
 
 def test_why_a_proposal_was_not_taken_is_answered_with_the_reason_not_the_proposal(declining_service):
     answer = declining_service.ask("为什么不把游泳培训补贴提高到每人每期300元？")
     assert answer.answered and "暂无力承担" in answer.text and "您建议" not in answer.text, answer
-
-
-@pytest.mark.parametrize("before", ["以前呢？", "原来有多少个？", "What was it before?"])
-def test_what_a_figure_was_before_is_what_the_change_answered_was_from(declining_service, before):
-    session = f"before-{before}"
-    now = declining_service.ask("全县学生游泳免费培训点现在有多少个？", session_id=session)
-    assert now.answered and "15个" in now.text, now
-    earlier = declining_service.ask(before, session_id=session)
-    assert earlier.answered and "8个" in earlier.text and "15个" not in earlier.text, earlier
 
 
 def test_an_answer_declining_nothing_has_no_alternative_after_it():
