@@ -15,10 +15,14 @@ from rich.table import Table
 from rich.text import Text
 
 from index.types import SECTION_SEPARATOR, DocumentRecord
+from retrieval.language import is_english
 from retrieval.types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation
 
 SOURCES_LABEL = "来源："
 NEAREST_LABEL = "最接近的内容："
+# The same for a question asked in English.
+SOURCES_LABEL_EN = "Sources:"
+NEAREST_LABEL_EN = "Nearest passages:"
 TELEGRAM_MESSAGE_LIMIT = 4096
 ELLIPSIS = "…"
 _RICH_QUOTE_CHARS = 80
@@ -55,9 +59,9 @@ def reply_of_chat_text(content: str) -> tuple[str, bool]:
     whether it answered. A reply refused when it starts with either refusal or lists the nearest
     sections instead of its sources."""
     text, nearest = content.strip(), False
-    for label in (SOURCES_LABEL, NEAREST_LABEL):
+    for label in (SOURCES_LABEL, NEAREST_LABEL, SOURCES_LABEL_EN, NEAREST_LABEL_EN):
         before, found, _ = text.partition(f"\n\n{label}")
-        text, nearest = before.strip(), nearest or (bool(found) and label == NEAREST_LABEL)
+        text, nearest = before.strip(), nearest or (bool(found) and label in (NEAREST_LABEL, NEAREST_LABEL_EN))
     text = _NOTE_AT_END.sub("", text).strip()
     answered = bool(text) and not nearest and not text.startswith((NOT_IN_LETTERS, NOT_IN_LETTERS_EN))
     return text, answered
@@ -149,6 +153,9 @@ def _answer_line(answer: Answer) -> str:
 
 
 def _citations_label(answer: Answer) -> str:
+    """In the language the question was asked in."""
+    if is_english(answer.question):
+        return SOURCES_LABEL_EN if answer.answered else NEAREST_LABEL_EN
     return SOURCES_LABEL if answer.answered else NEAREST_LABEL
 
 

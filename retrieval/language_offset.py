@@ -32,7 +32,7 @@ import numpy as np
 
 from index.errors import ModelError
 
-from .lexicon import is_english
+from .language import is_english
 
 OFFSET_FILE = Path(__file__).parent / "data" / "english_query_offset.json"
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import jieba
 
 from .jieba_tables import Tables, open_tables, save_tables
+from .language import CJK, is_english  # noqa: F401  (is_english: imported from here by most of the package)
 from .places import LOCAL_SUFFIXES, division_names, division_prefix, is_local_place_name, is_place_name, place_level
 from .values import COUNTING_WORDS
 
@@ -45,7 +46,6 @@ SEGMENTATION_REVISION = 1
 
 _POSSESSIVE = re.compile(r"(?<=[a-z])['’]s\b")
 _LATIN = re.compile(r"[a-z0-9]+(?:&[a-z]+)?(?:\.[0-9]+)?%?")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 # "基站数是多少" segments as 基站/数是/多少 unless the copula is split off first.
 _COPULA_BEFORE_QUESTION = re.compile(r"((?:是|为|有)(?:多少|几|什么|哪))")
 # A counting phrase (多少处, 几个) or a year (2017年) ends where the thing counted begins: cut as one text, jieba's
@@ -71,13 +71,6 @@ def _t2s():
 def normalize(text: str) -> str:
     """NFKC (full-width to half-width), lower-cased Latin; CJK unchanged."""
     return unicodedata.normalize("NFKC", text).lower()
-
-
-def is_english(text: str) -> bool:
-    """True when a question is written in English (few or no CJK characters)."""
-    cjk = len(_CJK.findall(text))
-    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
-    return latin > 0 and cjk * 3 < latin
 
 
 # jieba's noun tags: common, person, place, organisation and other proper nouns, and verbal nouns.
@@ -246,7 +239,7 @@ def _join_single_characters(words: list[str]) -> list[str]:
     joined: list[str] = []
     run = ""
     for word in words + [""]:
-        if len(word) == 1 and _CJK.match(word) and word not in STOP_WORDS_ZH:
+        if len(word) == 1 and CJK.match(word) and word not in STOP_WORDS_ZH:
             run += word
             continue
         if run:

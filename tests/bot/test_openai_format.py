@@ -13,7 +13,7 @@ QUOTE = "目前共收到45家企业的备案申请。"
 
 
 def _answer(text: str, answered: bool, note: str | None = None) -> Answer:
-    return Answer(question="q", text=text, answered=answered, note=note,
+    return Answer(question="一共收到多少家企业的备案申请？", text=text, answered=answered, note=note,
                   citations=(Citation(DOCUMENT, SECTION, QUOTE, doc_id="abc"),))
 
 

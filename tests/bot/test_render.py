@@ -9,16 +9,20 @@ from rich.console import Console
 
 from bot.render import (
     NEAREST_LABEL,
+    NEAREST_LABEL_EN,
     SOURCES_LABEL,
+    SOURCES_LABEL_EN,
+    answer_as_chat_pieces,
     answer_as_rich,
     answer_as_telegram_html,
     answer_as_text,
     documents_as_telegram_html,
+    reply_of_chat_text,
     sources_as_rich,
     telegram_length,
 )
 from index.types import DocumentRecord, LetterMetadata
-from retrieval.types import NOT_IN_LETTERS, Answer, Citation
+from retrieval.types import NOT_IN_LETTERS, NOT_IN_LETTERS_EN, Answer, Citation
 
 DOCUMENT = "中山市工业和信息化局关于市政协十三届一次会议第131082号提案答复的函"
 SECTION = "四、关于引人才——加大专项资金支持建议 › （三）推广首席信息官制度"
@@ -81,6 +85,17 @@ def test_text_refusal_shows_not_found_and_nearest_content():
     text = answer_as_text(refusal)
     assert text.startswith(NOT_IN_LETTERS)
     assert NEAREST_LABEL in text and SOURCES_LABEL not in text and QUOTE in text
+
+
+def test_an_english_question_gets_its_labels_in_english_everywhere():
+    answered = cio_answer(question="How many CIO filings were received?")
+    refused = cio_answer(question="How many CIO filings were received?", text=NOT_IN_LETTERS_EN, answered=False)
+    assert SOURCES_LABEL_EN in answer_as_text(answered) and SOURCES_LABEL not in answer_as_text(answered)
+    assert NEAREST_LABEL_EN in answer_as_text(refused) and NEAREST_LABEL not in answer_as_text(refused)
+    assert f"<b>{NEAREST_LABEL_EN}</b>" in "".join(answer_as_telegram_html(refused))
+    chat = "".join(answer_as_chat_pieces(answered))
+    assert SOURCES_LABEL_EN in chat and reply_of_chat_text(chat) == (answered.text, True)
+    assert reply_of_chat_text("".join(answer_as_chat_pieces(refused)))[1] is False
 
 
 def test_text_refusal_without_citations_is_one_line():
