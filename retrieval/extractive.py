@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from itertools import takewhile
 from dataclasses import dataclass, replace
+from itertools import takewhile
 
 from index.chunking import split_sentences
 from index.patterns import DOC_NUMBER, DOC_NUMBER_TAIL
@@ -486,43 +486,40 @@ class ExtractiveAnswerer:
     def _alternative(self, question: Question, declined: Citation) -> Answer | None:
         """What a letter does instead of what it declines (_ASKS_AN_ALTERNATIVE): the sentence after the declining
         one of ``declined``'s quote, in the same section; None when the section ends there."""
-        key = " ".join(declined.quote.split())[:QUOTE_KEY_CHARS]
+        quote = _one_line(declined.quote)
         for chunk in self._chunks_of(declined.doc_id):
-            flat = " ".join(chunk.text.split())
-            at = flat.find(key)
+            flat = _one_line(chunk.text)
+            at = flat.find(quote[:QUOTE_KEY_CHARS])
             if at < 0:
                 continue
-            text = " ".join([flat[at:], *(" ".join(c.text.split()) for c in self._section_after(chunk))])
+            section_after = takewhile(lambda c: c.section_path == chunk.section_path, self._chunks_after(chunk))
+            text = " ".join([flat[at:], *(_one_line(c.text) for c in section_after)])
             sentences = [text[a:b] for a, b in split_sentences(text)]
-            quoted = len(" ".join(declined.quote.split()))
             ends, declining = 0, None
             for i, sentence in enumerate(sentences):
-                if ends >= quoted:
+                if ends >= len(quote):
                     break
                 ends += len(sentence)
                 if DECLINES.search(sentence):
                     declining = i
             if declining is None or declining + 1 >= len(sentences):
                 return None
-            shown = fit(sentences[declining + 1].strip(), sentences[declining + 1].strip()[:1], ANSWER_MAX_CHARS)
+            after = sentences[declining + 1].strip()
+            shown = fit(after, after[:1], ANSWER_MAX_CHARS)
             # no span: a follow-up may ask about what the sentence names (When will those be ready?)
             return Answer(question.text, shown, True, (self._cite(chunk, shown),))
         return None
 
-    def _section_after(self, chunk: Chunk) -> list[Chunk]:
-        """The chunks after ``chunk`` in its section."""
+    def _chunks_after(self, chunk: Chunk) -> list[Chunk]:
+        """The chunks of ``chunk``'s letter after it, in order."""
         chunks = self._chunks_of(chunk.doc_id)
         ids = [c.chunk_id for c in chunks]
-        after = chunks[ids.index(chunk.chunk_id) + 1:] if chunk.chunk_id in ids else []
-        return list(takewhile(lambda c: c.section_path == chunk.section_path, after))
+        return chunks[ids.index(chunk.chunk_id) + 1:] if chunk.chunk_id in ids else []
 
     def _text_after(self, chunk: Chunk) -> str:
         """The letter's text after ``chunk``, from its next chunks, as much as an answer can show (not its sign-off)."""
-        chunks = self._chunks_of(chunk.doc_id)
-        ids = [c.chunk_id for c in chunks]
-        after = chunks[ids.index(chunk.chunk_id) + 1:] if chunk.chunk_id in ids else []
         texts: list[str] = []
-        for following in after:
+        for following in self._chunks_after(chunk):
             if sum(map(len, texts)) >= ANSWER_MAX_CHARS or following.section_path[:1] == (SIGNOFF_SECTION,):
                 break
             texts.append(following.text)
@@ -1039,6 +1036,11 @@ _HEADING_EDGES = " \n\t。，,；;：:、.›"
 def _passage(chunk: Chunk) -> str:
     """What the reader reads of a chunk: its section path (the topic) and its text."""
     return chunk.embed_text
+
+
+def _one_line(text: str) -> str:
+    """``text`` with each run of whitespace one space, as quotes are cut (reader.shown)."""
+    return " ".join(text.split())
 
 
 def _declined_in(previous: Answer) -> Citation | None:
